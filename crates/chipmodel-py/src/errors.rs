@@ -1,0 +1,168 @@
+//! Maps chipmodel's Rust errors to a Python exception hierarchy rooted at `ChipModelError`.
+//!
+//! The classes need two bases (`UnknownChipError` is both a `ChipModelError` and a `KeyError`),
+//! which `create_exception!` cannot express, so they are made with `type(name, bases, ns)` once
+//! per interpreter and kept in `PyOnceLock`s.
+
+use chipmodel::{CatalogError, Error};
+use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
+
+/// Wraps a chipmodel error so it can become a `PyErr` (the orphan rule forbids a direct `From`).
+pub struct PyChipModelError(pub Error);
+
+impl From<CatalogError> for PyChipModelError {
+    fn from(e: CatalogError) -> Self {
+        PyChipModelError(Error::Catalog(e))
+    }
+}
+
+/// One lazily created exception class.
+type ExceptionCell = PyOnceLock<Py<PyType>>;
+
+static BASE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UNKNOWN_CHIP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UNKNOWN_PRECISION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static CATALOG: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static CATALOG_FILE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Name, bases, docstring and cell of each class, base class first.
+fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static ExceptionCell)>> {
+    let make = |name: &str, bases: Bound<'py, PyTuple>, doc: &str| -> PyResult<Py<PyType>> {
+        let ns = PyDict::new(py);
+        ns.set_item("__doc__", doc)?;
+        ns.set_item("__module__", "chipmodel")?;
+        let t = py.get_type::<PyType>().call1((name, bases, ns))?;
+        Ok(t.cast_into::<PyType>()?.unbind())
+    };
+    let base = BASE
+        .get_or_try_init(py, || {
+            make(
+                "ChipModelError",
+                PyTuple::new(py, [py.get_type::<PyException>()])?,
+                "Base class of every error chipmodel raises.",
+            )
+        })?
+        .bind(py)
+        .clone();
+    let with = |other: Bound<'py, PyType>| PyTuple::new(py, [base.clone(), other]);
+    UNKNOWN_CHIP.get_or_try_init(py, || {
+        make("UnknownChipError", with(py.get_type::<PyKeyError>())?, "A chip name matched no id, alias or name; the message suggests the closest ids (attribute `suggestions`).")
+    })?;
+    UNKNOWN_PRECISION.get_or_try_init(py, || {
+        make(
+            "UnknownPrecisionError",
+            with(py.get_type::<PyValueError>())?,
+            "A precision name chipmodel does not know.",
+        )
+    })?;
+    CATALOG.get_or_try_init(py, || {
+        make(
+            "CatalogError",
+            with(py.get_type::<PyValueError>())?,
+            "A catalog file is invalid: attributes `file`, `chip` and `field` say where.",
+        )
+    })?;
+    CATALOG_FILE.get_or_try_init(py, || {
+        make(
+            "CatalogFileError",
+            with(py.get_type::<PyOSError>())?,
+            "A catalog file could not be read.",
+        )
+    })?;
+    Ok(vec![
+        ("ChipModelError", &BASE),
+        ("UnknownChipError", &UNKNOWN_CHIP),
+        ("UnknownPrecisionError", &UNKNOWN_PRECISION),
+        ("CatalogError", &CATALOG),
+        ("CatalogFileError", &CATALOG_FILE),
+    ])
+}
+
+/// Adds the exception classes to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    for (name, cell) in classes(m.py())? {
+        if let Some(t) = cell.get(m.py()) {
+            m.add(name, t.clone_ref(m.py()))?;
+        }
+    }
+    Ok(())
+}
+
+fn raise(
+    py: Python<'_>,
+    cell: &PyOnceLock<Py<PyType>>,
+    message: String,
+    attrs: &[(&str, Py<PyAny>)],
+) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        classes(py)?;
+        let ty = cell
+            .get(py)
+            .ok_or_else(|| PyException::new_err("chipmodel exception classes not initialised"))?;
+        let inst = ty.bind(py).call1((message.clone(),))?;
+        for (k, v) in attrs {
+            inst.setattr(*k, v.bind(py))?;
+        }
+        Ok(PyErr::from_value(inst))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+impl From<PyChipModelError> for PyErr {
+    fn from(e: PyChipModelError) -> PyErr {
+        Python::attach(|py| {
+            let message = e.0.to_string();
+            let none = || py.None();
+            let s = |x: &str| -> Py<PyAny> {
+                x.into_pyobject(py)
+                    .map(|o| o.into_any().unbind())
+                    .unwrap_or_else(|_| py.None())
+            };
+            match &e.0 {
+                Error::Catalog(CatalogError::UnknownChip { name, suggestions }) => {
+                    let list = suggestions
+                        .clone()
+                        .into_pyobject(py)
+                        .map(|o| o.into_any().unbind())
+                        .unwrap_or_else(|_| py.None());
+                    raise(
+                        py,
+                        &UNKNOWN_CHIP,
+                        message,
+                        &[("name", s(name)), ("suggestions", list)],
+                    )
+                }
+                Error::Catalog(CatalogError::UnknownPrecision { name, .. }) => {
+                    raise(py, &UNKNOWN_PRECISION, message, &[("name", s(name))])
+                }
+                Error::Catalog(CatalogError::Io { path, .. }) => {
+                    raise(py, &CATALOG_FILE, message, &[("file", s(path))])
+                }
+                Error::Catalog(CatalogError::Invalid {
+                    file, id, field, ..
+                }) => raise(
+                    py,
+                    &CATALOG,
+                    message,
+                    &[("file", s(file)), ("chip", s(id)), ("field", s(field))],
+                ),
+                Error::Catalog(CatalogError::Duplicate { file, id, .. }) => raise(
+                    py,
+                    &CATALOG,
+                    message,
+                    &[("file", s(file)), ("chip", s(id)), ("field", s("id"))],
+                ),
+                Error::Catalog(CatalogError::Syntax { file, .. }) => raise(
+                    py,
+                    &CATALOG,
+                    message,
+                    &[("file", s(file)), ("chip", none()), ("field", none())],
+                ),
+                _ => raise(py, &BASE, message, &[]),
+            }
+        })
+    }
+}

@@ -1,0 +1,30 @@
+#![doc = include_str!("../README.md")]
+
+pub use chipmodel_catalog as catalog;
+pub use chipmodel_catalog::{
+    Catalog, CatalogError, Chip, Comparison, Precision, Provenance, Source, catalog_table,
+    chip_report, compare, units,
+};
+
+/// Any error chipmodel's crates return.
+///
+/// # Examples
+///
+/// ```
+/// fn lookup(name: &str) -> Result<f64, chipmodel::Error> {
+///     Ok(chipmodel::Catalog::embedded().get(name)?.tpp())
+/// }
+/// assert!(lookup("a100").unwrap() > 4_900.0);
+/// let err = lookup("a1000").unwrap_err();
+/// assert!(matches!(err, chipmodel::Error::Catalog(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// From the chip catalog.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+/// Shorthand for results with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,59 @@
+"""pandas views of chipmodel results (pandas is optional, imported only when asked for)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas
+
+    from chipmodel._chipmodel import Catalog, Comparison
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError as exc:  # pragma: no cover - exercised in a test by hiding pandas
+        raise ImportError(
+            "this needs pandas, an optional dependency of chipmodel: pip install 'chipmodel[pandas]'"
+        ) from exc
+    return pandas
+
+
+def catalog_frame(catalog: Catalog | None = None) -> pandas.DataFrame:
+    """Every chip of ``catalog`` (default: the embedded one) and its derived metrics.
+
+    One row per chip, indexed by id; units are in the column names; NaN where a value is unknown.
+
+    >>> df = catalog_frame()
+    >>> round(df.loc["h100-sxm", "tpp"])
+    15832
+    """
+    pd = _pandas()
+    if catalog is None:
+        from chipmodel._chipmodel import embedded_catalog
+
+        catalog = embedded_catalog()
+    return pd.DataFrame(catalog.columns()).set_index("id")
+
+
+def comparison_frame(comparison: Comparison) -> pandas.DataFrame:
+    """A comparison as a frame: one row per metric, SI values of both chips and the ratio.
+
+    >>> import chipmodel
+    >>> df = comparison_frame(chipmodel.compare("h200", "h100"))
+    >>> round(df.loc["memory_bandwidth_bytes_per_s", "ratio"], 2)
+    1.43
+    """
+    pd = _pandas()
+    rows = comparison.rows
+    return pd.DataFrame(
+        {
+            "label": [r["label"] for r in rows],
+            comparison.a: [r["a"] for r in rows],
+            comparison.b: [r["b"] for r in rows],
+            "ratio": [r["ratio"] for r in rows],
+            "estimate": [r["estimate"] for r in rows],
+        },
+        index=pd.Index([r["metric"] for r in rows], name="metric"),
+    )

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job: build chipmodel into .venv, then show the catalog and the H200-vs-H100 comparison.
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+echo "==> building chipmodel (release)"
+maturin develop --release --quiet 2>&1 | grep -v '^$' | tail -n 2
+echo
+echo "==> chipmodel chips"
+chipmodel chips
+echo
+echo "==> chipmodel compare h200 h100"
+chipmodel compare h200 h100
+echo
+echo "The seed article's \"1.75x increase in memory bandwidth\" is the capacity ratio (141/80 GB);"
+echo "the bandwidth ratio is 4.8/3.35 TB/s = 1.43x. Try: .venv/bin/chipmodel chip h200"

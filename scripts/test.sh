@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds everything from scratch (a fresh .venv, maturin, the Rust and Python test dependencies)
+# and runs every test: formatting, clippy, Rust unit/integration tests, Rust doctests (crate docs,
+# README and docs/ Rust blocks), the Python build, pytest (API, bad input, CLI, every Python and
+# TOML example in README.md and docs/, docstrings) and mypy --strict.
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh" fresh
+export CI="${CI:-true}"   # insta: never write snapshots during the test run; a mismatch fails
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> cargo test (unit and integration)"
+cargo test --workspace --locked --all-targets
+echo "==> cargo test --doc"
+cargo test --workspace --locked --doc
+echo "==> building the Python extension"
+maturin develop --quiet 2>&1 | grep -v '^$' | tail -n 2
+echo "==> mypy --strict"
+mypy --strict python/chipmodel tests
+echo "==> pytest"
+python -m pytest
