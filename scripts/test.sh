@@ -16,7 +16,8 @@ echo "==> cargo test --doc"
 cargo test --workspace --locked --doc
 echo "==> building the Python extension"
 maturin develop --quiet 2>&1 | grep -v '^$' | tail -n 2
-echo "==> mypy --strict"
+echo "==> mypy --strict and stubtest"
 mypy --strict python/chipmodel tests
+python -m mypy.stubtest chipmodel._chipmodel
 echo "==> pytest"
 python -m pytest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import pandas
@@ -34,7 +34,7 @@ def catalog_frame(catalog: Catalog | None = None) -> pandas.DataFrame:
         from chipmodel._chipmodel import embedded_catalog
 
         catalog = embedded_catalog()
-    return pd.DataFrame(catalog.columns()).set_index("id")
+    return cast("pandas.DataFrame", pd.DataFrame(catalog.columns()).set_index("id"))
 
 
 def comparison_frame(comparison: Comparison) -> pandas.DataFrame:
@@ -42,12 +42,12 @@ def comparison_frame(comparison: Comparison) -> pandas.DataFrame:
 
     >>> import chipmodel
     >>> df = comparison_frame(chipmodel.compare("h200", "h100"))
-    >>> round(df.loc["memory_bandwidth_bytes_per_s", "ratio"], 2)
+    >>> round(float(df.loc["memory_bandwidth_bytes_per_s", "ratio"]), 2)
     1.43
     """
     pd = _pandas()
     rows = comparison.rows
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "label": [r["label"] for r in rows],
             comparison.a: [r["a"] for r in rows],
@@ -57,3 +57,4 @@ def comparison_frame(comparison: Comparison) -> pandas.DataFrame:
         },
         index=pd.Index([r["metric"] for r in rows], name="metric"),
     )
+    return cast("pandas.DataFrame", frame)

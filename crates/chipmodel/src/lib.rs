@@ -28,3 +28,13 @@ pub enum Error {
 
 /// Shorthand for results with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The Rust examples of the top-level README, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
+/// The Rust examples of `docs/catalog.md`, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/catalog.md")]
+pub struct CatalogGuideDoctests;

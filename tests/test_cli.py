@@ -1,0 +1,68 @@
+"""The ``chipmodel`` console command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from chipmodel.cli import main
+from conftest import GOOD_CHIP
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_chips_table_fits_80_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "chips")
+    assert code == 0
+    assert "h200-sxm" in out and "15832" in out and "ascend-910c" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_chip_shows_every_value_with_its_source(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "chip", "H200")
+    assert code == 0
+    assert "4.8 TB/s" in out and "141 GB" in out
+    assert "TPP 15832" in out
+    assert "sources" in out and "https://" in out
+
+
+def test_compare_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "compare", "h200", "h100", "--json")
+    assert code == 0
+    data = json.loads(out)
+    bw = next(r for r in data["rows"] if r["metric"] == "memory_bandwidth_bytes_per_s")
+    assert bw["ratio"] == pytest.approx(1.4328, abs=1e-4)
+    code, out, _ = run(capsys, "chip", "h20", "--json")
+    assert json.loads(out)["derived"]["tpp"] == pytest.approx(2368, rel=0.01)
+    code, out, _ = run(capsys, "chips", "--json")
+    assert len(json.loads(out)) >= 30
+
+
+def test_unknown_chip_exits_1_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "chip", "h2000")
+    assert code == 1 and out == ""
+    assert err.startswith("chipmodel: error: unknown chip 'h2000'; did you mean")
+
+
+def test_custom_catalog_option(capsys: pytest.CaptureFixture[str], write_catalog: Callable[[str], Path]) -> None:
+    path = write_catalog(GOOD_CHIP)
+    code, out, _ = run(capsys, "chip", "acme-a1", "--catalog", str(path))
+    assert code == 0 and "Acme A1" in out
+    bad = write_catalog(GOOD_CHIP.replace('unit = "W", ', ""))
+    code, _, err = run(capsys, "chips", "--catalog", str(bad))
+    assert code == 1 and "field 'tdp.unit'" in err
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).parent / "chipmodel"
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
+    assert "chips" in result.stdout and "compare" in result.stdout
