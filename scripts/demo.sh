@@ -2,7 +2,7 @@
 # The main job: build chipmodel into .venv, then show the catalog and the H200-vs-H100 comparison.
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 echo "==> building chipmodel (release)"
-maturin develop --release --quiet 2>&1 | grep -v '^$' | tail -n 2
+maturin develop --release --quiet
 echo
 echo "==> chipmodel chips"
 chipmodel chips

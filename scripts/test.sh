@@ -14,10 +14,12 @@ echo "==> cargo test (unit and integration)"
 cargo test --workspace --locked --all-targets
 echo "==> cargo test --doc"
 cargo test --workspace --locked --doc
+echo "==> Rust examples"
+cargo run --quiet --locked -p chipmodel-catalog --example catalog_check > /dev/null
 echo "==> building the Python extension"
-maturin develop --quiet 2>&1 | grep -v '^$' | tail -n 2
+maturin develop --quiet
 echo "==> mypy --strict and stubtest"
-mypy --strict python/chipmodel tests
+mypy --strict python/chipmodel tests examples
 python -m mypy.stubtest chipmodel._chipmodel
 echo "==> pytest"
 python -m pytest

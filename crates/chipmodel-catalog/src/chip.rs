@@ -316,16 +316,46 @@ impl Chip {
     }
 
     /// Memory bandwidth per unit of compute at `precision`, bytes per FLOP (1 / ridge point).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_catalog::{Catalog, Precision};
+    /// let h20 = Catalog::embedded().get("h20").unwrap();
+    /// // 4 TB/s over 148 TFLOP/s: the H20 moves a byte for every 37 FLOPs.
+    /// assert!((h20.bytes_per_flop(Precision::Bf16).unwrap() - 4.0 / 148.0).abs() < 1e-12);
+    /// assert_eq!(h20.bytes_per_flop(Precision::Fp4), None); // no FP4 on Hopper
+    /// ```
     pub fn bytes_per_flop(&self, precision: Precision) -> Option<f64> {
         Some(self.memory_bandwidth_bytes_per_s() / self.dense_flops_per_s(precision)?)
     }
 
     /// Dense FLOP/s per watt of TDP at `precision`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_catalog::{Catalog, Precision};
+    /// let h100 = Catalog::embedded().get("h100").unwrap();
+    /// assert!((h100.flops_per_w(Precision::Bf16).unwrap() - 989.4e12 / 700.0).abs() < 1.0);
+    /// ```
     pub fn flops_per_w(&self, precision: Precision) -> Option<f64> {
         Some(self.dense_flops_per_s(precision)? / self.tdp_w())
     }
 
     /// Dense FLOP/s per US dollar of price at `precision`; `None` without a USD price.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_catalog::{Catalog, Precision};
+    /// let c = Catalog::embedded();
+    /// let h100 = c.get("h100").unwrap();
+    /// let usd = h100.price_usd().unwrap();
+    /// assert_eq!(h100.flops_per_usd(Precision::Bf16), Some(989.4e12 / usd));
+    /// // The RTX 4090D's price is in CNY: no per-dollar figure without an exchange rate.
+    /// assert_eq!(c.get("rtx-4090d").unwrap().flops_per_usd(Precision::Bf16), None);
+    /// ```
     pub fn flops_per_usd(&self, precision: Precision) -> Option<f64> {
         Some(self.dense_flops_per_s(precision)? / self.price_usd()?)
     }

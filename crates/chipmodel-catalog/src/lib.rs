@@ -46,3 +46,8 @@ pub use error::{CatalogError, Result};
 pub use precision::Precision;
 pub use report::{catalog_table, chip_report};
 pub use source::{SOURCE_KINDS, Source};
+
+/// The crate README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
