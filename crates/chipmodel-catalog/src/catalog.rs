@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use toml::{Table, Value};
 
 use crate::chip::Chip;
-use crate::parse::{self, Ctx};
+use crate::datafile::{self as parse, Ctx};
 use crate::source::Source;
 use crate::{CatalogError, Result};
 

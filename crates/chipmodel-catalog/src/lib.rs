@@ -30,10 +30,11 @@
 //! ```
 
 mod catalog;
+
 mod chip;
 mod compare;
 mod error;
-mod parse;
+pub mod datafile;
 mod precision;
 mod report;
 mod source;

@@ -31,11 +31,18 @@ pub struct Source {
 }
 
 /// The kinds a source may be, most authoritative first.
-pub const SOURCE_KINDS: [&str; 8] = [
+pub const SOURCE_KINDS: [&str; 15] = [
     "datasheet",
     "whitepaper",
     "vendor-page",
+    "model-config",
+    "paper",
+    "model-card",
+    "mlperf",
+    "vendor-benchmark",
+    "framework-docs",
     "dataset",
+    "blog",
     "press",
     "secondary",
     "reseller",

@@ -1,5 +1,6 @@
-//! Reading and validating catalog files. Nothing here panics on any input: every problem is a
-//! [`CatalogError`] naming the file, the entry and the field.
+//! Reading and validating chipmodel's data files (chips here; models, calibration and rule sets
+//! in the other crates). Nothing here panics on any input: every problem is a [`CatalogError`]
+//! naming the file, the entry and the field.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,7 +12,7 @@ use crate::units::Dimension;
 use crate::{CatalogError, Precision, Result};
 
 /// Parses one file's text into a TOML table.
-pub(crate) fn parse_document(file: &str, text: &str) -> Result<Table> {
+pub fn parse_document(file: &str, text: &str) -> Result<Table> {
     text.parse::<Table>().map_err(|e| CatalogError::Syntax {
         file: file.to_string(),
         message: e.to_string().trim().replace('\n', " "),
@@ -20,14 +21,18 @@ pub(crate) fn parse_document(file: &str, text: &str) -> Result<Table> {
 
 /// Where an error is: the file, the kind of entry and its id.
 #[derive(Clone, Copy)]
-pub(crate) struct Ctx<'a> {
+pub struct Ctx<'a> {
+    /// The file name.
     pub file: &'a str,
+    /// The kind of entry: `chip`, `model`, `family`, …
     pub item: &'static str,
+    /// The entry's id.
     pub id: &'a str,
 }
 
 impl Ctx<'_> {
-    pub(crate) fn err(&self, field: &str, message: impl Into<String>) -> CatalogError {
+    /// A [`CatalogError::Invalid`] at `field` of this entry.
+    pub fn err(&self, field: &str, message: impl Into<String>) -> CatalogError {
         CatalogError::Invalid {
             file: self.file.to_string(),
             item: self.item,
@@ -37,7 +42,8 @@ impl Ctx<'_> {
         }
     }
 
-    fn unknown_fields(&self, prefix: &str, t: &Table, expected: &[&str]) -> Result<()> {
+    /// Fails on the first key left in `t` (the reader removes each key it reads).
+    pub fn unknown_fields(&self, prefix: &str, t: &Table, expected: &[&str]) -> Result<()> {
         match t.keys().next() {
             None => Ok(()),
             Some(k) => Err(self.err(
@@ -52,7 +58,7 @@ impl Ctx<'_> {
 }
 
 /// A short rendering of a TOML value for messages.
-pub(crate) fn show(v: &Value) -> String {
+pub fn show(v: &Value) -> String {
     let s = match v {
         Value::String(s) => format!("'{s}'"),
         Value::Table(_) => "a table".to_string(),
@@ -81,7 +87,8 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-pub(crate) fn take_string(
+/// Removes `field` from `t` as a non-empty string (`None` when absent and not `required`).
+pub fn take_string(
     ctx: Ctx,
     t: &mut Table,
     field: &str,
@@ -100,7 +107,7 @@ pub(crate) fn take_string(
 }
 
 /// Checks a date written as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a TOML date is accepted too).
-pub(crate) fn parse_date(ctx: Ctx, field: &str, v: &Value) -> Result<String> {
+pub fn parse_date(ctx: Ctx, field: &str, v: &Value) -> Result<String> {
     let s = match v {
         Value::String(s) => s.clone(),
         Value::Datetime(d) if d.time.is_none() && d.date.is_some() => d.to_string(),
@@ -134,7 +141,7 @@ pub(crate) fn parse_date(ctx: Ctx, field: &str, v: &Value) -> Result<String> {
 }
 
 /// Checks a slug: lowercase ASCII letters, digits, '-' and '.', starting with a letter or digit.
-pub(crate) fn check_slug(ctx: Ctx, field: &str, s: &str) -> Result<()> {
+pub fn check_slug(ctx: Ctx, field: &str, s: &str) -> Result<()> {
     let ok = s
         .bytes()
         .next()
@@ -213,6 +220,7 @@ fn unit_factor(ctx: Ctx, field: &str, t: &mut Table, dim: Dimension) -> Result<(
 #[derive(Clone, Copy)]
 enum Kind {
     Quantity(Dimension),
+    Number,
     Text,
     Bool,
     Date,
@@ -297,6 +305,9 @@ fn read_value(
     let mut expected: Vec<&str> = VALUE_KEYS.to_vec();
     if !matches!(kind, Kind::Quantity(_)) {
         expected.retain(|k| *k != "unit");
+        if let Some(u) = t.get("unit") {
+            return Err(ctx.err(&format!("{field}.unit"), format!("this value takes no unit, got {}", show(u))));
+        }
     }
     expected.extend_from_slice(extra);
     ctx.unknown_fields(&format!("{field}."), &t, &expected)?;
@@ -366,6 +377,10 @@ fn read_scalar(
                 factor,
                 format!("{written} {unit}"),
             )
+        }
+        Kind::Number => {
+            let (x, written) = positive(ctx, value_field, raw)?;
+            (Parsed::Number(x), 1.0, written)
         }
         Kind::Text => match raw {
             Value::String(s) if !s.trim().is_empty() => (Parsed::Text(s.clone()), 1.0, s.clone()),
@@ -457,8 +472,23 @@ fn text(p: Parsed) -> String {
     }
 }
 
+/// Reads a sourced value table `{ value, source, estimate, note, conflicts[, unit] }` holding a
+/// positive, finite number: in SI when `dim` is given (the table must carry a unit of that
+/// dimension), as written otherwise (the table must carry no unit).
+pub fn read_number(
+    ctx: Ctx,
+    field: &str,
+    v: Value,
+    dim: Option<Dimension>,
+    sources: &BTreeMap<String, Source>,
+) -> Result<Sourced<f64>> {
+    let kind = dim.map_or(Kind::Number, Kind::Quantity);
+    let (p, provenance, _, _) = read_value(ctx, field, v, kind, &[], sources)?;
+    Ok(Sourced { value: number(p), provenance })
+}
+
 /// Reads a source definition `[sources.<key>]`.
-pub(crate) fn parse_source(file: &str, key: &str, v: Value) -> Result<Source> {
+pub fn parse_source(file: &str, key: &str, v: Value) -> Result<Source> {
     let ctx = Ctx {
         file,
         item: "source",
@@ -808,7 +838,7 @@ pub(crate) fn parse_chip(
 
 /// Merges `over` into `base`: tables merge key by key (so `[override.dense]` changes one
 /// precision), everything else is replaced.
-pub(crate) fn deep_merge(base: &mut Table, over: Table) {
+pub fn deep_merge(base: &mut Table, over: Table) {
     for (k, v) in over {
         match (base.get_mut(&k), v) {
             (Some(Value::Table(b)), Value::Table(o)) if k == "dense" => deep_merge(b, o),
@@ -820,7 +850,7 @@ pub(crate) fn deep_merge(base: &mut Table, over: Table) {
 }
 
 /// Normalizes a name for lookup: trimmed, lowercase, spaces and underscores as '-'.
-pub(crate) fn normalize(name: &str) -> String {
+pub fn normalize(name: &str) -> String {
     name.trim()
         .to_lowercase()
         .split(|c: char| c.is_whitespace() || c == '_')
@@ -838,14 +868,19 @@ pub(crate) fn keys(chip: &Chip) -> Vec<(String, &'static str)> {
 
 /// The closest ids to `query`, best first: ids or aliases containing it, then by edit distance.
 pub(crate) fn suggest(query: &str, index: &HashMap<String, usize>, chips: &[Chip]) -> Vec<String> {
+    suggest_from(query, index.iter().map(|(k, &i)| (k.as_str(), chips[i].id.as_str())))
+}
+
+/// The closest ids to `query` among `(lookup key, id)` pairs, best first: keys containing the
+/// query (or contained in it), then by Damerau–Levenshtein similarity; at most three.
+pub fn suggest_from<'a>(query: &str, keys: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let q = normalize(query);
-    let mut scored: Vec<(f64, &str)> = index
-        .iter()
-        .map(|(key, &i)| {
-            let contains = !q.is_empty() && (key.contains(&q) || q.contains(key.as_str()));
+    let mut scored: Vec<(f64, &str)> = keys
+        .map(|(key, id)| {
+            let contains = !q.is_empty() && (key.contains(&q) || q.contains(key));
             let score =
                 strsim::normalized_damerau_levenshtein(&q, key) + if contains { 1.0 } else { 0.0 };
-            (score, chips[i].id.as_str())
+            (score, id)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));

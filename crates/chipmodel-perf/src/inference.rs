@@ -1,0 +1,905 @@
+//! Inference: prefill and decode per layer and per operator, on one chip or a cluster.
+//!
+//! Every formula here is stated with its source in `docs/performance-model.md`. In short: each
+//! operator has FLOPs and bytes moved per chip; its time is the larger of FLOPs ÷ (peak ×
+//! compute efficiency) and bytes ÷ (bandwidth × memory efficiency), plus a kernel overhead;
+//! collectives take latency plus size ÷ link bandwidth. Roofline mode sets the efficiencies to 1
+//! and the overheads to 0.
+
+use chipmodel_catalog::{Catalog, Chip, Precision};
+use serde::Serialize;
+
+use crate::calibration::{Mode, Params};
+use crate::error::invalid;
+use crate::model::{Mlp, Model};
+use crate::PerfError;
+
+/// Tokens a serving engine prefills in one chunk; bounds activation memory
+/// (chipmodel assumption, typical of vLLM/SGLang chunked-prefill settings: 2,048–16,384).
+pub const PREFILL_CHUNK_TOKENS: f64 = 8192.0;
+
+/// An inference configuration by names, as the Python API takes it.
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_perf::{estimate_inference, InferenceConfig};
+///
+/// // The shared case: Llama-2-70B bf16 on 8×H100, TP 8, prompt 1024, 128 output tokens.
+/// let cfg = InferenceConfig { n_chips: 8, tp: Some(8), ..InferenceConfig::new("llama-2-70b", "h100") };
+/// let e = estimate_inference(&cfg).unwrap();
+/// assert!(e.fits);
+/// assert!(e.tpot_s > 0.005 && e.tpot_s < 0.05, "{}", e.tpot_s);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InferenceConfig {
+    /// Model id, alias or name.
+    pub model: String,
+    /// Chip id, alias or name.
+    pub chip: String,
+    /// Chips in the system.
+    pub n_chips: u32,
+    /// Tensor parallelism; `None` chooses the largest power of two that divides the chips per
+    /// pipeline stage and fits in one scale-up domain.
+    pub tp: Option<u32>,
+    /// Pipeline stages.
+    pub pp: u32,
+    /// Expert parallelism across data-parallel replicas (MoE only); divides `n_chips / (tp × pp)`.
+    pub ep: u32,
+    /// Concurrent sequences in the whole system.
+    pub batch: u32,
+    /// Prompt tokens per sequence.
+    pub input_tokens: u32,
+    /// Generated tokens per sequence.
+    pub output_tokens: u32,
+    /// Weight storage precision.
+    pub weight_dtype: Precision,
+    /// Matrix-multiply precision; `None` = the weight precision where the chip computes in it
+    /// (fp8, int8, fp4: W8A8/W4A4), else bf16 (fp16 on chips without bf16).
+    pub act_dtype: Option<Precision>,
+    /// KV cache precision; `None` = 16-bit.
+    pub kv_dtype: Option<Precision>,
+    /// Roofline or calibrated.
+    pub mode: Mode,
+    /// Parameters to use instead of the chip's calibrated defaults (e.g. from `calibrate`).
+    pub params: Option<Params>,
+}
+
+impl InferenceConfig {
+    /// One chip, batch 1, 1,024 in, 128 out, bf16 weights, calibrated.
+    pub fn new(model: &str, chip: &str) -> InferenceConfig {
+        InferenceConfig {
+            model: model.to_string(),
+            chip: chip.to_string(),
+            n_chips: 1,
+            tp: None,
+            pp: 1,
+            ep: 1,
+            batch: 1,
+            input_tokens: 1024,
+            output_tokens: 128,
+            weight_dtype: Precision::Bf16,
+            act_dtype: None,
+            kv_dtype: None,
+            mode: Mode::Calibrated,
+            params: None,
+        }
+    }
+}
+
+/// A configuration with everything resolved: what the estimate ran.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Setup {
+    /// Chips.
+    pub n_chips: u32,
+    /// Tensor parallelism.
+    pub tp: u32,
+    /// Pipeline stages.
+    pub pp: u32,
+    /// Data-parallel replicas (`n_chips / (tp × pp)`).
+    pub dp: u32,
+    /// Expert parallelism.
+    pub ep: u32,
+    /// Concurrent sequences, whole system.
+    pub batch: u32,
+    /// Prompt tokens.
+    pub input_tokens: u32,
+    /// Generated tokens.
+    pub output_tokens: u32,
+    /// Weight precision.
+    pub weight_dtype: Precision,
+    /// Matrix-multiply precision.
+    pub act_dtype: Precision,
+    /// KV cache precision.
+    pub kv_dtype: Precision,
+    /// Mode.
+    pub mode: Mode,
+}
+
+/// What limits a phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// Matrix and vector units.
+    Compute,
+    /// Memory bandwidth.
+    Memory,
+    /// Chip-to-chip links.
+    Communication,
+    /// Kernel launch and synchronisation overheads.
+    Overhead,
+}
+
+impl Bound {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bound::Compute => "compute",
+            Bound::Memory => "memory",
+            Bound::Communication => "communication",
+            Bound::Overhead => "overhead",
+        }
+    }
+}
+
+/// Totals of one phase (one forward pass), per chip.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct PhaseSummary {
+    /// Wall time of the pass, s.
+    pub time_s: f64,
+    /// FLOPs per chip.
+    pub flops: f64,
+    /// Bytes moved to or from memory per chip.
+    pub bytes: f64,
+    /// Bytes sent over links per chip.
+    pub comm_bytes: f64,
+    /// Time of operators bound by compute, s.
+    pub compute_s: f64,
+    /// Time of operators bound by memory, s.
+    pub memory_s: f64,
+    /// Time in collectives, s.
+    pub comm_s: f64,
+    /// Kernel overheads, s.
+    pub overhead_s: f64,
+    /// Of `comm_s`, the pipeline sends between stages (hidden in steady state), s.
+    pub pp_send_s: f64,
+}
+
+impl PhaseSummary {
+    /// The largest share of the time.
+    pub fn bound(&self) -> Bound {
+        let parts = [
+            (self.compute_s, Bound::Compute),
+            (self.memory_s, Bound::Memory),
+            (self.comm_s, Bound::Communication),
+            (self.overhead_s, Bound::Overhead),
+        ];
+        parts.into_iter().fold((f64::MIN, Bound::Memory), |a, b| if b.0 > a.0 { b } else { a }).1
+    }
+}
+
+/// One operator's contribution, summed over the layers it appears in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpRecord {
+    /// `prefill`, `decode` or `steady`.
+    pub phase: &'static str,
+    /// Operator name (`qkv_proj`, `attention`, `tp_all_reduce`, …).
+    pub op: &'static str,
+    /// How many times it runs per pass (layers).
+    pub count: f64,
+    /// FLOPs per chip.
+    pub flops: f64,
+    /// Memory bytes per chip.
+    pub bytes: f64,
+    /// Link bytes per chip.
+    pub comm_bytes: f64,
+    /// Time, s.
+    pub time_s: f64,
+    /// What bounds it.
+    pub bound: Bound,
+}
+
+/// Memory per chip.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MemoryUse {
+    /// Weights on the most loaded chip, bytes.
+    pub weights_bytes: f64,
+    /// KV cache for every sequence at full length, bytes.
+    pub kv_cache_bytes: f64,
+    /// Peak activations of a prefill chunk, bytes.
+    pub activation_bytes: f64,
+    /// Runtime reserve, bytes.
+    pub reserve_bytes: f64,
+    /// Sum, bytes.
+    pub total_bytes: f64,
+    /// The chip's memory, bytes.
+    pub capacity_bytes: f64,
+}
+
+impl MemoryUse {
+    /// Bytes over capacity (0 when it fits).
+    pub fn shortfall_bytes(&self) -> f64 {
+        (self.total_bytes - self.capacity_bytes).max(0.0)
+    }
+}
+
+/// The result of an inference estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InferenceEstimate {
+    /// Model id.
+    pub model: String,
+    /// Chip id.
+    pub chip: String,
+    /// What ran.
+    pub setup: Setup,
+    /// The parameters used (all 1/0 in roofline mode).
+    pub params: Params,
+    /// Whether weights, KV cache, activations and reserve fit in each chip's memory.
+    pub fits: bool,
+    /// Memory per chip.
+    pub memory: MemoryUse,
+    /// Time to first token: prefill of the batch's prompts, s.
+    pub ttft_s: f64,
+    /// Time per output token at the average context, s.
+    pub tpot_s: f64,
+    /// TTFT + (output − 1) × TPOT, s.
+    pub e2e_latency_s: f64,
+    /// Output tokens per second for the whole system in continuous-batching steady state.
+    pub throughput_tokens_per_s: f64,
+    /// Output tokens per second for the whole system running the batch start to end.
+    pub static_throughput_tokens_per_s: f64,
+    /// Chip energy per output token at TDP in steady state, J (excludes host and cooling).
+    pub energy_per_token_j: f64,
+    /// The decode bound.
+    pub bound: Bound,
+    /// Prefill of the batch's prompts.
+    pub prefill: PhaseSummary,
+    /// One decode step at the average context.
+    pub decode: PhaseSummary,
+    /// One continuous-batching step: every sequence decodes and new prompts are prefilled in chunks.
+    pub steady: PhaseSummary,
+    /// How the configuration was chosen (`"given"` or `"best_inference: …"`).
+    pub chosen_by: String,
+}
+
+/// The numbers of an estimate, without names (see [`InferenceEstimate`] for each field).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)]
+pub struct Core {
+    pub fits: bool,
+    pub memory: MemoryUse,
+    pub ttft_s: f64,
+    pub tpot_s: f64,
+    pub e2e_latency_s: f64,
+    pub throughput_tokens_per_s: f64,
+    pub static_throughput_tokens_per_s: f64,
+    pub energy_per_token_j: f64,
+    pub prefill: PhaseSummary,
+    pub decode: PhaseSummary,
+    pub steady: PhaseSummary,
+}
+
+/// A model, a chip and parameters, resolved once; estimates on it allocate nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Engine<'a> {
+    /// The model.
+    pub model: &'a Model,
+    /// The chip.
+    pub chip: &'a Chip,
+    /// Calibrated or roofline parameters.
+    pub params: Params,
+}
+
+/// Where the per-operator numbers go: summed (fast path) or recorded (breakdown).
+trait Sink {
+    fn add(&mut self, op: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, overhead: f64);
+}
+
+impl Sink for PhaseSummary {
+    #[inline]
+    fn add(&mut self, op: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, overhead: f64) {
+        if op == "pp_send" {
+            self.pp_send_s += count * t;
+        }
+        self.flops += count * flops;
+        self.bytes += count * bytes;
+        self.comm_bytes += count * comm;
+        let busy = count * (t - overhead);
+        match bound {
+            Bound::Compute => self.compute_s += busy,
+            Bound::Memory => self.memory_s += busy,
+            Bound::Communication => self.comm_s += busy,
+            Bound::Overhead => {}
+        }
+        self.overhead_s += count * overhead;
+        self.time_s += count * t;
+    }
+}
+
+struct Recorder<'a> {
+    phase: &'static str,
+    out: &'a mut Vec<OpRecord>,
+    summary: PhaseSummary,
+}
+
+impl Sink for Recorder<'_> {
+    fn add(&mut self, op: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, overhead: f64) {
+        self.summary.add(op, count, flops, bytes, comm, t, bound, overhead);
+        if count > 0.0 {
+            self.out.push(OpRecord {
+                phase: self.phase,
+                op,
+                count,
+                flops: count * flops,
+                bytes: count * bytes,
+                comm_bytes: count * comm,
+                time_s: count * t,
+                bound,
+            });
+        }
+    }
+}
+
+/// The shape of one forward pass on one data-parallel replica.
+#[derive(Debug, Clone, Copy)]
+struct Pass {
+    /// Sequences decoding one token each.
+    decode_seqs: f64,
+    /// Their average context (tokens in the KV cache).
+    decode_ctx: f64,
+    /// Prompt tokens prefilled in this pass.
+    prefill_tokens: f64,
+    /// Average number of earlier tokens each prefilled token attends to.
+    prefill_ctx: f64,
+    /// Sequences whose logits are computed.
+    logit_seqs: f64,
+}
+
+impl Pass {
+    fn tokens(&self) -> f64 {
+        self.decode_seqs + self.prefill_tokens
+    }
+}
+
+/// Resolved rates and sizes used in the hot loop.
+#[derive(Debug, Clone, Copy)]
+struct Hw {
+    mm_flops: f64,
+    attn_flops: f64,
+    vec_flops: f64,
+    bw: f64,
+    link_tp: f64,
+    link_ep: f64,
+    link_pp: f64,
+    w_b: f64,
+    kv_b: f64,
+    a_b: f64,
+}
+
+fn bytes_of(p: Precision) -> f64 {
+    p.bytes()
+}
+
+impl<'a> Engine<'a> {
+    /// Resolves names against the embedded catalogs.
+    pub fn new(model: &'a Model, chip: &'a Chip, params: Params) -> Engine<'a> {
+        Engine { model, chip, params }
+    }
+
+    /// Checks and completes a configuration.
+    #[allow(clippy::too_many_arguments)]
+    pub fn setup(
+        &self,
+        n_chips: u32,
+        tp: Option<u32>,
+        pp: u32,
+        ep: u32,
+        batch: u32,
+        input_tokens: u32,
+        output_tokens: u32,
+        weight_dtype: Precision,
+        act_dtype: Option<Precision>,
+        kv_dtype: Option<Precision>,
+        mode: Mode,
+    ) -> Result<Setup, PerfError> {
+        let m = self.model;
+        if n_chips == 0 {
+            return Err(invalid("n_chips", n_chips, "must be at least 1"));
+        }
+        if pp == 0 || n_chips % pp != 0 {
+            return Err(invalid("pp", pp, format!("must divide n_chips = {n_chips}")));
+        }
+        if u64::from(pp) > m.num_layers {
+            return Err(invalid("pp", pp, format!("more stages than the model's {} layers", m.num_layers)));
+        }
+        let per_stage = n_chips / pp;
+        let tp = match tp {
+            Some(t) => t,
+            None => {
+                let mut t = 1;
+                while t * 2 <= per_stage && per_stage % (t * 2) == 0 && t * 2 <= self.params.scale_up_domain && u64::from(t * 2) <= m.num_heads {
+                    t *= 2;
+                }
+                t
+            }
+        };
+        if tp == 0 || n_chips % tp != 0 || per_stage % tp != 0 {
+            return Err(invalid("tp", tp, format!("must divide n_chips = {n_chips}")));
+        }
+        if u64::from(tp) > m.num_heads || m.num_heads % u64::from(tp) != 0 {
+            return Err(invalid("tp", tp, format!("must divide the model's {} attention heads", m.num_heads)));
+        }
+        let dp = per_stage / tp;
+        if ep == 0 || dp % ep != 0 {
+            return Err(invalid("ep", ep, format!("must divide the data-parallel degree n_chips / (tp × pp) = {dp}")));
+        }
+        if ep > 1 && m.moe.is_none() {
+            return Err(invalid("ep", ep, format!("{} has no experts", m.id)));
+        }
+        if let Some(moe) = &m.moe {
+            if u64::from(ep) > moe.num_experts {
+                return Err(invalid("ep", ep, format!("more than the model's {} experts", moe.num_experts)));
+            }
+        }
+        if batch == 0 {
+            return Err(invalid("batch", batch, "must be at least 1"));
+        }
+        if batch < dp {
+            return Err(invalid("batch", batch, format!("fewer sequences than the {dp} data-parallel replicas")));
+        }
+        if input_tokens == 0 {
+            return Err(invalid("input_tokens", input_tokens, "must be at least 1"));
+        }
+        if output_tokens == 0 {
+            return Err(invalid("output_tokens", output_tokens, "must be at least 1"));
+        }
+        let ctx = u64::from(input_tokens) + u64::from(output_tokens);
+        if ctx > m.max_position_embeddings {
+            return Err(invalid(
+                "input_tokens + output_tokens",
+                ctx,
+                format!("longer than {}'s context of {} tokens", m.id, m.max_position_embeddings),
+            ));
+        }
+        let chip = self.chip;
+        let sixteen = if chip.dense.contains_key(&Precision::Bf16) { Precision::Bf16 } else { Precision::Fp16 };
+        let act = match act_dtype {
+            Some(a) => a,
+            None => match weight_dtype {
+                Precision::Fp8 | Precision::Int8 | Precision::Fp4 if chip.dense.contains_key(&weight_dtype) => weight_dtype,
+                Precision::Fp32 => Precision::Fp32,
+                _ => sixteen,
+            },
+        };
+        let supported = || chip.precisions().iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
+        let unsupported = |p: Precision, field: &str| PerfError::UnsupportedPrecision {
+            chip: chip.id.clone(),
+            precision: p.to_string(),
+            field: field.to_string(),
+            supported: supported(),
+        };
+        let compute_rate = |p: Precision| chip.dense_flops_per_s(p).or(if p == Precision::Fp32 { chip.dense_flops_per_s(Precision::Tf32) } else { None });
+        if compute_rate(act).is_none() {
+            return Err(unsupported(act, if act_dtype.is_some() { "act_dtype" } else { "weight_dtype" }));
+        }
+        if !chip.dense.contains_key(&sixteen) && compute_rate(act).is_none() {
+            return Err(unsupported(sixteen, "attention"));
+        }
+        if matches!(weight_dtype, Precision::Tf32) {
+            return Err(invalid("weight_dtype", "tf32", "tf32 is a compute format, not a storage format"));
+        }
+        let kv = kv_dtype.unwrap_or(Precision::Bf16);
+        if matches!(kv, Precision::Tf32 | Precision::Fp64) {
+            return Err(invalid("kv_dtype", kv, "not a KV cache format"));
+        }
+        if matches!(weight_dtype, Precision::Fp64) {
+            return Err(invalid("weight_dtype", "fp64", "not an inference weight format"));
+        }
+        Ok(Setup { n_chips, tp, pp, dp, ep, batch, input_tokens, output_tokens, weight_dtype, act_dtype: act, kv_dtype: kv, mode })
+    }
+
+    fn hw(&self, s: &Setup) -> Hw {
+        let chip = self.chip;
+        let p = &self.params;
+        let sixteen = chip.dense_flops_per_s(Precision::Bf16).or(chip.dense_flops_per_s(Precision::Fp16));
+        let act_rate = chip.dense_flops_per_s(s.act_dtype).or(chip.dense_flops_per_s(Precision::Tf32)).unwrap_or(1.0);
+        let eff = if s.act_dtype.bits() <= 8 { p.low_precision_compute_efficiency } else { p.compute_efficiency };
+        let attn = sixteen.unwrap_or(act_rate) * p.compute_efficiency;
+        // Vector units: norms and activations are memory-bound at any plausible rate; use a
+        // sixteenth of the 16-bit matrix rate (the CUDA-core share on recent GPUs, conservative).
+        let vec = sixteen.unwrap_or(act_rate) / 16.0;
+        let up = chip.scale_up_bandwidth_bytes_per_s().or(chip.io_bandwidth_bytes_per_s()).unwrap_or(32e9) / 2.0;
+        let out = chip.scale_out_bandwidth_bytes_per_s().unwrap_or(up.min(25e9));
+        let link = |group: u32| if group <= p.scale_up_domain { up } else { out.min(up) } * p.comm_efficiency;
+        Hw {
+            mm_flops: act_rate * eff,
+            attn_flops: attn,
+            vec_flops: vec,
+            bw: chip.memory_bandwidth_bytes_per_s() * p.memory_efficiency,
+            link_tp: link(s.tp),
+            link_ep: link(s.tp * s.ep),
+            link_pp: link(s.n_chips),
+            w_b: bytes_of(s.weight_dtype),
+            kv_b: bytes_of(s.kv_dtype),
+            a_b: if s.act_dtype == Precision::Fp32 { 4.0 } else { 2.0 },
+        }
+    }
+
+    /// Runs one forward pass (all layers) into `sink`.
+    fn pass(&self, s: &Setup, hw: &Hw, pass: &Pass, sink: &mut impl Sink) {
+        let m = self.model;
+        let p = &self.params;
+        let oh = p.kernel_overhead_s;
+        let tp = f64::from(s.tp);
+        let n = pass.tokens();
+        let h = m.hidden_size as f64;
+        let layers = m.num_layers as f64;
+
+        // An operator: time = max(compute, memory) + kernel overhead.
+        let mut op = |name: &'static str, count: f64, flops: f64, bytes: f64, rate: f64, sink: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64)| {
+            let tc = flops / rate;
+            let tm = bytes / hw.bw;
+            let (t, bound) = if tc >= tm { (tc, Bound::Compute) } else { (tm, Bound::Memory) };
+            sink(name, count, flops, bytes, 0.0, t + oh, bound, oh);
+        };
+        let mut emit = |name: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, o: f64| {
+            sink.add(name, count, flops, bytes, comm, t, bound, o);
+        };
+        // A matrix product of n tokens by an in×out weight, split `shard` ways.
+        let linear = |name: &'static str, count: f64, tokens: f64, d_in: f64, d_out: f64, shard: f64, w_b: f64, emit: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64), op: &mut dyn FnMut(&'static str, f64, f64, f64, f64, &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64))| {
+            let flops = 2.0 * tokens * d_in * d_out / shard;
+            let bytes = d_in * d_out * w_b / shard + tokens * (d_in + d_out) * hw.a_b / shard;
+            op(name, count, flops, bytes, hw.mm_flops, emit);
+        };
+
+        // --- attention block, per layer
+        let norms = if m.parallel_attention { 1.0 } else { 2.0 };
+        op("norm", layers * norms, 5.0 * n * h, 2.0 * n * h * hw.a_b, hw.vec_flops, &mut emit);
+        match &m.mla {
+            None => {
+                let qkv = (m.q_dim() + 2 * m.num_kv_heads * m.head_dim) as f64;
+                linear("qkv_proj", layers, n, h, qkv, tp, hw.w_b, &mut emit, &mut op);
+                linear("o_proj", layers, n, m.attn_out_dim() as f64, h, tp, hw.w_b, &mut emit, &mut op);
+            }
+            Some(mla) => {
+                let nh = m.num_heads as f64;
+                let (ql, kl) = (mla.q_lora_rank as f64, mla.kv_lora_rank as f64);
+                let (nope, rope, v) = (mla.qk_nope_head_dim as f64, mla.qk_rope_head_dim as f64, mla.v_head_dim as f64);
+                if mla.q_lora_rank > 0 {
+                    // Down-projections are replicated across TP ranks in vLLM and SGLang.
+                    linear("q_down_proj", layers, n, h, ql, 1.0, hw.w_b, &mut emit, &mut op);
+                    linear("q_up_proj", layers, n, ql, nh * (nope + rope), tp, hw.w_b, &mut emit, &mut op);
+                } else {
+                    linear("q_proj", layers, n, h, nh * (nope + rope), tp, hw.w_b, &mut emit, &mut op);
+                }
+                linear("kv_down_proj", layers, n, h, kl + rope, 1.0, hw.w_b, &mut emit, &mut op);
+                // Prefill expands the latent into per-head k and v; decode absorbs the same
+                // weights into the query and output (same FLOPs per token, same weight bytes).
+                linear("kv_up_proj", layers, n, kl, nh * (nope + v), tp, hw.w_b, &mut emit, &mut op);
+                linear("o_proj", layers, n, nh * v, h, tp, hw.w_b, &mut emit, &mut op);
+            }
+        }
+        // Attention over the KV cache: FLOPs per (query, key) pair = 2 × heads × (d_qk + d_v).
+        let nh_chip = m.num_heads as f64 / tp;
+        let (d_prefill, d_decode, kv_elems_chip) = match &m.mla {
+            None => {
+                let d = 2.0 * m.head_dim as f64;
+                let kv_heads_chip = (m.num_kv_heads as f64 / tp).max(1.0);
+                (d, d, 2.0 * kv_heads_chip * m.head_dim as f64)
+            }
+            Some(mla) => {
+                let latent = (mla.kv_lora_rank + mla.qk_rope_head_dim) as f64;
+                (
+                    (mla.qk_nope_head_dim + mla.qk_rope_head_dim + mla.v_head_dim) as f64,
+                    latent + mla.kv_lora_rank as f64,
+                    latent, // the latent is replicated on every TP rank
+                )
+            }
+        };
+        let attn_flops = 2.0 * nh_chip * (d_prefill * pass.prefill_tokens * pass.prefill_ctx + d_decode * pass.decode_seqs * pass.decode_ctx);
+        let attn_bytes = hw.kv_b * kv_elems_chip * (pass.decode_seqs * (pass.decode_ctx + 1.0) + 2.0 * pass.prefill_tokens)
+            + 2.0 * n * m.q_dim() as f64 / tp * hw.a_b;
+        op("attention", layers, attn_flops, attn_bytes, hw.attn_flops, &mut emit);
+        let allreduce = |count: f64, size: f64, emit: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64)| {
+            if s.tp > 1 {
+                // Ring all-reduce: 2(tp−1)/tp of the message crosses each link; the fixed cost is
+                // the measured small-message latency of one collective.
+                let wire = 2.0 * (tp - 1.0) / tp * size;
+                let t = wire / hw.link_tp + p.collective_latency_s;
+                emit("tp_all_reduce", count, 0.0, 0.0, wire, t, Bound::Communication, 0.0);
+            }
+        };
+        let ar_size = n * h * hw.a_b;
+        if !m.parallel_attention {
+            allreduce(layers, ar_size, &mut emit);
+        }
+
+        // --- MLP block
+        let mlp_mats = match m.mlp {
+            Mlp::Gated => 3.0,
+            Mlp::Standard => 2.0,
+        };
+        let dense_mlp = |name_up: &'static str, name_down: &'static str, count: f64, f: f64, emit: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64), op: &mut dyn FnMut(&'static str, f64, f64, f64, f64, &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64))| {
+            linear(name_up, count, n, h, (mlp_mats - 1.0) * f, tp, hw.w_b, emit, op);
+            op("activation", count, 4.0 * n * f / tp, 3.0 * n * f / tp * hw.a_b, hw.vec_flops, emit);
+            linear(name_down, count, n, f, h, tp, hw.w_b, emit, op);
+        };
+        let dense_layers = m.dense_layers() as f64;
+        if dense_layers > 0.0 {
+            dense_mlp("mlp_up_proj", "mlp_down_proj", dense_layers, m.intermediate_size as f64, &mut emit, &mut op);
+        }
+        if let Some(moe) = &m.moe {
+            let ml = m.moe_layers() as f64;
+            let e = moe.num_experts as f64;
+            let k = moe.top_k as f64;
+            let fe = moe.expert_intermediate_size as f64;
+            op("router", ml, 2.0 * n * h * e, h * e * hw.w_b + n * (h + e) * hw.a_b, hw.mm_flops, &mut emit);
+            if moe.num_shared_experts > 0 {
+                let fs = (moe.num_shared_experts * moe.shared_expert_intermediate_size) as f64;
+                dense_mlp("shared_expert_up_proj", "shared_expert_down_proj", ml, fs, &mut emit, &mut op);
+            }
+            // Tokens pooled over the EP group pick experts; the expected number of distinct
+            // experts hit by N tokens choosing k of E each is E(1 − (1 − k/E)^N).
+            let pooled = n * f64::from(s.ep);
+            let distinct = e * (1.0 - (1.0 - k / e).powf(pooled));
+            let shard = tp * f64::from(s.ep);
+            let flops = 2.0 * n * k * mlp_mats * h * fe / tp;
+            let bytes = distinct * mlp_mats * h * fe * hw.w_b / shard + n * k * (2.0 * h + mlp_mats * fe) * hw.a_b / tp;
+            op("experts", ml, flops, bytes, hw.mm_flops, &mut emit);
+            if s.ep > 1 {
+                let ep = f64::from(s.ep);
+                let wire = n * k * h * hw.a_b / tp * (ep - 1.0) / ep;
+                let t = 2.0 * (wire / hw.link_ep + p.collective_latency_s);
+                emit("ep_all_to_all", ml, 0.0, 0.0, 2.0 * wire, t, Bound::Communication, 0.0);
+            }
+        }
+        allreduce(layers, ar_size, &mut emit);
+
+        // --- outside the layers
+        op("embedding", 1.0, 0.0, 2.0 * n * h * hw.a_b, hw.vec_flops, &mut emit);
+        let v = m.vocab_size as f64;
+        // The output head stays 16-bit in quantized checkpoints; logits are fp32.
+        let head_flops = 2.0 * pass.logit_seqs * h * v / tp;
+        let head_bytes = h * v * 2.0 / tp + pass.logit_seqs * (h * hw.a_b + v * 4.0 / tp);
+        op("lm_head", 1.0, head_flops, head_bytes, hw.attn_flops, &mut emit);
+        if s.pp > 1 {
+            let size = n * h * hw.a_b;
+            let t = size / hw.link_pp + p.collective_latency_s;
+            emit("pp_send", f64::from(s.pp - 1), 0.0, 0.0, size, t, Bound::Communication, 0.0);
+        }
+    }
+
+    /// Memory per chip for a configuration.
+    pub fn memory(&self, s: &Setup) -> MemoryUse {
+        let m = self.model;
+        let c = m.param_counts();
+        let tp = f64::from(s.tp);
+        let pp = f64::from(s.pp);
+        let w_b = bytes_of(s.weight_dtype);
+        let layer_params = c.attention + c.dense_mlp + c.router + c.norms;
+        let embed = if s.pp == 1 { c.embedding + c.lm_head } else { c.embedding.max(c.lm_head) };
+        let weights = layer_params * w_b / (tp * pp) + c.experts * w_b / (tp * f64::from(s.ep) * pp) + embed * 2.0 / tp;
+        let seqs = (f64::from(s.batch) / f64::from(s.dp)).ceil();
+        let kv_chip = match &m.mla {
+            Some(_) => m.kv_elements_per_token_per_layer(),
+            None => 2.0 * (m.num_kv_heads as f64 / tp).max(1.0) * m.head_dim as f64,
+        };
+        let layers_per_stage = (m.num_layers as f64 / pp).ceil();
+        let ctx = f64::from(s.input_tokens) + f64::from(s.output_tokens);
+        let kv = seqs * ctx * kv_chip * layers_per_stage * bytes_of(s.kv_dtype);
+        let chunk = (seqs * f64::from(s.input_tokens)).min(PREFILL_CHUNK_TOKENS);
+        let width = m.intermediate_size.max(m.moe.as_ref().map_or(0, |e| e.top_k * e.expert_intermediate_size)) as f64;
+        let a_b = if s.act_dtype == Precision::Fp32 { 4.0 } else { 2.0 };
+        let activations = chunk * (4.0 * m.hidden_size as f64 + 2.0 * width / tp) * a_b + seqs * m.vocab_size as f64 * 4.0 / tp;
+        let reserve = self.params.runtime_reserve_bytes;
+        let total = weights + kv + activations + reserve;
+        MemoryUse {
+            weights_bytes: weights,
+            kv_cache_bytes: kv,
+            activation_bytes: activations,
+            reserve_bytes: reserve,
+            total_bytes: total,
+            capacity_bytes: self.chip.memory_capacity_bytes(),
+        }
+    }
+
+    fn passes(s: &Setup) -> (Pass, Pass, Pass) {
+        let seqs = (f64::from(s.batch) / f64::from(s.dp)).ceil();
+        let pp = f64::from(s.pp);
+        let input = f64::from(s.input_tokens);
+        let output = f64::from(s.output_tokens);
+        let prefill = Pass { decode_seqs: 0.0, decode_ctx: 0.0, prefill_tokens: seqs * input, prefill_ctx: (input + 1.0) / 2.0, logit_seqs: seqs };
+        // Microbatches: with pp stages the replica's sequences are split into pp groups in flight.
+        let micro = (seqs / pp).max(1.0);
+        let ctx = input + output / 2.0;
+        let decode = Pass { decode_seqs: micro, decode_ctx: ctx, prefill_tokens: 0.0, prefill_ctx: 0.0, logit_seqs: micro };
+        // Steady state: each step decodes every running sequence and prefills, in chunks, the
+        // prompts of the sequences that replace those finishing (input/output per sequence).
+        let steady = Pass {
+            decode_seqs: micro,
+            decode_ctx: ctx,
+            prefill_tokens: micro * input / output,
+            prefill_ctx: input / 2.0,
+            logit_seqs: micro * (1.0 + 1.0 / output),
+        };
+        (prefill, decode, steady)
+    }
+
+    /// Runs the estimate for a resolved setup.
+    pub fn estimate(&self, s: &Setup) -> InferenceEstimate {
+        self.run(s, None)
+    }
+
+    /// Runs the estimate and records every operator.
+    pub fn estimate_with_breakdown(&self, s: &Setup) -> (InferenceEstimate, Vec<OpRecord>) {
+        let mut ops = Vec::with_capacity(64);
+        let e = self.run(s, Some(&mut ops));
+        (e, ops)
+    }
+
+    fn run(&self, s: &Setup, record: Option<&mut Vec<OpRecord>>) -> InferenceEstimate {
+        let core = self.core(s, record);
+        InferenceEstimate {
+            model: self.model.id.clone(),
+            chip: self.chip.id.clone(),
+            setup: *s,
+            params: self.params,
+            fits: core.fits,
+            memory: core.memory,
+            ttft_s: core.ttft_s,
+            tpot_s: core.tpot_s,
+            e2e_latency_s: core.e2e_latency_s,
+            throughput_tokens_per_s: core.throughput_tokens_per_s,
+            static_throughput_tokens_per_s: core.static_throughput_tokens_per_s,
+            energy_per_token_j: core.energy_per_token_j,
+            bound: core.decode.bound(),
+            prefill: core.prefill,
+            decode: core.decode,
+            steady: core.steady,
+            chosen_by: "given".to_string(),
+        }
+    }
+
+    /// The numbers of an estimate without names or records: what sweeps keep. Allocates nothing.
+    pub fn summary(&self, s: &Setup) -> Core {
+        self.core(s, None)
+    }
+
+    fn core(&self, s: &Setup, record: Option<&mut Vec<OpRecord>>) -> Core {
+        let hw = self.hw(s);
+        let (pf, dc, st) = Self::passes(s);
+        let (prefill, decode, steady) = match record {
+            None => {
+                let (mut a, mut b, mut c) = (PhaseSummary::default(), PhaseSummary::default(), PhaseSummary::default());
+                self.pass(s, &hw, &pf, &mut a);
+                self.pass(s, &hw, &dc, &mut b);
+                self.pass(s, &hw, &st, &mut c);
+                (a, b, c)
+            }
+            Some(out) => {
+                let mut run = |phase, pass: &Pass| {
+                    let mut r = Recorder { phase, out: &mut *out, summary: PhaseSummary::default() };
+                    self.pass(s, &hw, pass, &mut r);
+                    r.summary
+                };
+                let a = run("prefill", &pf);
+                let b = run("decode", &dc);
+                let c = run("steady", &st);
+                (a, b, c)
+            }
+        };
+        let memory = self.memory(s);
+        let seqs = (f64::from(s.batch) / f64::from(s.dp)).ceil();
+        let dp = f64::from(s.dp);
+        let pp = f64::from(s.pp);
+        let out_tokens = f64::from(s.output_tokens);
+        let ttft = prefill.time_s;
+        let tpot = decode.time_s;
+        let e2e = ttft + (out_tokens - 1.0) * tpot;
+        // With pp stages, each replica keeps pp microbatches of seqs/pp in flight; once the
+        // pipeline is full it finishes one microbatch step every (step time / pp), so a replica
+        // makes seqs tokens per step time. The pp_send latency overlaps other microbatches.
+        let micro = (seqs / pp).max(1.0);
+        let step = (steady.time_s - steady.pp_send_s).max(f64::MIN_POSITIVE);
+        let throughput = dp * micro * pp / step;
+        let static_throughput = f64::from(s.batch) * out_tokens / e2e;
+        Core {
+            fits: memory.total_bytes <= memory.capacity_bytes,
+            memory,
+            ttft_s: ttft,
+            tpot_s: tpot,
+            e2e_latency_s: e2e,
+            throughput_tokens_per_s: throughput,
+            static_throughput_tokens_per_s: static_throughput,
+            energy_per_token_j: f64::from(s.n_chips) * self.chip.tdp_w() / throughput,
+            prefill,
+            decode,
+            steady,
+        }
+    }
+
+    /// The largest batch (a multiple of the data-parallel degree) whose memory fits, or 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_perf::{Engine, Mode, Model, Params};
+    /// use chipmodel_catalog::{Catalog, Precision};
+    /// let chip = Catalog::embedded().get("h200").unwrap();
+    /// let e = Engine::new(Model::get("llama-3.1-8b").unwrap(), chip, Params::for_chip(chip, Mode::Calibrated).unwrap());
+    /// let s = e.setup(1, None, 1, 1, 1, 1024, 1024, Precision::Bf16, None, None, Mode::Calibrated).unwrap();
+    /// let b = e.max_batch(&s);
+    /// assert!(b > 100);
+    /// assert!(e.memory(&chipmodel_perf::Setup { batch: b, ..s }).total_bytes <= chip.memory_capacity_bytes());
+    /// assert!(e.memory(&chipmodel_perf::Setup { batch: b + 1, ..s }).total_bytes > chip.memory_capacity_bytes());
+    /// ```
+    pub fn max_batch(&self, s: &Setup) -> u32 {
+        let fits = |b: u32| self.memory(&Setup { batch: b, ..*s }).total_bytes <= self.chip.memory_capacity_bytes();
+        let dp = s.dp;
+        if !fits(dp) {
+            return 0;
+        }
+        let (mut lo, mut hi) = (dp, dp);
+        while hi < (1 << 24) && fits(hi) {
+            lo = hi;
+            hi = hi.saturating_mul(2);
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if fits(mid) { lo = mid } else { hi = mid }
+        }
+        lo
+    }
+}
+
+/// Resolves a configuration by names against the embedded catalogs and runs it.
+///
+/// # Errors
+///
+/// Unknown chip or model, a configuration that does not divide, or a precision the chip lacks.
+pub fn estimate_inference(cfg: &InferenceConfig) -> Result<InferenceEstimate, PerfError> {
+    let (engine, setup) = resolve(cfg)?;
+    Ok(engine.estimate(&setup))
+}
+
+/// As [`estimate_inference`], with the per-operator breakdown.
+pub fn estimate_inference_breakdown(cfg: &InferenceConfig) -> Result<(InferenceEstimate, Vec<OpRecord>), PerfError> {
+    let (engine, setup) = resolve(cfg)?;
+    Ok(engine.estimate_with_breakdown(&setup))
+}
+
+/// Looks up the model and chip and checks the configuration.
+pub fn resolve(cfg: &InferenceConfig) -> Result<(Engine<'static>, Setup), PerfError> {
+    let model = Model::get(&cfg.model)?;
+    let chip = Catalog::try_embedded()?.get(&cfg.chip)?;
+    resolve_with(model, chip, cfg)
+}
+
+/// Checks a configuration against a given model and chip (for custom catalogs).
+pub fn resolve_with<'a>(model: &'a Model, chip: &'a Chip, cfg: &InferenceConfig) -> Result<(Engine<'a>, Setup), PerfError> {
+    let params = match cfg.params {
+        Some(p) => {
+            p.validate()?;
+            match cfg.mode {
+                Mode::Calibrated => p,
+                Mode::Roofline => p.roofline(),
+            }
+        }
+        None => Params::for_chip(chip, cfg.mode)?,
+    };
+    let engine = Engine::new(model, chip, params);
+    let setup = engine.setup(
+        cfg.n_chips,
+        cfg.tp,
+        cfg.pp,
+        cfg.ep,
+        cfg.batch,
+        cfg.input_tokens,
+        cfg.output_tokens,
+        cfg.weight_dtype,
+        cfg.act_dtype,
+        cfg.kv_dtype,
+        cfg.mode,
+    )?;
+    Ok((engine, setup))
+}

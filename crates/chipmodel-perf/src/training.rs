@@ -1,0 +1,255 @@
+//! Training: FLOPs per token, time and chip-hours, memory per chip under parallelism and
+//! optimizer-state sharding.
+
+use chipmodel_catalog::{Catalog, Precision};
+use serde::Serialize;
+
+use crate::calibration::{Mode, Params};
+use crate::error::invalid;
+use crate::model::Model;
+use crate::PerfError;
+
+/// A training run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingConfig {
+    /// Model id, alias or name.
+    pub model: String,
+    /// Chip id, alias or name.
+    pub chip: String,
+    /// Chips.
+    pub n_chips: u32,
+    /// Training tokens.
+    pub tokens: f64,
+    /// Sequence length.
+    pub seq_len: u32,
+    /// Global batch in sequences.
+    pub global_batch: u32,
+    /// Sequences per micro-batch.
+    pub micro_batch: u32,
+    /// Tensor parallelism.
+    pub tp: u32,
+    /// Pipeline stages.
+    pub pp: u32,
+    /// Expert parallelism (MoE; divides the data-parallel degree).
+    pub ep: u32,
+    /// ZeRO stage: 0 none, 1 optimizer states, 2 + gradients, 3 + weights sharded over data parallelism.
+    pub zero_stage: u8,
+    /// Activation recomputation: `"none"`, `"selective"` or `"full"`.
+    pub recompute: String,
+    /// Matrix precision (bf16 or fp8).
+    pub compute_dtype: Precision,
+    /// Model-FLOPs utilization to assume; `None` estimates it.
+    pub mfu: Option<f64>,
+    /// Roofline (MFU 1 unless given) or calibrated.
+    pub mode: Mode,
+}
+
+impl TrainingConfig {
+    /// Sequence 4,096, global batch 1,024, micro-batch 1, tp 8, pp 1, ZeRO-1, selective
+    /// recomputation, bf16, calibrated.
+    pub fn new(model: &str, chip: &str, n_chips: u32, tokens: f64) -> TrainingConfig {
+        TrainingConfig {
+            model: model.to_string(),
+            chip: chip.to_string(),
+            n_chips,
+            tokens,
+            seq_len: 4096,
+            global_batch: 1024,
+            micro_batch: 1,
+            tp: 8.min(n_chips),
+            pp: 1,
+            ep: 1,
+            zero_stage: 1,
+            recompute: "selective".to_string(),
+            compute_dtype: Precision::Bf16,
+            mfu: None,
+            mode: Mode::Calibrated,
+        }
+    }
+}
+
+/// The result of a training estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingEstimate {
+    /// Model id.
+    pub model: String,
+    /// Chip id.
+    pub chip: String,
+    /// Data-parallel degree.
+    pub dp: u32,
+    /// FLOPs per token, forward and backward: 6 × active parameters + attention.
+    pub flops_per_token: f64,
+    /// Of which attention (12 × layers × heads × head dim × sequence / 2, causal).
+    pub attention_flops_per_token: f64,
+    /// Total FLOPs for the run.
+    pub total_flops: f64,
+    /// Model-FLOPs utilization used.
+    pub mfu: f64,
+    /// How the MFU was obtained.
+    pub mfu_source: String,
+    /// Wall time, s.
+    pub time_s: f64,
+    /// Chip-hours.
+    pub chip_hours: f64,
+    /// Energy at TDP, J.
+    pub energy_j: f64,
+    /// Weights per chip, bytes.
+    pub weights_bytes: f64,
+    /// Gradients per chip, bytes.
+    pub gradients_bytes: f64,
+    /// Optimizer states (fp32 master weights, Adam moments) per chip, bytes.
+    pub optimizer_bytes: f64,
+    /// Activations per chip, bytes.
+    pub activation_bytes: f64,
+    /// Sum, bytes.
+    pub memory_per_chip_bytes: f64,
+    /// The chip's memory, bytes.
+    pub capacity_bytes: f64,
+    /// Whether it fits.
+    pub fits: bool,
+}
+
+/// Estimates a training run.
+///
+/// FLOPs per token follow Kaplan et al. (2020) and PaLM (Chowdhery et al. 2022, App. B):
+/// `6 N + 12 L H Q T` with `N` the active parameters and the attention term halved for causal
+/// masking. Memory follows ZeRO (Rajbhandari et al. 2020: 2 + 2 + 12 bytes per parameter in
+/// mixed precision) and Korthikanti et al. (2022) for activations.
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_perf::{estimate_training, TrainingConfig};
+///
+/// // Llama-3.1-70B on 15 T tokens and 1,024 H100s.
+/// let mut cfg = TrainingConfig::new("llama-3.1-70b", "h100", 1024, 15e12);
+/// cfg.mfu = Some(0.40);
+/// let e = estimate_training(&cfg).unwrap();
+/// // 6 × 70.6 B × 15 T ≈ 6.4e24 FLOP plus attention
+/// assert!(e.total_flops > 6.3e24 && e.total_flops < 7.5e24);
+/// let days = e.time_s / 86_400.0;
+/// assert!(days > 150.0 && days < 200.0, "{days}");
+/// assert!(e.fits);
+/// ```
+pub fn estimate_training(cfg: &TrainingConfig) -> Result<TrainingEstimate, PerfError> {
+    let model = Model::get(&cfg.model)?;
+    let chip = Catalog::try_embedded()?.get(&cfg.chip)?;
+    if cfg.n_chips == 0 {
+        return Err(invalid("n_chips", 0, "must be at least 1"));
+    }
+    if !(cfg.tokens.is_finite() && cfg.tokens > 0.0) {
+        return Err(invalid("tokens", cfg.tokens, "must be a positive number"));
+    }
+    for (name, v) in [("tp", cfg.tp), ("pp", cfg.pp), ("ep", cfg.ep), ("seq_len", cfg.seq_len), ("micro_batch", cfg.micro_batch), ("global_batch", cfg.global_batch)] {
+        if v == 0 {
+            return Err(invalid(name, v, "must be at least 1"));
+        }
+    }
+    if cfg.n_chips % (cfg.tp * cfg.pp) != 0 {
+        return Err(invalid("tp × pp", cfg.tp * cfg.pp, format!("must divide n_chips = {}", cfg.n_chips)));
+    }
+    if model.num_heads % u64::from(cfg.tp) != 0 {
+        return Err(invalid("tp", cfg.tp, format!("must divide the model's {} heads", model.num_heads)));
+    }
+    let dp = cfg.n_chips / (cfg.tp * cfg.pp);
+    if dp % cfg.ep != 0 || (cfg.ep > 1 && model.moe.is_none()) {
+        return Err(invalid("ep", cfg.ep, format!("must divide the data-parallel degree {dp} (and needs experts)")));
+    }
+    if cfg.global_batch % (dp * cfg.micro_batch) != 0 {
+        return Err(invalid("global_batch", cfg.global_batch, format!("must be a multiple of dp × micro_batch = {}", dp * cfg.micro_batch)));
+    }
+    if u64::from(cfg.seq_len) > model.max_position_embeddings {
+        return Err(invalid("seq_len", cfg.seq_len, format!("longer than the model's {} positions", model.max_position_embeddings)));
+    }
+    if cfg.zero_stage > 3 {
+        return Err(invalid("zero_stage", cfg.zero_stage, "must be 0, 1, 2 or 3"));
+    }
+    let recompute = cfg.recompute.as_str();
+    if !["none", "selective", "full"].contains(&recompute) {
+        return Err(invalid("recompute", format!("'{recompute}'"), "expected 'none', 'selective' or 'full'"));
+    }
+    let peak = chip.dense_flops_per_s(cfg.compute_dtype).ok_or_else(|| PerfError::UnsupportedPrecision {
+        chip: chip.id.clone(),
+        precision: cfg.compute_dtype.to_string(),
+        field: "compute_dtype".into(),
+        supported: chip.precisions().iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+    })?;
+    let params = Params::for_chip(chip, cfg.mode)?;
+
+    let l = model.num_layers as f64;
+    let s = f64::from(cfg.seq_len);
+    let attn_width = match &model.mla {
+        Some(m) => model.num_heads as f64 * (m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) as f64 / 2.0,
+        None => model.q_dim() as f64,
+    };
+    let attention = 12.0 * l * attn_width * s / 2.0;
+    let flops_per_token = 6.0 * model.active_params() + attention;
+    let total = flops_per_token * cfg.tokens;
+
+    // MFU: calibrated GEMM efficiency, less the pipeline bubble ((pp−1)/(m+pp−1) with m
+    // micro-batches per step, Narayanan et al. 2021) and exposed TP all-reduce time.
+    let (mfu, mfu_source) = match cfg.mfu {
+        Some(m) if m > 0.0 && m <= 1.0 => (m, "given".to_string()),
+        Some(m) => return Err(invalid("mfu", m, "must be in (0, 1]")),
+        None => {
+            let eff = if cfg.compute_dtype.bits() <= 8 { params.low_precision_compute_efficiency } else { params.compute_efficiency };
+            let m = f64::from(cfg.global_batch / (dp * cfg.micro_batch));
+            let pp = f64::from(cfg.pp);
+            let bubble = (pp - 1.0) / (m + pp - 1.0);
+            let tp = f64::from(cfg.tp);
+            let tokens = f64::from(cfg.micro_batch) * s;
+            let h = model.hidden_size as f64;
+            // Per layer: 4 all-reduces (2 forward, 2 backward) of tokens × h × 2 bytes; compute
+            // of 6 × layer parameters × tokens / tp.
+            let layer_params = (model.active_params() - model.param_counts().embedding - model.param_counts().lm_head) / l;
+            let compute_t = 6.0 * layer_params * tokens / tp / (peak * eff);
+            let link = chip.scale_up_bandwidth_bytes_per_s().or(chip.io_bandwidth_bytes_per_s()).unwrap_or(32e9) / 2.0 * params.comm_efficiency;
+            let comm_t = if cfg.tp > 1 { 4.0 * (2.0 * (tp - 1.0) / tp * tokens * h * 2.0 / link + params.collective_latency_s) } else { 0.0 };
+            let mfu = eff * (1.0 - bubble) * compute_t / (compute_t + comm_t);
+            (mfu, format!("estimated: {eff:.2} GEMM efficiency × {:.3} pipeline × {:.3} TP communication", 1.0 - bubble, compute_t / (compute_t + comm_t)))
+        }
+    };
+    let time = total / (f64::from(cfg.n_chips) * peak * mfu);
+
+    // Memory per chip.
+    let c = model.param_counts();
+    let shard_dense = f64::from(cfg.tp * cfg.pp);
+    let per_chip_params = (c.total() - c.experts) / shard_dense + c.experts / (shard_dense * f64::from(cfg.ep));
+    let dpf = f64::from(dp);
+    let weights = per_chip_params * 2.0 / if cfg.zero_stage >= 3 { dpf } else { 1.0 };
+    let grads = per_chip_params * 2.0 / if cfg.zero_stage >= 2 { dpf } else { 1.0 };
+    let optimizer = per_chip_params * 12.0 / if cfg.zero_stage >= 1 { dpf } else { 1.0 };
+    let b = f64::from(cfg.micro_batch);
+    let h = model.hidden_size as f64;
+    let a = model.num_heads as f64;
+    let tp = f64::from(cfg.tp);
+    // Korthikanti et al. 2022, Table 2 (tensor + sequence parallel): bytes per layer.
+    let per_layer = match recompute {
+        "none" => s * b * h * (34.0 + 5.0 * a * s / h) / tp,
+        "selective" => s * b * h * 34.0 / tp,
+        _ => 2.0 * s * b * h,
+    };
+    // 1F1B keeps up to pp micro-batches in flight on the first stage: L/pp layers × pp.
+    let activations = per_layer * l;
+    let total_mem = weights + grads + optimizer + activations + params.runtime_reserve_bytes;
+    Ok(TrainingEstimate {
+        model: model.id.clone(),
+        chip: chip.id.clone(),
+        dp,
+        flops_per_token,
+        attention_flops_per_token: attention,
+        total_flops: total,
+        mfu,
+        mfu_source,
+        time_s: time,
+        chip_hours: time * f64::from(cfg.n_chips) / 3600.0,
+        energy_j: time * f64::from(cfg.n_chips) * chip.tdp_w(),
+        weights_bytes: weights,
+        gradients_bytes: grads,
+        optimizer_bytes: optimizer,
+        activation_bytes: activations,
+        memory_per_chip_bytes: total_mem,
+        capacity_bytes: chip.memory_capacity_bytes(),
+        fits: total_mem <= chip.memory_capacity_bytes(),
+    })
+}
