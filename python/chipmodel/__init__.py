@@ -11,28 +11,61 @@ Every value carries a source and an estimate flag; every number is SI with its u
 15832
 >>> round(chipmodel.compare("h200", "h100").ratio("memory_bandwidth_bytes_per_s"), 2)
 1.43
+>>> est = chipmodel.estimate_inference("llama-2-70b", "h200", n_chips=2, batch=16)
+>>> est.fits, est.bound
+(True, 'memory')
 """
 
 from __future__ import annotations
 
 from chipmodel._chipmodel import (
+    CalibrationFit,
     Catalog,
     CatalogError,
     CatalogFileError,
     Chip,
     ChipModelError,
     Comparison,
+    ConfigError,
+    InferenceEstimate,
+    Model,
+    TrainingEstimate,
     UnknownChipError,
+    UnknownModelError,
     UnknownPrecisionError,
+    UnsupportedPrecisionError,
     __version__,
+    best_inference,
+    calibrate,
     embedded_catalog,
+    estimate_inference,
+    estimate_training,
+    model,
+    models,
 )
 from chipmodel._chipmodel import load_catalog as _load_catalog
-from chipmodel._frames import catalog_frame, comparison_frame
+from chipmodel._frames import breakdown_frame, catalog_frame, comparison_frame, sweep_frame
+from chipmodel._sweep import sweep_inference
 
 import os
 
 __all__ = [
+    "CalibrationFit",
+    "ConfigError",
+    "InferenceEstimate",
+    "Model",
+    "TrainingEstimate",
+    "UnknownModelError",
+    "UnsupportedPrecisionError",
+    "best_inference",
+    "breakdown_frame",
+    "calibrate",
+    "estimate_inference",
+    "estimate_training",
+    "model",
+    "models",
+    "sweep_frame",
+    "sweep_inference",
     "Catalog",
     "CatalogError",
     "CatalogFileError",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
     import pandas
 
-    from chipmodel._chipmodel import Catalog, Comparison
+    from chipmodel._chipmodel import Catalog, Comparison, InferenceEstimate
 
 
 def _pandas() -> Any:
@@ -58,3 +59,28 @@ def comparison_frame(comparison: Comparison) -> pandas.DataFrame:
         index=pd.Index([r["metric"] for r in rows], name="metric"),
     )
     return cast("pandas.DataFrame", frame)
+
+
+def breakdown_frame(estimate: InferenceEstimate) -> pandas.DataFrame:
+    """An estimate's per-phase, per-operator breakdown: one row per operator, per chip, summed
+    over layers (``time_s``, ``flops``, ``bytes``, ``comm_bytes``, ``bound``).
+
+    >>> import chipmodel
+    >>> df = breakdown_frame(chipmodel.estimate_inference("llama-2-7b", "h100"))
+    >>> sorted(df["phase"].unique())
+    ['decode', 'prefill', 'steady']
+    """
+    pd = _pandas()
+    return cast("pandas.DataFrame", pd.DataFrame(estimate.breakdown()))
+
+
+def sweep_frame(columns: dict[str, npt.NDArray[Any]]) -> pandas.DataFrame:
+    """A ``sweep_inference`` result as a frame (columns as given, no copy of the numbers).
+
+    >>> import chipmodel
+    >>> df = sweep_frame(chipmodel.sweep_inference("llama-3.1-8b", "h100", batch=[1, 8]))
+    >>> len(df)
+    2
+    """
+    pd = _pandas()
+    return cast("pandas.DataFrame", pd.DataFrame(columns, copy=False))

@@ -61,8 +61,10 @@ pub struct Params {
     pub comm_efficiency: f64,
     /// Fixed latency per collective step, s.
     pub collective_latency_s: f64,
-    /// Fixed time per kernel, s.
+    /// Fixed time per kernel replayed from a CUDA graph (decode), s.
     pub kernel_overhead_s: f64,
+    /// Fixed time per kernel launched without a graph (prefill and mixed batches), s.
+    pub eager_kernel_overhead_s: f64,
     /// Memory a serving engine keeps per chip outside weights, KV cache and activations, bytes.
     pub runtime_reserve_bytes: f64,
     /// Chips in one scale-up (NVLink/IF/ICI) domain.
@@ -79,6 +81,7 @@ impl Params {
             comm_efficiency: 1.0,
             collective_latency_s: 0.0,
             kernel_overhead_s: 0.0,
+            eager_kernel_overhead_s: 0.0,
             ..self
         }
     }
@@ -96,8 +99,7 @@ impl Params {
     /// assert_eq!(roof.memory_efficiency, 1.0);
     /// ```
     pub fn for_chip(chip: &Chip, mode: Mode) -> Result<Params, PerfError> {
-        let c = Calibration::for_chip(&chip.id)?;
-        let p = c.params();
+        let p = cached_params(&chip.id)?;
         Ok(match mode {
             Mode::Calibrated => p,
             Mode::Roofline => p.roofline(),
@@ -120,6 +122,7 @@ impl Params {
         for (name, v) in [
             ("collective_latency_s", self.collective_latency_s),
             ("kernel_overhead_s", self.kernel_overhead_s),
+            ("eager_kernel_overhead_s", self.eager_kernel_overhead_s),
             ("runtime_reserve_bytes", self.runtime_reserve_bytes),
         ] {
             if !(v.is_finite() && v >= 0.0) {
@@ -130,6 +133,27 @@ impl Params {
             return Err(invalid("scale_up_domain", 0, "must be at least 1"));
         }
         Ok(())
+    }
+}
+
+/// Calibrated parameters of every embedded chip, resolved once (a lookup costs one hash).
+fn cached_params(chip_id: &str) -> Result<Params, PerfError> {
+    static CELL: OnceLock<std::collections::HashMap<String, Params>> = OnceLock::new();
+    let d = data()?;
+    let map = CELL.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for (chips, _) in d.families.values() {
+            for c in chips {
+                if let Ok(cal) = Calibration::for_chip(c) {
+                    m.insert(c.clone(), cal.params());
+                }
+            }
+        }
+        m
+    });
+    match map.get(chip_id) {
+        Some(p) => Ok(*p),
+        None => Ok(Calibration::for_chip(chip_id)?.params()),
     }
 }
 
@@ -144,8 +168,9 @@ pub struct Calibration {
     pub sources: BTreeMap<String, Source>,
 }
 
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 9] = [
     "compute_efficiency",
+    "eager_kernel_overhead_s",
     "fp8_compute_efficiency",
     "memory_efficiency",
     "comm_efficiency",
@@ -214,7 +239,7 @@ fn parse(file: &str, text: &str) -> Result<Data, CatalogError> {
         let mut expected: Vec<&str> = vec!["id", "chips", "note"];
         expected.extend(FIELDS);
         ctx.unknown_fields("", &t, &expected)?;
-        for f in FIELDS.iter().filter(|f| **f != "fp8_compute_efficiency") {
+        for f in FIELDS.iter().filter(|f| !["fp8_compute_efficiency", "eager_kernel_overhead_s"].contains(*f)) {
             if !fields.contains_key(*f) {
                 return Err(ctx.err(f, "missing required field"));
             }
@@ -280,6 +305,7 @@ impl Calibration {
             comm_efficiency: get("comm_efficiency"),
             collective_latency_s: get("collective_latency_s"),
             kernel_overhead_s: get("kernel_overhead_s"),
+            eager_kernel_overhead_s: self.values.get("eager_kernel_overhead_s").map_or(get("kernel_overhead_s"), |v| v.value),
             runtime_reserve_bytes: get("runtime_reserve_bytes"),
             scale_up_domain: get("scale_up_domain").max(1.0) as u32,
         }

@@ -63,6 +63,8 @@ pub struct InferenceConfig {
     pub mode: Mode,
     /// Parameters to use instead of the chip's calibrated defaults (e.g. from `calibrate`).
     pub params: Option<Params>,
+    /// Memory of a continuous-batching engine (KV at the mean context) instead of a static batch.
+    pub continuous: bool,
 }
 
 impl InferenceConfig {
@@ -83,6 +85,7 @@ impl InferenceConfig {
             kv_dtype: None,
             mode: Mode::Calibrated,
             params: None,
+            continuous: false,
         }
     }
 }
@@ -114,6 +117,10 @@ pub struct Setup {
     pub kv_dtype: Precision,
     /// Mode.
     pub mode: Mode,
+    /// Memory as a continuous-batching engine with paged KV cache holds it: every sequence at
+    /// the mean context (input + output/2, Kwon et al. 2023); `false` = every sequence at full
+    /// length at once (a static batch's peak).
+    pub continuous: bool,
 }
 
 /// What limits a phase.
@@ -204,7 +211,7 @@ pub struct OpRecord {
 pub struct MemoryUse {
     /// Weights on the most loaded chip, bytes.
     pub weights_bytes: f64,
-    /// KV cache for every sequence at full length, bytes.
+    /// KV cache, bytes: every sequence at full length, or at the mean context for continuous batching.
     pub kv_cache_bytes: f64,
     /// Peak activations of a prefill chunk, bytes.
     pub activation_bytes: f64,
@@ -353,6 +360,8 @@ struct Pass {
     prefill_ctx: f64,
     /// Sequences whose logits are computed.
     logit_seqs: f64,
+    /// Kernels launched without CUDA graphs (prefill and mixed batches).
+    eager: bool,
 }
 
 impl Pass {
@@ -495,7 +504,21 @@ impl<'a> Engine<'a> {
         if matches!(weight_dtype, Precision::Fp64) {
             return Err(invalid("weight_dtype", "fp64", "not an inference weight format"));
         }
-        Ok(Setup { n_chips, tp, pp, dp, ep, batch, input_tokens, output_tokens, weight_dtype, act_dtype: act, kv_dtype: kv, mode })
+        Ok(Setup {
+            n_chips,
+            tp,
+            pp,
+            dp,
+            ep,
+            batch,
+            input_tokens,
+            output_tokens,
+            weight_dtype,
+            act_dtype: act,
+            kv_dtype: kv,
+            mode,
+            continuous: false,
+        })
     }
 
     fn hw(&self, s: &Setup) -> Hw {
@@ -529,7 +552,7 @@ impl<'a> Engine<'a> {
     fn pass(&self, s: &Setup, hw: &Hw, pass: &Pass, sink: &mut impl Sink) {
         let m = self.model;
         let p = &self.params;
-        let oh = p.kernel_overhead_s;
+        let oh = if pass.eager { p.eager_kernel_overhead_s } else { p.kernel_overhead_s };
         let tp = f64::from(s.tp);
         let n = pass.tokens();
         let h = m.hidden_size as f64;
@@ -685,7 +708,7 @@ impl<'a> Engine<'a> {
             None => 2.0 * (m.num_kv_heads as f64 / tp).max(1.0) * m.head_dim as f64,
         };
         let layers_per_stage = (m.num_layers as f64 / pp).ceil();
-        let ctx = f64::from(s.input_tokens) + f64::from(s.output_tokens);
+        let ctx = f64::from(s.input_tokens) + f64::from(s.output_tokens) / if s.continuous { 2.0 } else { 1.0 };
         let kv = seqs * ctx * kv_chip * layers_per_stage * bytes_of(s.kv_dtype);
         let chunk = (seqs * f64::from(s.input_tokens)).min(PREFILL_CHUNK_TOKENS);
         let width = m.intermediate_size.max(m.moe.as_ref().map_or(0, |e| e.top_k * e.expert_intermediate_size)) as f64;
@@ -708,11 +731,18 @@ impl<'a> Engine<'a> {
         let pp = f64::from(s.pp);
         let input = f64::from(s.input_tokens);
         let output = f64::from(s.output_tokens);
-        let prefill = Pass { decode_seqs: 0.0, decode_ctx: 0.0, prefill_tokens: seqs * input, prefill_ctx: (input + 1.0) / 2.0, logit_seqs: seqs };
+        let prefill = Pass {
+            decode_seqs: 0.0,
+            decode_ctx: 0.0,
+            prefill_tokens: seqs * input,
+            prefill_ctx: (input + 1.0) / 2.0,
+            logit_seqs: seqs,
+            eager: true,
+        };
         // Microbatches: with pp stages the replica's sequences are split into pp groups in flight.
         let micro = (seqs / pp).max(1.0);
         let ctx = input + output / 2.0;
-        let decode = Pass { decode_seqs: micro, decode_ctx: ctx, prefill_tokens: 0.0, prefill_ctx: 0.0, logit_seqs: micro };
+        let decode = Pass { decode_seqs: micro, decode_ctx: ctx, prefill_tokens: 0.0, prefill_ctx: 0.0, logit_seqs: micro, eager: false };
         // Steady state: each step decodes every running sequence and prefills, in chunks, the
         // prompts of the sequences that replace those finishing (input/output per sequence).
         let steady = Pass {
@@ -721,6 +751,7 @@ impl<'a> Engine<'a> {
             prefill_tokens: micro * input / output,
             prefill_ctx: input / 2.0,
             logit_seqs: micro * (1.0 + 1.0 / output),
+            eager: true,
         };
         (prefill, decode, steady)
     }
@@ -901,5 +932,5 @@ pub fn resolve_with<'a>(model: &'a Model, chip: &'a Chip, cfg: &InferenceConfig)
         cfg.kv_dtype,
         cfg.mode,
     )?;
-    Ok((engine, setup))
+    Ok((engine, Setup { continuous: cfg.continuous, ..setup }))
 }

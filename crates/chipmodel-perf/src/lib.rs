@@ -38,10 +38,10 @@ pub use calibrate::{CalibrationFit, Measurement, calibrate};
 pub use calibration::{Calibration, Mode, Params};
 pub use error::PerfError;
 pub use inference::{
-    Bound, Engine, InferenceConfig, InferenceEstimate, MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup,
+    Bound, Core, Engine, InferenceConfig, InferenceEstimate, MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup,
     estimate_inference, estimate_inference_breakdown, resolve, resolve_with,
 };
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
-pub use search::{BestConfig, best_inference};
-pub use sweep::{SweepColumns, SweepSpec, sweep};
-pub use training::{TrainingConfig, TrainingEstimate, estimate_training};
+pub use search::{BestConfig, best_inference, best_inference_with};
+pub use sweep::{SweepColumns, SweepSpec, sweep, sweep_with};
+pub use training::{TrainingConfig, TrainingEstimate, estimate_training, estimate_training_with};

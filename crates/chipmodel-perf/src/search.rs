@@ -34,6 +34,10 @@ pub struct BestConfig {
     pub tpot_slo_s: Option<f64>,
     /// Largest batch to consider (a serving engine's `max_num_seqs`); `None` = memory decides.
     pub max_batch: Option<u32>,
+    /// Tensor parallelism to keep fixed; `None` searches it.
+    pub tp: Option<u32>,
+    /// Pipeline stages to keep fixed; `None` searches them.
+    pub pp: Option<u32>,
     /// Roofline or calibrated.
     pub mode: Mode,
     /// Parameters instead of the calibrated defaults.
@@ -55,6 +59,8 @@ impl BestConfig {
             ttft_slo_s: None,
             tpot_slo_s: None,
             max_batch: None,
+            tp: None,
+            pp: None,
             mode: Mode::Calibrated,
             params: None,
         }
@@ -118,8 +124,8 @@ pub fn best_inference_with(model: &Model, chip: &Chip, cfg: &BestConfig) -> Resu
     let mut closest_shortfall = f64::INFINITY;
     let mut first_error: Option<PerfError> = None;
     let ep_options = |dp: u32| -> Vec<u32> { if model.moe.is_some() { divisors(dp).collect() } else { vec![1] } };
-    for pp in divisors(cfg.n_chips).filter(|p| u64::from(*p) <= model.num_layers) {
-        for tp in divisors(cfg.n_chips / pp).filter(|t| model.num_heads % u64::from(*t) == 0) {
+    for pp in divisors(cfg.n_chips).filter(|p| u64::from(*p) <= model.num_layers && cfg.pp.is_none_or(|f| f == *p)) {
+        for tp in divisors(cfg.n_chips / pp).filter(|t| model.num_heads % u64::from(*t) == 0 && cfg.tp.is_none_or(|f| f == *t)) {
             let dp = cfg.n_chips / pp / tp;
             for ep in ep_options(dp) {
                 let setup = match engine.setup(
@@ -135,7 +141,7 @@ pub fn best_inference_with(model: &Model, chip: &Chip, cfg: &BestConfig) -> Resu
                     cfg.kv_dtype,
                     cfg.mode,
                 ) {
-                    Ok(s) => s,
+                    Ok(s) => Setup { continuous: true, ..s },
                     Err(e) => {
                         first_error.get_or_insert(e);
                         continue;
@@ -184,7 +190,7 @@ pub fn best_inference_with(model: &Model, chip: &Chip, cfg: &BestConfig) -> Resu
                 targets.push(format!("tpot <= {t} s"));
             }
             e.chosen_by = format!(
-                "best_inference: tp={} pp={} ep={} dp={} batch={} gives the highest steady-state throughput of {} layouts that fit{}",
+                "best_inference: tp={} pp={} ep={} dp={} batch={} gives the highest steady-state throughput of {} layouts that fit (KV cache at the mean context of continuous batching){}",
                 s.tp,
                 s.pp,
                 s.ep,
@@ -222,7 +228,10 @@ fn best_any_fit(engine: &Engine<'_>, cfg: &BestConfig) -> bool {
             let dp = cfg.n_chips / pp / tp;
             engine
                 .setup(cfg.n_chips, Some(tp), pp, 1, dp, cfg.input_tokens, cfg.output_tokens, cfg.weight_dtype, cfg.act_dtype, cfg.kv_dtype, cfg.mode)
-                .is_ok_and(|s| engine.memory(&s).total_bytes <= engine.memory(&s).capacity_bytes)
+                .is_ok_and(|s| {
+                    let m = engine.memory(&Setup { continuous: true, ..s });
+                    m.total_bytes <= m.capacity_bytes
+                })
         })
     })
 }

@@ -1,7 +1,7 @@
 //! Training: FLOPs per token, time and chip-hours, memory per chip under parallelism and
 //! optimizer-state sharding.
 
-use chipmodel_catalog::{Catalog, Precision};
+use chipmodel_catalog::{Catalog, Chip, Precision};
 use serde::Serialize;
 
 use crate::calibration::{Mode, Params};
@@ -134,6 +134,11 @@ pub struct TrainingEstimate {
 pub fn estimate_training(cfg: &TrainingConfig) -> Result<TrainingEstimate, PerfError> {
     let model = Model::get(&cfg.model)?;
     let chip = Catalog::try_embedded()?.get(&cfg.chip)?;
+    estimate_training_with(model, chip, cfg)
+}
+
+/// As [`estimate_training`] for a given model and chip (custom catalogs, Hugging Face configs).
+pub fn estimate_training_with(model: &Model, chip: &Chip, cfg: &TrainingConfig) -> Result<TrainingEstimate, PerfError> {
     if cfg.n_chips == 0 {
         return Err(invalid("n_chips", 0, "must be at least 1"));
     }

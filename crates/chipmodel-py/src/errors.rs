@@ -4,7 +4,7 @@
 //! which `create_exception!` cannot express, so they are made with `type(name, bases, ns)` once
 //! per interpreter and kept in `PyOnceLock`s.
 
-use chipmodel::{CatalogError, Error};
+use chipmodel::{CatalogError, Error, PerfError};
 use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -19,6 +19,15 @@ impl From<CatalogError> for PyChipModelError {
     }
 }
 
+impl From<PerfError> for PyChipModelError {
+    fn from(e: PerfError) -> Self {
+        match e {
+            PerfError::Catalog(c) => PyChipModelError(Error::Catalog(c)),
+            other => PyChipModelError(Error::Perf(other)),
+        }
+    }
+}
+
 /// One lazily created exception class.
 type ExceptionCell = PyOnceLock<Py<PyType>>;
 
@@ -27,6 +36,9 @@ static UNKNOWN_CHIP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNKNOWN_PRECISION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CATALOG: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CATALOG_FILE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UNKNOWN_MODEL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static CONFIG: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UNSUPPORTED_PRECISION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Name, bases, docstring and cell of each class, base class first.
 fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static ExceptionCell)>> {
@@ -65,6 +77,15 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
             "A catalog file is invalid: attributes `file`, `chip` and `field` say where.",
         )
     })?;
+    UNKNOWN_MODEL.get_or_try_init(py, || {
+        make("UnknownModelError", with(py.get_type::<PyKeyError>())?, "A model name matched no id, alias or name; the message suggests the closest ids (attribute `suggestions`).")
+    })?;
+    CONFIG.get_or_try_init(py, || {
+        make("ConfigError", with(py.get_type::<PyValueError>())?, "An argument is out of range or inconsistent with another: attributes `field` and `value` say which.")
+    })?;
+    UNSUPPORTED_PRECISION.get_or_try_init(py, || {
+        make("UnsupportedPrecisionError", with(py.get_type::<PyValueError>())?, "The chip has no rate for the precision asked for (attributes `chip`, `precision`, `field`).")
+    })?;
     CATALOG_FILE.get_or_try_init(py, || {
         make(
             "CatalogFileError",
@@ -78,6 +99,9 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
         ("UnknownPrecisionError", &UNKNOWN_PRECISION),
         ("CatalogError", &CATALOG),
         ("CatalogFileError", &CATALOG_FILE),
+        ("UnknownModelError", &UNKNOWN_MODEL),
+        ("ConfigError", &CONFIG),
+        ("UnsupportedPrecisionError", &UNSUPPORTED_PRECISION),
     ])
 }
 
@@ -160,6 +184,23 @@ impl From<PyChipModelError> for PyErr {
                     &CATALOG,
                     message,
                     &[("file", s(file)), ("chip", none()), ("field", none())],
+                ),
+                Error::Perf(PerfError::UnknownModel { name, suggestions }) => {
+                    let list = suggestions.clone().into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None());
+                    raise(py, &UNKNOWN_MODEL, message, &[("name", s(name)), ("suggestions", list)])
+                }
+                Error::Perf(PerfError::InvalidConfig { field, value, .. }) => {
+                    raise(py, &CONFIG, message, &[("field", s(field)), ("value", s(value))])
+                }
+                Error::Perf(PerfError::HfConfig { key, .. }) => {
+                    raise(py, &CONFIG, message, &[("field", s(key)), ("value", none())])
+                }
+                Error::Perf(PerfError::Calibration(_)) => raise(py, &CONFIG, message, &[("field", s("measurements")), ("value", none())]),
+                Error::Perf(PerfError::UnsupportedPrecision { chip, precision, field, .. }) => raise(
+                    py,
+                    &UNSUPPORTED_PRECISION,
+                    message,
+                    &[("chip", s(chip)), ("precision", s(precision)), ("field", s(field))],
                 ),
                 _ => raise(py, &BASE, message, &[]),
             }

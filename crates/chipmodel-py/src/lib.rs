@@ -5,6 +5,7 @@
 //! the attribute name.
 
 mod errors;
+mod perf;
 
 use std::sync::{Arc, OnceLock};
 
@@ -28,7 +29,7 @@ fn precision(name: &str) -> PyRes<Precision> {
     Ok(name.parse::<Precision>()?)
 }
 
-fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(v)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     py.import("json")?.call_method1("loads", (text,))
@@ -38,7 +39,7 @@ fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py
 #[pyclass(module = "chipmodel", name = "Chip", frozen, from_py_object)]
 #[derive(Clone)]
 pub struct PyChip {
-    chip: Arc<Chip>,
+    pub(crate) chip: Arc<Chip>,
 }
 
 #[pymethods]
@@ -530,6 +531,11 @@ mod _chipmodel {
 
     #[pymodule_export]
     use super::{PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
+    #[pymodule_export]
+    use crate::perf::{
+        PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate, _sweep_inference, best_inference, calibrate,
+        estimate_inference, estimate_training, model, models,
+    };
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

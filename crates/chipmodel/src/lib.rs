@@ -1,6 +1,11 @@
 #![doc = include_str!("../README.md")]
 
 pub use chipmodel_catalog as catalog;
+pub use chipmodel_perf as perf;
+pub use chipmodel_perf::{
+    BestConfig, InferenceConfig, InferenceEstimate, Mode, Model, PerfError, TrainingConfig, TrainingEstimate, best_inference,
+    calibrate, estimate_inference, estimate_training,
+};
 pub use chipmodel_catalog::{
     Catalog, CatalogError, Chip, Comparison, Precision, Provenance, Source, catalog_table,
     chip_report, compare, units,
@@ -24,6 +29,9 @@ pub enum Error {
     /// From the chip catalog.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// From the performance model.
+    #[error(transparent)]
+    Perf(#[from] PerfError),
 }
 
 /// Shorthand for results with [`Error`].

@@ -1,0 +1,862 @@
+//! Python surface of the performance model: `Model`, `InferenceEstimate`, `TrainingEstimate`,
+//! `estimate_inference`, `best_inference`, `sweep_inference`, `estimate_training`, `calibrate`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use chipmodel_catalog::{Catalog, Chip, Precision};
+use chipmodel_perf::{
+    BestConfig, CalibrationFit, InferenceConfig, InferenceEstimate, Measurement, Mode, Model, OpRecord, Params, PerfError,
+    SweepSpec, TrainingConfig, TrainingEstimate,
+};
+use numpy::IntoPyArray;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::errors::PyChipModelError;
+use crate::{PyChip, json_to_py};
+
+type PyRes<T> = Result<T, PyChipModelError>;
+
+fn config_err(field: &str, value: impl std::fmt::Display, message: &str) -> PyChipModelError {
+    PerfError::InvalidConfig { field: field.into(), value: value.to_string(), message: message.into() }.into()
+}
+
+fn precision(field: &str, s: &str) -> PyRes<Precision> {
+    s.parse::<Precision>().map_err(|e| config_err(field, format!("'{s}'"), &e.to_string()))
+}
+
+fn opt_precision(field: &str, s: Option<&str>) -> PyRes<Option<Precision>> {
+    s.map(|x| precision(field, x)).transpose()
+}
+
+fn mode(s: &str) -> PyRes<Mode> {
+    Ok(s.parse::<Mode>()?)
+}
+
+/// Shared handles on the embedded models and chips, so a call by name copies nothing.
+fn embedded_arcs() -> PyRes<&'static (HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>)> {
+    static CELL: OnceLock<(HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>)> = OnceLock::new();
+    let models = Model::all()?;
+    let chips = Catalog::try_embedded()?;
+    Ok(CELL.get_or_init(|| {
+        (
+            models.iter().map(|m| (m.id.clone(), Arc::new(m.clone()))).collect(),
+            chips.chips().iter().map(|c| (c.id.clone(), Arc::new(c.clone()))).collect(),
+        )
+    }))
+}
+
+/// A model argument: a name, or a `Model` object (for Hugging Face configs).
+fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
+    if let Ok(m) = x.cast::<PyModel>() {
+        return Ok(m.get().model.clone());
+    }
+    let name: String = x.extract().map_err(|_| PyTypeError::new_err(format!("expected a model name or a Model, got {}", x.get_type())))?;
+    let id = &Model::get(&name).map_err(PyChipModelError::from)?.id;
+    Ok(embedded_arcs()?.0[id].clone())
+}
+
+/// A chip argument: a name (embedded catalog) or a `Chip` object (any catalog).
+fn chip_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
+    if let Ok(c) = x.cast::<PyChip>() {
+        return Ok(c.get().chip.clone());
+    }
+    let name: String = x.extract().map_err(|_| PyTypeError::new_err(format!("expected a chip name or a Chip, got {}", x.get_type())))?;
+    let cat = Catalog::try_embedded().map_err(PyChipModelError::from)?;
+    let id = &cat.get(&name).map_err(PyChipModelError::from)?.id;
+    Ok(embedded_arcs()?.1[id].clone())
+}
+
+/// Parameters from a dict of overrides over the chip's calibrated defaults.
+fn params_arg(chip: &Chip, d: Option<&Bound<'_, PyDict>>) -> PyResult<Option<Params>> {
+    let Some(d) = d else { return Ok(None) };
+    let mut p = Params::for_chip(chip, Mode::Calibrated).map_err(PyChipModelError::from)?;
+    for (k, v) in d.iter() {
+        let key: String = k.extract()?;
+        let x: f64 = v.extract().map_err(|_| PyTypeError::new_err(format!("params['{key}'] must be a number")))?;
+        match key.as_str() {
+            "compute_efficiency" => p.compute_efficiency = x,
+            "low_precision_compute_efficiency" => p.low_precision_compute_efficiency = x,
+            "memory_efficiency" => p.memory_efficiency = x,
+            "comm_efficiency" => p.comm_efficiency = x,
+            "collective_latency_s" => p.collective_latency_s = x,
+            "kernel_overhead_s" => p.kernel_overhead_s = x,
+            "eager_kernel_overhead_s" => p.eager_kernel_overhead_s = x,
+            "runtime_reserve_bytes" => p.runtime_reserve_bytes = x,
+            "scale_up_domain" => {
+                if !(x >= 1.0 && x.fract() == 0.0 && x < 1e9) {
+                    return Err(config_err("params['scale_up_domain']", x, "must be a whole number of chips").into());
+                }
+                p.scale_up_domain = x as u32
+            }
+            _ => return Err(config_err(&format!("params['{key}']"), "?", "unknown parameter").into()),
+        }
+    }
+    p.validate().map_err(PyChipModelError::from)?;
+    Ok(Some(p))
+}
+
+/// A decoder-only LLM architecture.
+#[pyclass(module = "chipmodel", name = "Model", frozen)]
+pub struct PyModel {
+    pub(crate) model: Arc<Model>,
+}
+
+#[pymethods]
+impl PyModel {
+    /// Lowercase slug, e.g. ``"llama-2-70b"``.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.model.id
+    }
+    /// Display name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.model.name
+    }
+    /// Family (``"llama"``, ``"qwen"``, …).
+    #[getter]
+    fn family(&self) -> &str {
+        &self.model.family
+    }
+    /// Other names it is looked up by.
+    #[getter]
+    fn aliases(&self) -> Vec<String> {
+        self.model.aliases.clone()
+    }
+    /// Width of the residual stream.
+    #[getter]
+    fn hidden_size(&self) -> u64 {
+        self.model.hidden_size
+    }
+    /// Decoder layers.
+    #[getter]
+    fn num_layers(&self) -> u64 {
+        self.model.num_layers
+    }
+    /// Query heads.
+    #[getter]
+    fn num_heads(&self) -> u64 {
+        self.model.num_heads
+    }
+    /// Key/value heads.
+    #[getter]
+    fn num_kv_heads(&self) -> u64 {
+        self.model.num_kv_heads
+    }
+    /// Per-head dimension.
+    #[getter]
+    fn head_dim(&self) -> u64 {
+        self.model.head_dim
+    }
+    /// Dense MLP intermediate size.
+    #[getter]
+    fn intermediate_size(&self) -> u64 {
+        self.model.intermediate_size
+    }
+    /// Vocabulary size.
+    #[getter]
+    fn vocab_size(&self) -> u64 {
+        self.model.vocab_size
+    }
+    /// Longest supported context.
+    #[getter]
+    fn max_position_embeddings(&self) -> u64 {
+        self.model.max_position_embeddings
+    }
+    /// Whether it is a mixture of experts.
+    #[getter]
+    fn is_moe(&self) -> bool {
+        self.model.moe.is_some()
+    }
+    /// Whether it uses multi-head latent attention.
+    #[getter]
+    fn is_mla(&self) -> bool {
+        self.model.mla.is_some()
+    }
+    /// Routed experts (0 for dense models).
+    #[getter]
+    fn num_experts(&self) -> u64 {
+        self.model.moe.as_ref().map_or(0, |m| m.num_experts)
+    }
+    /// Experts per token (0 for dense models).
+    #[getter]
+    fn top_k(&self) -> u64 {
+        self.model.moe.as_ref().map_or(0, |m| m.top_k)
+    }
+    /// Total parameters computed from the architecture.
+    #[getter]
+    fn total_params(&self) -> f64 {
+        self.model.total_params()
+    }
+    /// Parameters one token uses.
+    #[getter]
+    fn active_params(&self) -> f64 {
+        self.model.active_params()
+    }
+    /// Published total, or None.
+    #[getter]
+    fn published_params(&self) -> Option<f64> {
+        self.model.published_params.as_ref().map(|p| p.value)
+    }
+    /// Bytes of weights at ``dtype``.
+    #[pyo3(signature = (dtype="bf16"))]
+    fn weight_bytes(&self, dtype: &str) -> PyRes<f64> {
+        Ok(self.model.total_params() * precision("dtype", dtype)?.bytes())
+    }
+    /// KV cache bytes per token (all layers) at ``dtype``.
+    #[pyo3(signature = (dtype="bf16"))]
+    fn kv_cache_bytes_per_token(&self, dtype: &str) -> PyRes<f64> {
+        Ok(self.model.kv_cache_bytes_per_token(precision("dtype", dtype)?.bytes()))
+    }
+    /// Sources cited.
+    #[getter]
+    fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(&self.model.sources).unwrap_or_default())
+    }
+    /// Every field, plus computed parameter counts.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let mut v = serde_json::to_value(&*self.model).unwrap_or_default();
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("total_params".into(), self.model.total_params().into());
+            m.insert("active_params".into(), self.model.active_params().into());
+            m.insert("param_counts".into(), serde_json::to_value(self.model.param_counts()).unwrap_or_default());
+        }
+        json_to_py(py, &v)
+    }
+    /// A model from a Hugging Face ``config.json`` dictionary.
+    #[staticmethod]
+    #[pyo3(signature = (config, id=None))]
+    fn from_hf_config(py: Python<'_>, config: &Bound<'_, PyDict>, id: Option<&str>) -> PyResult<PyModel> {
+        let text: String = py.import("json")?.call_method1("dumps", (config,))?.extract()?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        let id = id
+            .map(String::from)
+            .or_else(|| value.get("_name_or_path").and_then(|v| v.as_str()).map(|s| s.to_lowercase().replace('/', "-")))
+            .unwrap_or_else(|| "custom-model".into());
+        let model = Model::from_hf_config(&id, &value).map_err(PyChipModelError::from)?;
+        Ok(PyModel { model: Arc::new(model) })
+    }
+    fn __repr__(&self) -> String {
+        let m = &self.model;
+        format!(
+            "Model('{}': {} · {:.2} B params{} · {} layers · {} KiB KV/token at bf16)",
+            m.id,
+            m.name,
+            m.total_params() / 1e9,
+            if m.moe.is_some() { format!(", {:.1} B active", m.active_params() / 1e9) } else { String::new() },
+            m.num_layers,
+            (m.kv_cache_bytes_per_token(2.0) / 1024.0).round()
+        )
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyModel>().is_ok_and(|o| *o.get().model == *self.model)
+    }
+}
+
+/// The result of an inference estimate. Times in s, memory in bytes, throughput in output
+/// tokens per second for the whole system, energy in J per output token.
+#[pyclass(module = "chipmodel", name = "InferenceEstimate", frozen)]
+pub struct PyInferenceEstimate {
+    est: InferenceEstimate,
+    model: Arc<Model>,
+    chip: Arc<Chip>,
+}
+
+fn record_to_json(r: &OpRecord) -> serde_json::Value {
+    serde_json::to_value(r).unwrap_or_default()
+}
+
+#[pymethods]
+impl PyInferenceEstimate {
+    /// Model id.
+    #[getter]
+    fn model(&self) -> &str {
+        &self.est.model
+    }
+    /// Chip id.
+    #[getter]
+    fn chip(&self) -> &str {
+        &self.est.chip
+    }
+    /// ``"roofline"`` or ``"calibrated"``.
+    #[getter]
+    fn mode(&self) -> &'static str {
+        self.est.setup.mode.as_str()
+    }
+    /// Chips.
+    #[getter]
+    fn n_chips(&self) -> u32 {
+        self.est.setup.n_chips
+    }
+    /// Tensor parallelism.
+    #[getter]
+    fn tp(&self) -> u32 {
+        self.est.setup.tp
+    }
+    /// Pipeline stages.
+    #[getter]
+    fn pp(&self) -> u32 {
+        self.est.setup.pp
+    }
+    /// Data-parallel replicas.
+    #[getter]
+    fn dp(&self) -> u32 {
+        self.est.setup.dp
+    }
+    /// Expert parallelism.
+    #[getter]
+    fn ep(&self) -> u32 {
+        self.est.setup.ep
+    }
+    /// Concurrent sequences, whole system.
+    #[getter]
+    fn batch(&self) -> u32 {
+        self.est.setup.batch
+    }
+    /// Prompt tokens.
+    #[getter]
+    fn input_tokens(&self) -> u32 {
+        self.est.setup.input_tokens
+    }
+    /// Generated tokens.
+    #[getter]
+    fn output_tokens(&self) -> u32 {
+        self.est.setup.output_tokens
+    }
+    /// Weight precision.
+    #[getter]
+    fn weight_dtype(&self) -> &'static str {
+        self.est.setup.weight_dtype.as_str()
+    }
+    /// Matrix-multiply precision.
+    #[getter]
+    fn act_dtype(&self) -> &'static str {
+        self.est.setup.act_dtype.as_str()
+    }
+    /// KV cache precision.
+    #[getter]
+    fn kv_dtype(&self) -> &'static str {
+        self.est.setup.kv_dtype.as_str()
+    }
+    /// Whether everything fits in each chip's memory.
+    #[getter]
+    fn fits(&self) -> bool {
+        self.est.fits
+    }
+    /// Memory per chip in bytes (weights + KV cache + activations + reserve).
+    #[getter]
+    fn memory_per_chip_bytes(&self) -> f64 {
+        self.est.memory.total_bytes
+    }
+    /// Bytes per chip over capacity (0 when it fits).
+    #[getter]
+    fn memory_shortfall_bytes(&self) -> f64 {
+        self.est.memory.shortfall_bytes()
+    }
+    /// Memory per chip by part, bytes.
+    #[getter]
+    fn memory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(self.est.memory).unwrap_or_default())
+    }
+    /// Time to first token, s.
+    #[getter]
+    fn ttft_s(&self) -> f64 {
+        self.est.ttft_s
+    }
+    /// Time per output token, s.
+    #[getter]
+    fn tpot_s(&self) -> f64 {
+        self.est.tpot_s
+    }
+    /// End-to-end latency of one request, s.
+    #[getter]
+    fn e2e_latency_s(&self) -> f64 {
+        self.est.e2e_latency_s
+    }
+    /// Output tokens per second, whole system, continuous-batching steady state.
+    #[getter]
+    fn throughput_tokens_per_s(&self) -> f64 {
+        self.est.throughput_tokens_per_s
+    }
+    /// Output tokens per second running the batch start to end.
+    #[getter]
+    fn static_throughput_tokens_per_s(&self) -> f64 {
+        self.est.static_throughput_tokens_per_s
+    }
+    /// Chip energy per output token at TDP, J.
+    #[getter]
+    fn energy_per_token_j(&self) -> f64 {
+        self.est.energy_per_token_j
+    }
+    /// What bounds decode: ``"compute"``, ``"memory"``, ``"communication"`` or ``"overhead"``.
+    #[getter]
+    fn bound(&self) -> &'static str {
+        self.est.bound.as_str()
+    }
+    /// Per-phase totals: ``{"prefill": {...}, "decode": {...}, "steady": {...}}``.
+    #[getter]
+    fn phases<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = serde_json::json!({
+            "prefill": self.est.prefill, "decode": self.est.decode, "steady": self.est.steady,
+            "bounds": {"prefill": self.est.prefill.bound().as_str(), "decode": self.est.decode.bound().as_str(), "steady": self.est.steady.bound().as_str()},
+        });
+        json_to_py(py, &v)
+    }
+    /// The parameters used (efficiencies, overheads).
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(self.est.params).unwrap_or_default())
+    }
+    /// How the configuration was chosen.
+    #[getter]
+    fn chosen_by(&self) -> &str {
+        &self.est.chosen_by
+    }
+    /// Per-phase, per-operator breakdown: a list of dicts (phase, op, count, flops, bytes,
+    /// comm_bytes, time_s, bound), per chip, summed over layers.
+    fn breakdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let engine = chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
+        json_to_py(py, &serde_json::Value::Array(ops.iter().map(record_to_json).collect()))
+    }
+    /// The largest batch whose memory fits with this layout.
+    fn max_batch(&self) -> u32 {
+        chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params).max_batch(&self.est.setup)
+    }
+    /// Everything as plain Python data, the breakdown included.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let engine = chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
+        let mut v = serde_json::to_value(&self.est).unwrap_or_default();
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("breakdown".into(), serde_json::Value::Array(ops.iter().map(record_to_json).collect()));
+            m.insert("memory_per_chip_bytes".into(), self.est.memory.total_bytes.into());
+            m.insert("bound".into(), self.est.bound.as_str().into());
+        }
+        json_to_py(py, &v)
+    }
+    fn __repr__(&self) -> String {
+        let e = &self.est;
+        let s = &e.setup;
+        format!(
+            "InferenceEstimate({} on {}×{} tp{} pp{} ep{} batch {} {}→{} {}: {} · {:.1} GB/chip · TTFT {:.3} s · TPOT {:.2} ms · {:.0} tok/s · {}-bound · {})",
+            e.model,
+            s.n_chips,
+            e.chip,
+            s.tp,
+            s.pp,
+            s.ep,
+            s.batch,
+            s.input_tokens,
+            s.output_tokens,
+            s.weight_dtype,
+            if e.fits { "fits" } else { "DOES NOT FIT" },
+            e.memory.total_bytes / 1e9,
+            e.ttft_s,
+            e.tpot_s * 1e3,
+            e.throughput_tokens_per_s,
+            e.bound.as_str(),
+            s.mode.as_str()
+        )
+    }
+}
+
+/// The result of a training estimate (times in s, memory in bytes, energy in J).
+#[pyclass(module = "chipmodel", name = "TrainingEstimate", frozen)]
+pub struct PyTrainingEstimate {
+    est: TrainingEstimate,
+}
+
+#[pymethods]
+impl PyTrainingEstimate {
+    /// Model id.
+    #[getter]
+    fn model(&self) -> &str {
+        &self.est.model
+    }
+    /// Chip id.
+    #[getter]
+    fn chip(&self) -> &str {
+        &self.est.chip
+    }
+    /// FLOPs per training token (6N + attention).
+    #[getter]
+    fn flops_per_token(&self) -> f64 {
+        self.est.flops_per_token
+    }
+    /// FLOPs for the run.
+    #[getter]
+    fn total_flops(&self) -> f64 {
+        self.est.total_flops
+    }
+    /// Model-FLOPs utilization used.
+    #[getter]
+    fn mfu(&self) -> f64 {
+        self.est.mfu
+    }
+    /// How the MFU was obtained.
+    #[getter]
+    fn mfu_source(&self) -> &str {
+        &self.est.mfu_source
+    }
+    /// Wall time, s.
+    #[getter]
+    fn time_s(&self) -> f64 {
+        self.est.time_s
+    }
+    /// Chip-hours.
+    #[getter]
+    fn chip_hours(&self) -> f64 {
+        self.est.chip_hours
+    }
+    /// Chip energy at TDP, J.
+    #[getter]
+    fn energy_j(&self) -> f64 {
+        self.est.energy_j
+    }
+    /// Memory per chip, bytes.
+    #[getter]
+    fn memory_per_chip_bytes(&self) -> f64 {
+        self.est.memory_per_chip_bytes
+    }
+    /// Whether it fits.
+    #[getter]
+    fn fits(&self) -> bool {
+        self.est.fits
+    }
+    /// Everything as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(&self.est).unwrap_or_default())
+    }
+    fn __repr__(&self) -> String {
+        let e = &self.est;
+        format!(
+            "TrainingEstimate({} on {}: {:.3e} FLOP · MFU {:.2} · {:.1} days · {:.3e} chip-hours · {:.1} GB/chip {})",
+            e.model,
+            e.chip,
+            e.total_flops,
+            e.mfu,
+            e.time_s / 86400.0,
+            e.chip_hours,
+            e.memory_per_chip_bytes / 1e9,
+            if e.fits { "fits" } else { "DOES NOT FIT" }
+        )
+    }
+}
+
+/// Fitted parameters and residuals.
+#[pyclass(module = "chipmodel", name = "CalibrationFit", frozen)]
+pub struct PyCalibrationFit {
+    fit: CalibrationFit,
+}
+
+#[pymethods]
+impl PyCalibrationFit {
+    /// Parameters: pass as ``params=`` to ``estimate_inference``.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(self.fit.params).unwrap_or_default())
+    }
+    /// Names of the parameters the points determined.
+    #[getter]
+    fn fitted(&self) -> Vec<String> {
+        self.fit.fitted.clone()
+    }
+    /// Predicted / measured − 1 per point.
+    #[getter]
+    fn residuals(&self) -> Vec<f64> {
+        self.fit.residuals.clone()
+    }
+    /// Root mean square of the residuals.
+    #[getter]
+    fn rms_relative_error(&self) -> f64 {
+        self.fit.rms_relative_error
+    }
+    fn __repr__(&self) -> String {
+        format!("CalibrationFit(fitted {:?}, rms error {:.1}%)", self.fit.fitted, self.fit.rms_relative_error * 100.0)
+    }
+}
+
+/// Every model in the embedded catalog.
+#[pyfunction]
+pub fn models() -> PyRes<Vec<PyModel>> {
+    Ok(Model::all()?.iter().map(|m| PyModel { model: Arc::new(m.clone()) }).collect())
+}
+
+/// A model by id, alias or name (any case). Raises ``UnknownModelError``.
+#[pyfunction]
+pub fn model(name: &str) -> PyRes<PyModel> {
+    let id = &Model::get(name)?.id;
+    Ok(PyModel { model: embedded_arcs()?.0[id].clone() })
+}
+
+/// Estimates inference of ``model`` on ``chip`` (names or objects).
+#[pyfunction]
+#[pyo3(signature = (model, chip, *, n_chips=1, tp=None, pp=1, ep=1, batch=1, input_tokens=1024, output_tokens=128,
+    weight_dtype="bf16", kv_dtype=None, act_dtype=None, mode="calibrated", continuous=false, params=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn estimate_inference(
+    py: Python<'_>,
+    model: &Bound<'_, PyAny>,
+    chip: &Bound<'_, PyAny>,
+    n_chips: u32,
+    tp: Option<u32>,
+    pp: u32,
+    ep: u32,
+    batch: u32,
+    input_tokens: u32,
+    output_tokens: u32,
+    weight_dtype: &str,
+    kv_dtype: Option<&str>,
+    act_dtype: Option<&str>,
+    mode: &str,
+    continuous: bool,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<PyInferenceEstimate> {
+    let (m, c) = (model_arg(model)?, chip_arg(chip)?);
+    let cfg = InferenceConfig {
+        model: m.id.clone(),
+        chip: c.id.clone(),
+        n_chips,
+        tp,
+        pp,
+        ep,
+        batch,
+        input_tokens,
+        output_tokens,
+        weight_dtype: precision("weight_dtype", weight_dtype)?,
+        act_dtype: opt_precision("act_dtype", act_dtype)?,
+        kv_dtype: opt_precision("kv_dtype", kv_dtype)?,
+        mode: crate::perf::mode(mode)?,
+        params: params_arg(&c, params)?,
+        continuous,
+    };
+    let est = py
+        .detach(|| {
+            let (engine, setup) = chipmodel_perf::resolve_with(&m, &c, &cfg)?;
+            Ok::<_, PerfError>(engine.estimate(&setup))
+        })
+        .map_err(PyChipModelError::from)?;
+    Ok(PyInferenceEstimate { est, model: m, chip: c })
+}
+
+/// The highest-throughput configuration that fits and meets the latency targets.
+#[pyfunction]
+#[pyo3(signature = (model, chip, *, n_chips, input_tokens=1024, output_tokens=128, weight_dtype="bf16", kv_dtype=None,
+    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, mode="calibrated", params=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn best_inference(
+    py: Python<'_>,
+    model: &Bound<'_, PyAny>,
+    chip: &Bound<'_, PyAny>,
+    n_chips: u32,
+    input_tokens: u32,
+    output_tokens: u32,
+    weight_dtype: &str,
+    kv_dtype: Option<&str>,
+    act_dtype: Option<&str>,
+    ttft_slo_s: Option<f64>,
+    tpot_slo_s: Option<f64>,
+    max_batch: Option<u32>,
+    tp: Option<u32>,
+    pp: Option<u32>,
+    mode: &str,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<PyInferenceEstimate> {
+    let (m, c) = (model_arg(model)?, chip_arg(chip)?);
+    let cfg = BestConfig {
+        model: m.id.clone(),
+        chip: c.id.clone(),
+        n_chips,
+        input_tokens,
+        output_tokens,
+        weight_dtype: precision("weight_dtype", weight_dtype)?,
+        act_dtype: opt_precision("act_dtype", act_dtype)?,
+        kv_dtype: opt_precision("kv_dtype", kv_dtype)?,
+        ttft_slo_s,
+        tpot_slo_s,
+        max_batch,
+        tp,
+        pp,
+        mode: crate::perf::mode(mode)?,
+        params: params_arg(&c, params)?,
+    };
+    let est = py.detach(|| chipmodel_perf::best_inference_with(&m, &c, &cfg)).map_err(PyChipModelError::from)?;
+    Ok(PyInferenceEstimate { est, model: m, chip: c })
+}
+
+fn list_of<'py, T>(x: &Bound<'py, PyAny>, f: impl Fn(&Bound<'py, PyAny>) -> PyResult<T>) -> PyResult<Vec<T>> {
+    if x.is_instance_of::<pyo3::types::PyString>() || !(x.is_instance_of::<PyList>() || x.hasattr("__len__")? && x.hasattr("__iter__")?) {
+        return Ok(vec![f(x)?]);
+    }
+    x.try_iter()?.map(|i| f(&i?)).collect()
+}
+
+/// Evaluates the cartesian product of every list-valued argument in Rust, in parallel, with the
+/// interpreter released; returns columns (numpy arrays) and the name lists for model/chip codes.
+#[pyfunction]
+#[pyo3(signature = (models, chips, *, n_chips, tp, pp, ep, batch, input_tokens, output_tokens, weight_dtype, kv_dtype, mode, threads=0))]
+#[allow(clippy::too_many_arguments)]
+pub fn _sweep_inference<'py>(
+    py: Python<'py>,
+    models: &Bound<'py, PyAny>,
+    chips: &Bound<'py, PyAny>,
+    n_chips: &Bound<'py, PyAny>,
+    tp: &Bound<'py, PyAny>,
+    pp: &Bound<'py, PyAny>,
+    ep: &Bound<'py, PyAny>,
+    batch: &Bound<'py, PyAny>,
+    input_tokens: &Bound<'py, PyAny>,
+    output_tokens: &Bound<'py, PyAny>,
+    weight_dtype: &Bound<'py, PyAny>,
+    kv_dtype: &Bound<'py, PyAny>,
+    mode: &Bound<'py, PyAny>,
+    threads: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let ms: Vec<Arc<Model>> = list_of(models, model_arg)?;
+    let cs: Vec<Arc<Chip>> = list_of(chips, chip_arg)?;
+    let u = |x: &Bound<'py, PyAny>| -> PyResult<u32> { x.extract::<u32>() };
+    let tp_u = |x: &Bound<'py, PyAny>| -> PyResult<u32> { if x.is_none() { Ok(0) } else { x.extract::<u32>() } };
+    let prec = |x: &Bound<'py, PyAny>| -> PyResult<Precision> { Ok(precision("weight_dtype", &x.extract::<String>()?)?) };
+    let kv = |x: &Bound<'py, PyAny>| -> PyResult<Option<Precision>> {
+        if x.is_none() { Ok(None) } else { Ok(Some(precision("kv_dtype", &x.extract::<String>()?)?)) }
+    };
+    let md = |x: &Bound<'py, PyAny>| -> PyResult<Mode> { Ok(crate::perf::mode(&x.extract::<String>()?)?) };
+    let spec = SweepSpec {
+        models: ms.iter().map(|m| m.id.clone()).collect(),
+        chips: cs.iter().map(|c| c.id.clone()).collect(),
+        n_chips: list_of(n_chips, u)?,
+        tp: list_of(tp, tp_u)?,
+        pp: list_of(pp, u)?,
+        ep: list_of(ep, u)?,
+        batch: list_of(batch, u)?,
+        input_tokens: list_of(input_tokens, u)?,
+        output_tokens: list_of(output_tokens, u)?,
+        weight_dtype: list_of(weight_dtype, prec)?,
+        kv_dtype: list_of(kv_dtype, kv)?,
+        mode: list_of(mode, md)?,
+    };
+    let mrefs: Vec<&Model> = ms.iter().map(|m| m.as_ref()).collect();
+    let crefs: Vec<&Chip> = cs.iter().map(|c| c.as_ref()).collect();
+    let cols = py.detach(|| chipmodel_perf::sweep_with(&mrefs, &crefs, &spec, threads)).map_err(PyChipModelError::from)?;
+    let d = PyDict::new(py);
+    d.set_item("model_index", cols.model.into_pyarray(py))?;
+    d.set_item("chip_index", cols.chip.into_pyarray(py))?;
+    d.set_item("n_chips", cols.n_chips.into_pyarray(py))?;
+    d.set_item("tp", cols.tp.into_pyarray(py))?;
+    d.set_item("pp", cols.pp.into_pyarray(py))?;
+    d.set_item("ep", cols.ep.into_pyarray(py))?;
+    d.set_item("batch", cols.batch.into_pyarray(py))?;
+    d.set_item("input_tokens", cols.input_tokens.into_pyarray(py))?;
+    d.set_item("output_tokens", cols.output_tokens.into_pyarray(py))?;
+    d.set_item("weight_dtype_index", cols.weight_dtype.into_pyarray(py))?;
+    d.set_item("kv_dtype_index", cols.kv_dtype.into_pyarray(py))?;
+    d.set_item("mode_index", cols.mode.into_pyarray(py))?;
+    d.set_item("valid", cols.valid.into_pyarray(py))?;
+    d.set_item("fits", cols.fits.into_pyarray(py))?;
+    d.set_item("memory_per_chip_bytes", cols.memory_per_chip_bytes.into_pyarray(py))?;
+    d.set_item("ttft_s", cols.ttft_s.into_pyarray(py))?;
+    d.set_item("tpot_s", cols.tpot_s.into_pyarray(py))?;
+    d.set_item("e2e_latency_s", cols.e2e_latency_s.into_pyarray(py))?;
+    d.set_item("throughput_tokens_per_s", cols.throughput_tokens_per_s.into_pyarray(py))?;
+    d.set_item("energy_per_token_j", cols.energy_per_token_j.into_pyarray(py))?;
+    d.set_item("bound_code", cols.bound.into_pyarray(py))?;
+    d.set_item("_models", spec.models)?;
+    d.set_item("_chips", spec.chips)?;
+    d.set_item("_weight_dtypes", spec.weight_dtype.iter().map(|p| p.as_str()).collect::<Vec<_>>())?;
+    d.set_item("_kv_dtypes", spec.kv_dtype.iter().map(|p| p.map_or("bf16", |x| x.as_str())).collect::<Vec<_>>())?;
+    d.set_item("_modes", spec.mode.iter().map(|m| m.as_str()).collect::<Vec<_>>())?;
+    Ok(d)
+}
+
+/// Estimates a training run.
+#[pyfunction]
+#[pyo3(signature = (model, chip, *, n_chips, tokens, seq_len=4096, global_batch=1024, micro_batch=1, tp=None, pp=1, ep=1,
+    zero_stage=1, recompute="selective", compute_dtype="bf16", mfu=None, mode="calibrated"))]
+#[allow(clippy::too_many_arguments)]
+pub fn estimate_training(
+    model: &Bound<'_, PyAny>,
+    chip: &Bound<'_, PyAny>,
+    n_chips: u32,
+    tokens: f64,
+    seq_len: u32,
+    global_batch: u32,
+    micro_batch: u32,
+    tp: Option<u32>,
+    pp: u32,
+    ep: u32,
+    zero_stage: u8,
+    recompute: &str,
+    compute_dtype: &str,
+    mfu: Option<f64>,
+    mode: &str,
+) -> PyResult<PyTrainingEstimate> {
+    let (m, c) = (model_arg(model)?, chip_arg(chip)?);
+    let mut cfg = TrainingConfig::new(&m.id, &c.id, n_chips, tokens);
+    cfg.seq_len = seq_len;
+    cfg.global_batch = global_batch;
+    cfg.micro_batch = micro_batch;
+    if let Some(t) = tp {
+        cfg.tp = t;
+    }
+    cfg.pp = pp;
+    cfg.ep = ep;
+    cfg.zero_stage = zero_stage;
+    cfg.recompute = recompute.to_string();
+    cfg.compute_dtype = precision("compute_dtype", compute_dtype)?;
+    cfg.mfu = mfu;
+    cfg.mode = crate::perf::mode(mode)?;
+    let est = chipmodel_perf::estimate_training_with(&m, &c, &cfg).map_err(PyChipModelError::from)?;
+    Ok(PyTrainingEstimate { est })
+}
+
+/// Fits calibrated parameters to measurements: a list of dicts with ``model``, ``chip``,
+/// ``metric`` (``ttft_s``, ``tpot_s``, ``e2e_latency_s`` or ``throughput_tokens_per_s``),
+/// ``value`` and any ``estimate_inference`` keyword (``n_chips``, ``batch``, …).
+#[pyfunction]
+pub fn calibrate(py: Python<'_>, measurements: &Bound<'_, PyAny>) -> PyResult<PyCalibrationFit> {
+    let mut points = Vec::new();
+    for (i, item) in measurements.try_iter()?.enumerate() {
+        let item = item?;
+        let d = item.cast::<PyDict>().map_err(|_| PyTypeError::new_err(format!("measurement {i} must be a dict")))?;
+        let get_s = |k: &str| -> PyResult<Option<String>> { d.get_item(k)?.map(|v| v.extract::<String>()).transpose() };
+        let get_u = |k: &str| -> PyResult<Option<u32>> { d.get_item(k)?.map(|v| v.extract::<u32>()).transpose() };
+        let model = get_s("model")?.ok_or_else(|| config_err(&format!("measurements[{i}].model"), "None", "missing"))?;
+        let chip = get_s("chip")?.ok_or_else(|| config_err(&format!("measurements[{i}].chip"), "None", "missing"))?;
+        let metric = get_s("metric")?.ok_or_else(|| config_err(&format!("measurements[{i}].metric"), "None", "missing"))?;
+        let value: f64 = d
+            .get_item("value")?
+            .ok_or_else(|| config_err(&format!("measurements[{i}].value"), "None", "missing"))?
+            .extract()?;
+        for key in d.keys() {
+            let k: String = key.extract()?;
+            if ![
+                "model", "chip", "metric", "value", "n_chips", "tp", "pp", "ep", "batch", "input_tokens", "output_tokens",
+                "weight_dtype", "kv_dtype", "act_dtype",
+            ]
+            .contains(&k.as_str())
+            {
+                return Err(config_err(&format!("measurements[{i}].{k}"), "?", "unknown key").into());
+            }
+        }
+        let mut cfg = InferenceConfig::new(&model, &chip);
+        cfg.n_chips = get_u("n_chips")?.unwrap_or(1);
+        cfg.tp = get_u("tp")?;
+        cfg.pp = get_u("pp")?.unwrap_or(1);
+        cfg.ep = get_u("ep")?.unwrap_or(1);
+        cfg.batch = get_u("batch")?.unwrap_or(1);
+        cfg.input_tokens = get_u("input_tokens")?.unwrap_or(1024);
+        cfg.output_tokens = get_u("output_tokens")?.unwrap_or(128);
+        if let Some(w) = get_s("weight_dtype")? {
+            cfg.weight_dtype = precision("weight_dtype", &w)?;
+        }
+        cfg.kv_dtype = opt_precision("kv_dtype", get_s("kv_dtype")?.as_deref())?;
+        cfg.act_dtype = opt_precision("act_dtype", get_s("act_dtype")?.as_deref())?;
+        points.push(Measurement { config: cfg, metric, value });
+    }
+    let fit = py.detach(|| chipmodel_perf::calibrate(&points)).map_err(PyChipModelError::from)?;
+    Ok(PyCalibrationFit { fit })
+}
