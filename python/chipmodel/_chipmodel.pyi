@@ -13,6 +13,20 @@ import numpy.typing as npt
 
 __version__: str
 __all__ = [
+    "CalibrationFit",
+    "ConfigError",
+    "InferenceEstimate",
+    "Model",
+    "TrainingEstimate",
+    "UnknownModelError",
+    "UnsupportedPrecisionError",
+    "_sweep_inference",
+    "best_inference",
+    "calibrate",
+    "estimate_inference",
+    "estimate_training",
+    "model",
+    "models",
     "Catalog",
     "CatalogError",
     "CatalogFileError",
@@ -46,6 +60,25 @@ class CatalogError(ChipModelError, ValueError):
     file: str
     chip: str | None
     field: str | None
+
+class UnknownModelError(ChipModelError, KeyError):
+    """A model name matched no id, alias or name."""
+
+    name: str
+    suggestions: list[str]
+
+class ConfigError(ChipModelError, ValueError):
+    """An argument is out of range or inconsistent with another; ``field`` says which."""
+
+    field: str
+    value: str | None
+
+class UnsupportedPrecisionError(ChipModelError, ValueError):
+    """The chip has no rate for the precision asked for."""
+
+    chip: str
+    precision: str
+    field: str
 
 class CatalogFileError(ChipModelError, OSError):
     """A catalog file could not be read."""
@@ -159,3 +192,235 @@ class Catalog:
 
 def embedded_catalog() -> Catalog: ...
 def load_catalog(path: str | os.PathLike[str]) -> Catalog: ...
+
+@final
+class Model:
+    """A decoder-only LLM architecture."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def aliases(self) -> list[str]: ...
+    @property
+    def hidden_size(self) -> int: ...
+    @property
+    def num_layers(self) -> int: ...
+    @property
+    def num_heads(self) -> int: ...
+    @property
+    def num_kv_heads(self) -> int: ...
+    @property
+    def head_dim(self) -> int: ...
+    @property
+    def intermediate_size(self) -> int: ...
+    @property
+    def vocab_size(self) -> int: ...
+    @property
+    def max_position_embeddings(self) -> int: ...
+    @property
+    def is_moe(self) -> bool: ...
+    @property
+    def is_mla(self) -> bool: ...
+    @property
+    def num_experts(self) -> int: ...
+    @property
+    def top_k(self) -> int: ...
+    @property
+    def total_params(self) -> float: ...
+    @property
+    def active_params(self) -> float: ...
+    @property
+    def published_params(self) -> float | None: ...
+    def weight_bytes(self, dtype: str = "bf16") -> float:
+        """Bytes of weights at ``dtype``."""
+    def kv_cache_bytes_per_token(self, dtype: str = "bf16") -> float:
+        """KV cache bytes per token, all layers."""
+    @property
+    def sources(self) -> dict[str, dict[str, Any]]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    @staticmethod
+    def from_hf_config(config: dict[str, Any], id: str | None = None) -> Model: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class InferenceEstimate:
+    """An inference estimate: times in s, memory in bytes, throughput in output tokens/s."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def chip(self) -> str: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def n_chips(self) -> int: ...
+    @property
+    def tp(self) -> int: ...
+    @property
+    def pp(self) -> int: ...
+    @property
+    def dp(self) -> int: ...
+    @property
+    def ep(self) -> int: ...
+    @property
+    def batch(self) -> int: ...
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
+    @property
+    def weight_dtype(self) -> str: ...
+    @property
+    def act_dtype(self) -> str: ...
+    @property
+    def kv_dtype(self) -> str: ...
+    @property
+    def fits(self) -> bool: ...
+    @property
+    def memory_per_chip_bytes(self) -> float: ...
+    @property
+    def memory_shortfall_bytes(self) -> float: ...
+    @property
+    def memory(self) -> dict[str, float]: ...
+    @property
+    def ttft_s(self) -> float: ...
+    @property
+    def tpot_s(self) -> float: ...
+    @property
+    def e2e_latency_s(self) -> float: ...
+    @property
+    def throughput_tokens_per_s(self) -> float: ...
+    @property
+    def static_throughput_tokens_per_s(self) -> float: ...
+    @property
+    def energy_per_token_j(self) -> float: ...
+    @property
+    def bound(self) -> str: ...
+    @property
+    def phases(self) -> dict[str, Any]: ...
+    @property
+    def params(self) -> dict[str, float]: ...
+    @property
+    def chosen_by(self) -> str: ...
+    def breakdown(self) -> list[dict[str, Any]]: ...
+    def max_batch(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class TrainingEstimate:
+    """A training estimate: time in s, memory in bytes, energy in J."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def chip(self) -> str: ...
+    @property
+    def flops_per_token(self) -> float: ...
+    @property
+    def total_flops(self) -> float: ...
+    @property
+    def mfu(self) -> float: ...
+    @property
+    def mfu_source(self) -> str: ...
+    @property
+    def time_s(self) -> float: ...
+    @property
+    def chip_hours(self) -> float: ...
+    @property
+    def energy_j(self) -> float: ...
+    @property
+    def memory_per_chip_bytes(self) -> float: ...
+    @property
+    def fits(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class CalibrationFit:
+    """Fitted parameters and residuals."""
+
+    @property
+    def params(self) -> dict[str, float]: ...
+    @property
+    def fitted(self) -> list[str]: ...
+    @property
+    def residuals(self) -> list[float]: ...
+    @property
+    def rms_relative_error(self) -> float: ...
+
+def models() -> list[Model]: ...
+def model(name: str) -> Model: ...
+def estimate_inference(
+    model: str | Model,
+    chip: str | Chip,
+    *,
+    n_chips: int = 1,
+    tp: int | None = None,
+    pp: int = 1,
+    ep: int = 1,
+    batch: int = 1,
+    input_tokens: int = 1024,
+    output_tokens: int = 128,
+    weight_dtype: str = "bf16",
+    kv_dtype: str | None = None,
+    act_dtype: str | None = None,
+    mode: str = "calibrated",
+    continuous: bool = False,
+    params: dict[str, float] | None = None,
+) -> InferenceEstimate: ...
+def best_inference(
+    model: str | Model,
+    chip: str | Chip,
+    *,
+    n_chips: int,
+    input_tokens: int = 1024,
+    output_tokens: int = 128,
+    weight_dtype: str = "bf16",
+    kv_dtype: str | None = None,
+    act_dtype: str | None = None,
+    ttft_slo_s: float | None = None,
+    tpot_slo_s: float | None = None,
+    max_batch: int | None = None,
+    tp: int | None = None,
+    pp: int | None = None,
+    mode: str = "calibrated",
+    params: dict[str, float] | None = None,
+) -> InferenceEstimate: ...
+def _sweep_inference(
+    models: Any,
+    chips: Any,
+    *,
+    n_chips: Any,
+    tp: Any,
+    pp: Any,
+    ep: Any,
+    batch: Any,
+    input_tokens: Any,
+    output_tokens: Any,
+    weight_dtype: Any,
+    kv_dtype: Any,
+    mode: Any,
+    threads: int = 0,
+) -> dict[str, Any]: ...
+def estimate_training(
+    model: str | Model,
+    chip: str | Chip,
+    *,
+    n_chips: int,
+    tokens: float,
+    seq_len: int = 4096,
+    global_batch: int = 1024,
+    micro_batch: int = 1,
+    tp: int | None = None,
+    pp: int = 1,
+    ep: int = 1,
+    zero_stage: int = 1,
+    recompute: str = "selective",
+    compute_dtype: str = "bf16",
+    mfu: float | None = None,
+    mode: str = "calibrated",
+) -> TrainingEstimate: ...
+def calibrate(measurements: list[dict[str, Any]]) -> CalibrationFit: ...

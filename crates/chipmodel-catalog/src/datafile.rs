@@ -88,12 +88,7 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 /// Removes `field` from `t` as a non-empty string (`None` when absent and not `required`).
-pub fn take_string(
-    ctx: Ctx,
-    t: &mut Table,
-    field: &str,
-    required: bool,
-) -> Result<Option<String>> {
+pub fn take_string(ctx: Ctx, t: &mut Table, field: &str, required: bool) -> Result<Option<String>> {
     match t.remove(field) {
         None if required => Err(ctx.err(field, "missing required field")),
         None => Ok(None),
@@ -306,7 +301,10 @@ fn read_value(
     if !matches!(kind, Kind::Quantity(_)) {
         expected.retain(|k| *k != "unit");
         if let Some(u) = t.get("unit") {
-            return Err(ctx.err(&format!("{field}.unit"), format!("this value takes no unit, got {}", show(u))));
+            return Err(ctx.err(
+                &format!("{field}.unit"),
+                format!("this value takes no unit, got {}", show(u)),
+            ));
         }
     }
     expected.extend_from_slice(extra);
@@ -484,7 +482,10 @@ pub fn read_number(
 ) -> Result<Sourced<f64>> {
     let kind = dim.map_or(Kind::Number, Kind::Quantity);
     let (p, provenance, _, _) = read_value(ctx, field, v, kind, &[], sources)?;
-    Ok(Sourced { value: number(p), provenance })
+    Ok(Sourced {
+        value: number(p),
+        provenance,
+    })
 }
 
 /// Reads a source definition `[sources.<key>]`.
@@ -868,12 +869,20 @@ pub(crate) fn keys(chip: &Chip) -> Vec<(String, &'static str)> {
 
 /// The closest ids to `query`, best first: ids or aliases containing it, then by edit distance.
 pub(crate) fn suggest(query: &str, index: &HashMap<String, usize>, chips: &[Chip]) -> Vec<String> {
-    suggest_from(query, index.iter().map(|(k, &i)| (k.as_str(), chips[i].id.as_str())))
+    suggest_from(
+        query,
+        index
+            .iter()
+            .map(|(k, &i)| (k.as_str(), chips[i].id.as_str())),
+    )
 }
 
 /// The closest ids to `query` among `(lookup key, id)` pairs, best first: keys containing the
 /// query (or contained in it), then by Damerau–Levenshtein similarity; at most three.
-pub fn suggest_from<'a>(query: &str, keys: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+pub fn suggest_from<'a>(
+    query: &str,
+    keys: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<String> {
     let q = normalize(query);
     let mut scored: Vec<(f64, &str)> = keys
         .map(|(key, id)| {

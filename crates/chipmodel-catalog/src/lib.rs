@@ -33,8 +33,8 @@ mod catalog;
 
 mod chip;
 mod compare;
-mod error;
 pub mod datafile;
+mod error;
 mod precision;
 mod report;
 mod source;

@@ -2,7 +2,10 @@
 //! a sweep (configurations per second). Run: `cargo bench -p chipmodel-perf`.
 
 use chipmodel_catalog::{Catalog, Precision};
-use chipmodel_perf::{BestConfig, Engine, InferenceConfig, Mode, Model, Params, SweepSpec, best_inference, estimate_inference, sweep};
+use chipmodel_perf::{
+    BestConfig, Engine, InferenceConfig, Mode, Model, Params, SweepSpec, best_inference,
+    estimate_inference, sweep,
+};
 
 fn main() {
     divan::main();
@@ -10,8 +13,26 @@ fn main() {
 
 fn engine() -> (Engine<'static>, chipmodel_perf::Setup) {
     let chip = Catalog::embedded().get("h100").unwrap();
-    let e = Engine::new(Model::get("llama-2-70b").unwrap(), chip, Params::for_chip(chip, Mode::Calibrated).unwrap());
-    let s = e.setup(8, Some(8), 1, 1, 64, 1024, 128, Precision::Bf16, None, None, Mode::Calibrated).unwrap();
+    let e = Engine::new(
+        Model::get("llama-2-70b").unwrap(),
+        chip,
+        Params::for_chip(chip, Mode::Calibrated).unwrap(),
+    );
+    let s = e
+        .setup(
+            8,
+            Some(8),
+            1,
+            1,
+            64,
+            1024,
+            128,
+            Precision::Bf16,
+            None,
+            None,
+            Mode::Calibrated,
+        )
+        .unwrap();
     (e, s)
 }
 
@@ -27,7 +48,21 @@ fn one_estimate_resolved(b: divan::Bencher) {
 fn one_setup_and_estimate(b: divan::Bencher) {
     let (e, _) = engine();
     b.bench(|| {
-        let s = e.setup(8, None, 1, 1, divan::black_box(64), 1024, 128, Precision::Bf16, None, None, Mode::Calibrated).unwrap();
+        let s = e
+            .setup(
+                8,
+                None,
+                1,
+                1,
+                divan::black_box(64),
+                1024,
+                128,
+                Precision::Bf16,
+                None,
+                None,
+                Mode::Calibrated,
+            )
+            .unwrap();
         divan::black_box(e.summary(&s))
     });
 }
@@ -35,7 +70,11 @@ fn one_setup_and_estimate(b: divan::Bencher) {
 /// By names, through the catalogs, with the full result struct.
 #[divan::bench]
 fn one_estimate_by_name(b: divan::Bencher) {
-    let cfg = InferenceConfig { n_chips: 8, batch: 64, ..InferenceConfig::new("llama-2-70b", "h100") };
+    let cfg = InferenceConfig {
+        n_chips: 8,
+        batch: 64,
+        ..InferenceConfig::new("llama-2-70b", "h100")
+    };
     b.bench(|| divan::black_box(estimate_inference(divan::black_box(&cfg)).unwrap()));
 }
 
@@ -62,5 +101,6 @@ fn sweep_65536(b: divan::Bencher, threads: usize) {
         kv_dtype: vec![None],
         mode: vec![Mode::Calibrated],
     };
-    b.counter(divan::counter::ItemsCount::new(spec.len())).bench(|| divan::black_box(sweep(&spec, threads).unwrap()));
+    b.counter(divan::counter::ItemsCount::new(spec.len()))
+        .bench(|| divan::black_box(sweep(&spec, threads).unwrap()));
 }

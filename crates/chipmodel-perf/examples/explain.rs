@@ -20,7 +20,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         cfg.mode = chipmodel_perf::Mode::Roofline;
     }
     let (e, ops) = estimate_inference_breakdown(&cfg)?;
-    println!("{} on {} × {}: {:?}", e.model, e.setup.n_chips, e.chip, e.setup);
+    println!(
+        "{} on {} × {}: {:?}",
+        e.model, e.setup.n_chips, e.chip, e.setup
+    );
     println!(
         "fits {} mem/chip {:.1} GB (w {:.1} kv {:.1} act {:.1} res {:.1}) ttft {:.4} s tpot {:.5} s e2e {:.3} s thr {:.0} tok/s static {:.0} bound {:?}",
         e.fits,
@@ -37,7 +40,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         e.bound
     );
     for phase in ["prefill", "decode", "steady"] {
-        let total: f64 = ops.iter().filter(|o| o.phase == phase).map(|o| o.time_s).sum();
+        let total: f64 = ops
+            .iter()
+            .filter(|o| o.phase == phase)
+            .map(|o| o.time_s)
+            .sum();
         println!("-- {phase}: {total:.5} s");
         for o in ops.iter().filter(|o| o.phase == phase) {
             println!(

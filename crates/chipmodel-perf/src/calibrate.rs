@@ -33,19 +33,41 @@ pub struct CalibrationFit {
     pub rms_relative_error: f64,
 }
 
-const NAMES: [&str; 5] = ["compute_efficiency", "memory_efficiency", "comm_efficiency", "kernel_overhead_s", "collective_latency_s"];
+const NAMES: [&str; 5] = [
+    "compute_efficiency",
+    "memory_efficiency",
+    "comm_efficiency",
+    "kernel_overhead_s",
+    "collective_latency_s",
+];
 
-/// The linear features of one point: time ≈ Σ featureᵢ × unknownᵢ, unknowns
-/// [1/compute_eff, 1/memory_eff, 1/comm_eff, kernel_overhead, collective_latency].
-fn features(m: &Measurement) -> Result<([f64; 5], f64), PerfError> {
-    let mut cfg = m.config.clone();
-    cfg.mode = Mode::Roofline;
+/// The linear features of one point under the default parameters `d`:
+/// time ≈ s_c·T_compute + s_m·T_memory + s_n·T_comm + o·kernels + α·collectives + fixed,
+/// where T_* are the default-efficiency times of the operators each resource bounds, the
+/// unknowns s_* scale every efficiency of that resource (keeping their measured ratios), and
+/// `fixed` is the engine-step overhead, kept at its default.
+fn features(m: &Measurement, d: &Params) -> Result<([f64; 5], f64, f64), PerfError> {
+    let quiet = Params {
+        kernel_overhead_s: 0.0,
+        eager_kernel_overhead_s: 0.0,
+        collective_latency_s: 0.0,
+        step_overhead_s: 0.0,
+        ..*d
+    };
+    let cfg = InferenceConfig {
+        mode: Mode::Calibrated,
+        params: Some(quiet),
+        ..m.config.clone()
+    };
     let (engine, setup) = resolve(&cfg)?;
     let (e, ops) = engine.estimate_with_breakdown(&setup);
     let phase_weights: Vec<(&str, f64)> = match m.metric.as_str() {
         "ttft_s" => vec![("prefill", 1.0)],
         "tpot_s" => vec![("decode", 1.0)],
-        "e2e_latency_s" => vec![("prefill", 1.0), ("decode", f64::from(setup.output_tokens) - 1.0)],
+        "e2e_latency_s" => vec![
+            ("prefill", 1.0),
+            ("decode", f64::from(setup.output_tokens) - 1.0),
+        ],
         "throughput_tokens_per_s" => vec![("steady", 1.0)],
         other => {
             return Err(invalid(
@@ -65,27 +87,37 @@ fn features(m: &Measurement) -> Result<([f64; 5], f64), PerfError> {
         m.value
     };
     let mut x = [0.0; 5];
-    for op in &ops {
-        let Some((_, w)) = phase_weights.iter().find(|(p, _)| *p == op.phase) else { continue };
-        if m.metric == "throughput_tokens_per_s" && op.op == "pp_send" {
-            continue;
-        }
-        match op.bound {
-            Bound::Compute => {
-                x[0] += w * op.time_s;
-                x[3] += w * op.count;
+    let mut fixed = 0.0;
+    for (phase, w) in &phase_weights {
+        fixed += w * d.step_overhead_s;
+        for op in ops.iter().filter(|o| o.phase == *phase) {
+            if m.metric == "throughput_tokens_per_s" && op.op == "pp_send" {
+                continue;
             }
-            Bound::Memory | Bound::Overhead => {
-                x[1] += w * op.time_s;
-                x[3] += w * op.count;
+            let eager = *phase != "decode";
+            match op.bound {
+                Bound::Compute => x[0] += w * op.time_s,
+                Bound::Memory => x[1] += w * op.time_s,
+                Bound::Communication => x[2] += w * op.time_s,
+                Bound::Overhead => {}
             }
-            Bound::Communication => {
-                x[2] += w * op.time_s;
-                x[4] += w * op.count;
+            match op.bound {
+                Bound::Communication => x[4] += w * op.count,
+                Bound::Overhead => {}
+                // Kernel overhead: graph-replayed in decode, eager elsewhere (kept in ratio).
+                _ => {
+                    x[3] += w
+                        * op.count
+                        * if eager && d.kernel_overhead_s > 0.0 {
+                            d.eager_kernel_overhead_s / d.kernel_overhead_s
+                        } else {
+                            1.0
+                        }
+                }
             }
         }
     }
-    Ok((x, target))
+    Ok((x, target, fixed))
 }
 
 /// Fits compute, memory and communication efficiency, kernel overhead and collective latency
@@ -93,8 +125,9 @@ fn features(m: &Measurement) -> Result<([f64; 5], f64), PerfError> {
 /// physical (efficiencies in (0, 1], overheads ≥ 0). Parameters the points cannot determine
 /// keep the calibrated defaults of the first point's chip.
 ///
-/// The operator classification (compute- or memory-bound) is taken from the roofline, which
-/// makes the problem linear in the reciprocal efficiencies.
+/// Each resource's efficiencies are scaled by one factor (keeping the ratios the calibration
+/// data measured, e.g. prefill to decode GEMMs), and the operator classification (compute- or
+/// memory-bound) is taken at the default parameters, which makes the problem linear.
 ///
 /// # Examples
 ///
@@ -102,8 +135,12 @@ fn features(m: &Measurement) -> Result<([f64; 5], f64), PerfError> {
 /// use chipmodel_perf::{calibrate, estimate_inference, InferenceConfig, Measurement, Params, Mode};
 ///
 /// // Points generated with known parameters are recovered.
-/// let truth = Params { memory_efficiency: 0.7, ..Params::for_chip(
-///     chipmodel_catalog::Catalog::embedded().get("h100").unwrap(), Mode::Calibrated).unwrap() };
+/// let defaults = Params::for_chip(chipmodel_catalog::Catalog::embedded().get("h100").unwrap(), Mode::Calibrated).unwrap();
+/// let truth = Params {
+///     memory_efficiency: 0.7,
+///     attention_memory_efficiency: 0.7 * defaults.attention_memory_efficiency / defaults.memory_efficiency,
+///     ..defaults
+/// };
 /// let points: Vec<Measurement> = [1u32, 8, 32, 128].iter().map(|&batch| {
 ///     let config = InferenceConfig { batch, params: Some(truth), ..InferenceConfig::new("llama-3.1-8b", "h100") };
 ///     let tpot = estimate_inference(&config).unwrap().tpot_s;
@@ -118,24 +155,47 @@ pub fn calibrate(points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
         return Err(PerfError::Calibration("no measurements".into()));
     }
     let defaults = {
-        let (engine, _) = resolve(&InferenceConfig { mode: Mode::Calibrated, ..points[0].config.clone() })?;
+        let (engine, _) = resolve(&InferenceConfig {
+            mode: Mode::Calibrated,
+            ..points[0].config.clone()
+        })?;
         engine.params
     };
     let mut rows = Vec::with_capacity(points.len());
     for (i, p) in points.iter().enumerate() {
-        let (x, t) = features(p).map_err(|e| PerfError::Calibration(format!("measurement {i}: {e}")))?;
-        rows.push((x, t));
+        let (x, t, fixed) = features(p, &defaults)
+            .map_err(|e| PerfError::Calibration(format!("measurement {i}: {e}")))?;
+        if t <= fixed {
+            return Err(PerfError::Calibration(format!(
+                "measurement {i}: faster than the engine-step overhead alone"
+            )));
+        }
+        rows.push((x, t - fixed));
     }
     let default_u = [
-        1.0 / defaults.compute_efficiency,
-        1.0 / defaults.memory_efficiency,
-        1.0 / defaults.comm_efficiency,
+        1.0,
+        1.0,
+        1.0,
         defaults.kernel_overhead_s,
         defaults.collective_latency_s,
     ];
+    // Scale factors below 1/(max efficiency) would push an efficiency above 1.
+    let max_eff = [
+        defaults
+            .compute_efficiency
+            .max(defaults.low_precision_compute_efficiency)
+            .max(defaults.prefill_compute_efficiency)
+            .max(defaults.prefill_low_precision_compute_efficiency),
+        defaults
+            .memory_efficiency
+            .max(defaults.attention_memory_efficiency),
+        defaults.comm_efficiency,
+    ];
     // Active set: start with every unknown whose feature is non-zero somewhere; drop those that
     // leave the physical range and refit with them fixed at the default (at most 5 rounds).
-    let mut free: Vec<usize> = (0..5).filter(|&j| rows.iter().any(|(x, _)| x[j] > 0.0)).collect();
+    let mut free: Vec<usize> = (0..5)
+        .filter(|&j| rows.iter().any(|(x, _)| x[j] > 0.0))
+        .collect();
     let mut u = default_u;
     for _ in 0..6 {
         if free.is_empty() {
@@ -144,15 +204,24 @@ pub fn calibrate(points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
         let n = rows.len();
         let a = DMatrix::from_fn(n, free.len(), |i, k| rows[i].0[free[k]] / rows[i].1);
         let b = DVector::from_fn(n, |i, _| {
-            let fixed: f64 = (0..5).filter(|j| !free.contains(j)).map(|j| rows[i].0[j] * default_u[j]).sum();
+            let fixed: f64 = (0..5)
+                .filter(|j| !free.contains(j))
+                .map(|j| rows[i].0[j] * default_u[j])
+                .sum();
             (rows[i].1 - fixed) / rows[i].1
         });
         let svd = a.svd(true, true);
-        let sol = svd.solve(&b, 1e-10).map_err(|e| PerfError::Calibration(e.to_string()))?;
+        let sol = svd
+            .solve(&b, 1e-10)
+            .map_err(|e| PerfError::Calibration(e.to_string()))?;
         let mut bad = None;
         for (k, &j) in free.iter().enumerate() {
             let v = sol[k];
-            let ok = if j < 3 { v >= 1.0 && v.is_finite() } else { v >= 0.0 && v.is_finite() };
+            let ok = if j < 3 {
+                v >= max_eff[j] && v.is_finite()
+            } else {
+                v >= 0.0 && v.is_finite()
+            };
             if !ok && bad.is_none() {
                 bad = Some(j);
             }
@@ -172,10 +241,19 @@ pub fn calibrate(points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
         }
     }
     let params = Params {
-        compute_efficiency: 1.0 / u[0],
-        low_precision_compute_efficiency: (defaults.low_precision_compute_efficiency / defaults.compute_efficiency / u[0]).min(1.0),
-        memory_efficiency: 1.0 / u[1],
-        comm_efficiency: 1.0 / u[2],
+        compute_efficiency: defaults.compute_efficiency / u[0],
+        low_precision_compute_efficiency: defaults.low_precision_compute_efficiency / u[0],
+        prefill_compute_efficiency: defaults.prefill_compute_efficiency / u[0],
+        prefill_low_precision_compute_efficiency: defaults.prefill_low_precision_compute_efficiency
+            / u[0],
+        memory_efficiency: defaults.memory_efficiency / u[1],
+        attention_memory_efficiency: defaults.attention_memory_efficiency / u[1],
+        comm_efficiency: defaults.comm_efficiency / u[2],
+        eager_kernel_overhead_s: if defaults.kernel_overhead_s > 0.0 {
+            u[3] * defaults.eager_kernel_overhead_s / defaults.kernel_overhead_s
+        } else {
+            defaults.eager_kernel_overhead_s
+        },
         kernel_overhead_s: u[3],
         collective_latency_s: u[4],
         ..defaults
@@ -183,7 +261,11 @@ pub fn calibrate(points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
     let residuals: Vec<f64> = points
         .iter()
         .map(|p| {
-            let cfg = InferenceConfig { params: Some(params), mode: Mode::Calibrated, ..p.config.clone() };
+            let cfg = InferenceConfig {
+                params: Some(params),
+                mode: Mode::Calibrated,
+                ..p.config.clone()
+            };
             let e = crate::estimate_inference(&cfg)?;
             let predicted = match p.metric.as_str() {
                 "ttft_s" => e.ttft_s,
@@ -195,5 +277,10 @@ pub fn calibrate(points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
         })
         .collect::<Result<_, PerfError>>()?;
     let rms = (residuals.iter().map(|r| r * r).sum::<f64>() / residuals.len() as f64).sqrt();
-    Ok(CalibrationFit { params, fitted: free.iter().map(|&j| NAMES[j].to_string()).collect(), residuals, rms_relative_error: rms })
+    Ok(CalibrationFit {
+        params,
+        fitted: free.iter().map(|&j| NAMES[j].to_string()).collect(),
+        residuals,
+        rms_relative_error: rms,
+    })
 }

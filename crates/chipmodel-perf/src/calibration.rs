@@ -42,7 +42,11 @@ impl std::str::FromStr for Mode {
         match s.trim().to_ascii_lowercase().as_str() {
             "roofline" => Ok(Mode::Roofline),
             "calibrated" => Ok(Mode::Calibrated),
-            _ => Err(invalid("mode", format!("'{s}'"), "expected 'roofline' or 'calibrated'")),
+            _ => Err(invalid(
+                "mode",
+                format!("'{s}'"),
+                "expected 'roofline' or 'calibrated'",
+            )),
         }
     }
 }
@@ -55,8 +59,17 @@ pub struct Params {
     pub compute_efficiency: f64,
     /// Achieved ÷ peak for 8-bit and narrower matrix throughput.
     pub low_precision_compute_efficiency: f64,
-    /// Achieved ÷ peak memory bandwidth.
+    /// Achieved ÷ peak memory bandwidth (streaming kernels: weights, norms, activations).
     pub memory_efficiency: f64,
+    /// Achieved ÷ peak memory bandwidth of decode attention over a paged KV cache.
+    pub attention_memory_efficiency: f64,
+    /// Achieved ÷ peak 16-bit matrix throughput for prefill-shaped GEMMs.
+    pub prefill_compute_efficiency: f64,
+    /// Achieved ÷ peak 8-bit-and-narrower matrix throughput for prefill-shaped GEMMs.
+    pub prefill_low_precision_compute_efficiency: f64,
+    /// Host time per engine iteration (scheduling, sampling, input preparation) not hidden
+    /// behind the GPU, s.
+    pub step_overhead_s: f64,
     /// Achieved collective bus bandwidth ÷ peak link bandwidth.
     pub comm_efficiency: f64,
     /// Fixed latency per collective step, s.
@@ -78,6 +91,10 @@ impl Params {
             compute_efficiency: 1.0,
             low_precision_compute_efficiency: 1.0,
             memory_efficiency: 1.0,
+            attention_memory_efficiency: 1.0,
+            prefill_compute_efficiency: 1.0,
+            prefill_low_precision_compute_efficiency: 1.0,
+            step_overhead_s: 0.0,
             comm_efficiency: 1.0,
             collective_latency_s: 0.0,
             kernel_overhead_s: 0.0,
@@ -110,8 +127,23 @@ impl Params {
     pub fn validate(&self) -> Result<(), PerfError> {
         let frac = [
             ("compute_efficiency", self.compute_efficiency),
-            ("low_precision_compute_efficiency", self.low_precision_compute_efficiency),
+            (
+                "low_precision_compute_efficiency",
+                self.low_precision_compute_efficiency,
+            ),
             ("memory_efficiency", self.memory_efficiency),
+            (
+                "attention_memory_efficiency",
+                self.attention_memory_efficiency,
+            ),
+            (
+                "prefill_compute_efficiency",
+                self.prefill_compute_efficiency,
+            ),
+            (
+                "prefill_low_precision_compute_efficiency",
+                self.prefill_low_precision_compute_efficiency,
+            ),
             ("comm_efficiency", self.comm_efficiency),
         ];
         for (name, v) in frac {
@@ -123,6 +155,7 @@ impl Params {
             ("collective_latency_s", self.collective_latency_s),
             ("kernel_overhead_s", self.kernel_overhead_s),
             ("eager_kernel_overhead_s", self.eager_kernel_overhead_s),
+            ("step_overhead_s", self.step_overhead_s),
             ("runtime_reserve_bytes", self.runtime_reserve_bytes),
         ] {
             if !(v.is_finite() && v >= 0.0) {
@@ -168,9 +201,14 @@ pub struct Calibration {
     pub sources: BTreeMap<String, Source>,
 }
 
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 14] = [
     "compute_efficiency",
     "eager_kernel_overhead_s",
+    "attention_memory_efficiency",
+    "prefill_compute_efficiency",
+    "prefill_fp8_compute_efficiency",
+    "step_overhead_s",
+    "sustained_clock_fraction",
     "fp8_compute_efficiency",
     "memory_efficiency",
     "comm_efficiency",
@@ -180,9 +218,23 @@ const FIELDS: [&str; 9] = [
     "scale_up_domain",
 ];
 
+/// Fields a family may leave out: they default to a related field (see [`Calibration::params`]).
+const OPTIONAL: [&str; 7] = [
+    "fp8_compute_efficiency",
+    "eager_kernel_overhead_s",
+    "attention_memory_efficiency",
+    "prefill_compute_efficiency",
+    "prefill_fp8_compute_efficiency",
+    "step_overhead_s",
+    "sustained_clock_fraction",
+];
+
+/// Sourced values by field name.
+type Fields = BTreeMap<String, Sourced<f64>>;
+
 #[derive(Debug, Default)]
 struct Data {
-    families: BTreeMap<String, (Vec<String>, BTreeMap<String, Sourced<f64>>)>,
+    families: BTreeMap<String, (Vec<String>, Fields)>,
     chips: BTreeMap<String, BTreeMap<String, Sourced<f64>>>,
     sources: BTreeMap<String, Source>,
 }
@@ -194,13 +246,20 @@ fn data() -> Result<&'static Data, PerfError> {
         .map_err(|e| PerfError::Catalog(e.clone()))
 }
 
-fn read_fields(ctx: Ctx, t: &mut Table, sources: &BTreeMap<String, Source>) -> Result<BTreeMap<String, Sourced<f64>>, CatalogError> {
+fn read_fields(
+    ctx: Ctx,
+    t: &mut Table,
+    sources: &BTreeMap<String, Source>,
+) -> Result<BTreeMap<String, Sourced<f64>>, CatalogError> {
     let mut out = BTreeMap::new();
     for f in FIELDS {
         if let Some(v) = t.remove(f) {
             let s = datafile::read_number(ctx, f, v, None::<Dimension>, sources)?;
-            if f.ends_with("efficiency") && s.value > 1.0 {
-                return Err(ctx.err(f, format!("an efficiency must be at most 1, got {}", s.value)));
+            if (f.ends_with("efficiency") || f.ends_with("fraction")) && s.value > 1.0 {
+                return Err(ctx.err(
+                    f,
+                    format!("an efficiency must be at most 1, got {}", s.value),
+                ));
             }
             out.insert(f.to_string(), s);
         }
@@ -219,27 +278,55 @@ fn parse(file: &str, text: &str) -> Result<Data, CatalogError> {
     }
     let list = |doc: &mut Table, key: &str| -> Vec<Table> {
         match doc.remove(key) {
-            Some(Value::Array(a)) => a.into_iter().filter_map(|v| if let Value::Table(t) = v { Some(t) } else { None }).collect(),
+            Some(Value::Array(a)) => a
+                .into_iter()
+                .filter_map(|v| {
+                    if let Value::Table(t) = v {
+                        Some(t)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
             _ => Vec::new(),
         }
     };
     for mut t in list(&mut doc, "family") {
         let id = match t.remove("id") {
             Some(Value::String(s)) => s,
-            _ => return Err(Ctx { file, item: "family", id: "?" }.err("id", "missing required string field")),
+            _ => {
+                return Err(Ctx {
+                    file,
+                    item: "family",
+                    id: "?",
+                }
+                .err("id", "missing required string field"));
+            }
         };
-        let ctx = Ctx { file, item: "family", id: &id };
+        let ctx = Ctx {
+            file,
+            item: "family",
+            id: &id,
+        };
         let chips = match t.remove("chips") {
-            Some(Value::Array(a)) => a.into_iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            Some(Value::Array(a)) => a
+                .into_iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
             None => Vec::new(),
-            Some(v) => return Err(ctx.err("chips", format!("expected an array of chip ids, got {}", datafile::show(&v)))),
+            Some(v) => {
+                return Err(ctx.err(
+                    "chips",
+                    format!("expected an array of chip ids, got {}", datafile::show(&v)),
+                ));
+            }
         };
         let fields = read_fields(ctx, &mut t, &d.sources)?;
         let _ = t.remove("note");
         let mut expected: Vec<&str> = vec!["id", "chips", "note"];
         expected.extend(FIELDS);
         ctx.unknown_fields("", &t, &expected)?;
-        for f in FIELDS.iter().filter(|f| !["fp8_compute_efficiency", "eager_kernel_overhead_s"].contains(*f)) {
+        for f in FIELDS.iter().filter(|f| !OPTIONAL.contains(*f)) {
             if !fields.contains_key(*f) {
                 return Err(ctx.err(f, "missing required field"));
             }
@@ -249,9 +336,20 @@ fn parse(file: &str, text: &str) -> Result<Data, CatalogError> {
     for mut t in list(&mut doc, "chip") {
         let id = match t.remove("id") {
             Some(Value::String(s)) => s,
-            _ => return Err(Ctx { file, item: "chip", id: "?" }.err("id", "missing required string field")),
+            _ => {
+                return Err(Ctx {
+                    file,
+                    item: "chip",
+                    id: "?",
+                }
+                .err("id", "missing required string field"));
+            }
         };
-        let ctx = Ctx { file, item: "chip", id: &id };
+        let ctx = Ctx {
+            file,
+            item: "chip",
+            id: &id,
+        };
         let fields = read_fields(ctx, &mut t, &d.sources)?;
         let _ = t.remove("note");
         let mut expected: Vec<&str> = vec!["id", "note"];
@@ -279,8 +377,14 @@ impl Calibration {
             .families
             .iter()
             .find(|(_, (chips, _))| chips.iter().any(|c| c == chip_id))
-            .or_else(|| d.families.get_key_value("generic").map(|(k, v)| (k, v)))
-            .ok_or_else(|| invalid("chip", chip_id, "no calibration family lists this chip and there is no 'generic' family"))?;
+            .or_else(|| d.families.get_key_value("generic"))
+            .ok_or_else(|| {
+                invalid(
+                    "chip",
+                    chip_id,
+                    "no calibration family lists this chip and there is no 'generic' family",
+                )
+            })?;
         let mut values = fields.clone();
         if let Some(over) = d.chips.get(chip_id) {
             values.extend(over.clone());
@@ -291,21 +395,40 @@ impl Calibration {
                 sources.insert(s.key.clone(), s.clone());
             }
         }
-        Ok(Calibration { family: family.clone(), values, sources })
+        Ok(Calibration {
+            family: family.clone(),
+            values,
+            sources,
+        })
     }
 
     /// The plain numbers.
     pub fn params(&self) -> Params {
         let get = |k: &str| self.values.get(k).map_or(f64::NAN, |v| v.value);
+        let or = |k: &str, default: f64| self.values.get(k).map_or(default, |v| v.value);
         let compute = get("compute_efficiency");
+        let low = or("fp8_compute_efficiency", compute);
+        let memory = get("memory_efficiency");
+        let prefill = or("prefill_compute_efficiency", compute);
         Params {
             compute_efficiency: compute,
-            low_precision_compute_efficiency: self.values.get("fp8_compute_efficiency").map_or(compute, |v| v.value),
-            memory_efficiency: get("memory_efficiency"),
+            low_precision_compute_efficiency: low,
+            memory_efficiency: memory,
+            attention_memory_efficiency: or("attention_memory_efficiency", memory),
+            prefill_compute_efficiency: prefill,
+            // Without a prefill fp8 figure, keep the family's fp8 : bf16 ratio.
+            prefill_low_precision_compute_efficiency: or(
+                "prefill_fp8_compute_efficiency",
+                (prefill * low / compute).min(1.0),
+            ),
+            step_overhead_s: or("step_overhead_s", 0.0),
             comm_efficiency: get("comm_efficiency"),
             collective_latency_s: get("collective_latency_s"),
             kernel_overhead_s: get("kernel_overhead_s"),
-            eager_kernel_overhead_s: self.values.get("eager_kernel_overhead_s").map_or(get("kernel_overhead_s"), |v| v.value),
+            eager_kernel_overhead_s: self
+                .values
+                .get("eager_kernel_overhead_s")
+                .map_or(get("kernel_overhead_s"), |v| v.value),
             runtime_reserve_bytes: get("runtime_reserve_bytes"),
             scale_up_domain: get("scale_up_domain").max(1.0) as u32,
         }
@@ -313,6 +436,10 @@ impl Calibration {
 
     /// Families and the chips they list, for documentation and tests.
     pub fn families() -> Result<Vec<(String, Vec<String>)>, PerfError> {
-        Ok(data()?.families.iter().map(|(k, (chips, _))| (k.clone(), chips.clone())).collect())
+        Ok(data()?
+            .families
+            .iter()
+            .map(|(k, (chips, _))| (k.clone(), chips.clone()))
+            .collect())
     }
 }

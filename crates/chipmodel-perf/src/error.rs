@@ -67,11 +67,25 @@ fn suggest(s: &[String]) -> String {
     if s.is_empty() {
         String::new()
     } else {
-        format!("; did you mean {}?", s.iter().map(|x| format!("'{x}'")).collect::<Vec<_>>().join(", "))
+        format!(
+            "; did you mean {}?",
+            s.iter()
+                .map(|x| format!("'{x}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
 /// A configuration error for `field`.
-pub(crate) fn invalid(field: &str, value: impl std::fmt::Display, message: impl Into<String>) -> PerfError {
-    PerfError::InvalidConfig { field: field.to_string(), value: value.to_string(), message: message.into() }
+pub(crate) fn invalid(
+    field: &str,
+    value: impl std::fmt::Display,
+    message: impl Into<String>,
+) -> PerfError {
+    PerfError::InvalidConfig {
+        field: field.to_string(),
+        value: value.to_string(),
+        message: message.into(),
+    }
 }

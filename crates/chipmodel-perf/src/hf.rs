@@ -8,7 +8,10 @@ use crate::PerfError;
 use crate::model::{Bias, Mla, Mlp, Model, Moe};
 
 fn err(key: &str, message: impl Into<String>) -> PerfError {
-    PerfError::HfConfig { key: key.to_string(), message: message.into() }
+    PerfError::HfConfig {
+        key: key.to_string(),
+        message: message.into(),
+    }
 }
 
 /// The first of `keys` present (and not null), as a positive integer.
@@ -32,7 +35,10 @@ fn required(cfg: &Value, keys: &[&str]) -> Result<u64, PerfError> {
     match int(cfg, keys)? {
         Some(n) if n > 0 => Ok(n),
         Some(_) => Err(err(keys[0], "must be positive")),
-        None => Err(err(keys[0], format!("missing (looked for {})", keys.join(", ")))),
+        None => Err(err(
+            keys[0],
+            format!("missing (looked for {})", keys.join(", ")),
+        )),
     }
 }
 
@@ -50,36 +56,75 @@ pub(crate) fn from_hf_config(id: &str, cfg: &Value) -> Result<Model, PerfError> 
     let hidden_size = required(cfg, &["hidden_size", "n_embd", "d_model"])?;
     let num_layers = required(cfg, &["num_hidden_layers", "n_layer", "num_layers"])?;
     let num_heads = required(cfg, &["num_attention_heads", "n_head"])?;
-    let num_kv_heads = int(cfg, &["num_key_value_heads"])?.filter(|n| *n > 0).unwrap_or(num_heads);
+    let num_kv_heads = int(cfg, &["num_key_value_heads"])?
+        .filter(|n| *n > 0)
+        .unwrap_or(num_heads);
     if num_heads % num_kv_heads != 0 {
-        return Err(err("num_key_value_heads", format!("{num_kv_heads} must divide num_attention_heads {num_heads}")));
+        return Err(err(
+            "num_key_value_heads",
+            format!("{num_kv_heads} must divide num_attention_heads {num_heads}"),
+        ));
     }
-    let head_dim = int(cfg, &["head_dim"])?.filter(|n| *n > 0).unwrap_or(hidden_size / num_heads);
-    let intermediate_size = int(cfg, &["intermediate_size", "n_inner", "ffn_dim"])?.filter(|n| *n > 0).unwrap_or(4 * hidden_size);
+    let head_dim = int(cfg, &["head_dim"])?
+        .filter(|n| *n > 0)
+        .unwrap_or(hidden_size / num_heads);
+    let intermediate_size = int(cfg, &["intermediate_size", "n_inner", "ffn_dim"])?
+        .filter(|n| *n > 0)
+        .unwrap_or(4 * hidden_size);
     let vocab_size = required(cfg, &["vocab_size"])?;
-    let max_position_embeddings = required(cfg, &["max_position_embeddings", "n_positions", "max_seq_len"])?;
-    let act = text(cfg, "hidden_act").or_else(|| text(cfg, "activation_function")).unwrap_or(if gptj || gpt2 { "gelu" } else { "silu" });
-    let activation = if act.contains("gelu") { "gelu" } else if act.contains("relu") { "relu" } else { "silu" }.to_string();
-    let mlp = if gptj || gpt2 { Mlp::Standard } else { Mlp::Gated };
+    let max_position_embeddings = required(
+        cfg,
+        &["max_position_embeddings", "n_positions", "max_seq_len"],
+    )?;
+    let act = text(cfg, "hidden_act")
+        .or_else(|| text(cfg, "activation_function"))
+        .unwrap_or(if gptj || gpt2 { "gelu" } else { "silu" });
+    let activation = if act.contains("gelu") {
+        "gelu"
+    } else if act.contains("relu") {
+        "relu"
+    } else {
+        "silu"
+    }
+    .to_string();
+    let mlp = if gptj || gpt2 {
+        Mlp::Standard
+    } else {
+        Mlp::Gated
+    };
     let bias = if gpt2 {
         Bias::All
     } else if gptj {
         Bias::Mlp
-    } else if model_type.starts_with("qwen2") || cfg.get("attention_bias").and_then(Value::as_bool) == Some(true) {
+    } else if model_type.starts_with("qwen2")
+        || cfg.get("attention_bias").and_then(Value::as_bool) == Some(true)
+    {
         Bias::Qkv
     } else {
         Bias::None
     };
     // Hugging Face's PretrainedConfig defaults tie_word_embeddings to true.
-    let tie_word_embeddings = cfg.get("tie_word_embeddings").and_then(Value::as_bool).unwrap_or(true);
+    let tie_word_embeddings = cfg
+        .get("tie_word_embeddings")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
 
-    let num_experts = int(cfg, &["num_local_experts", "n_routed_experts", "num_experts"])?.unwrap_or(0);
+    let num_experts = int(
+        cfg,
+        &["num_local_experts", "n_routed_experts", "num_experts"],
+    )?
+    .unwrap_or(0);
     let moe = if num_experts > 1 {
         let top_k = required(cfg, &["num_experts_per_tok", "moe_top_k"])?;
         if top_k > num_experts {
-            return Err(err("num_experts_per_tok", format!("{top_k} is more than the {num_experts} experts")));
+            return Err(err(
+                "num_experts_per_tok",
+                format!("{top_k} is more than the {num_experts} experts"),
+            ));
         }
-        let expert = int(cfg, &["moe_intermediate_size"])?.filter(|n| *n > 0).unwrap_or(intermediate_size);
+        let expert = int(cfg, &["moe_intermediate_size"])?
+            .filter(|n| *n > 0)
+            .unwrap_or(intermediate_size);
         let shared = int(cfg, &["n_shared_experts"])?.unwrap_or(0);
         let shared_size = int(cfg, &["shared_expert_intermediate_size"])?;
         // Qwen2-MoE gives one shared expert by its size.
@@ -89,7 +134,10 @@ pub(crate) fn from_hf_config(id: &str, cfg: &Value) -> Result<Model, PerfError> 
         };
         let first_dense_layers = int(cfg, &["first_k_dense_replace"])?.unwrap_or(0);
         if first_dense_layers >= num_layers {
-            return Err(err("first_k_dense_replace", format!("{first_dense_layers} leaves no MoE layer of {num_layers}")));
+            return Err(err(
+                "first_k_dense_replace",
+                format!("{first_dense_layers} leaves no MoE layer of {num_layers}"),
+            ));
         }
         Some(Moe {
             num_experts,

@@ -9,10 +9,10 @@
 use chipmodel_catalog::{Catalog, Chip, Precision};
 use serde::Serialize;
 
+use crate::PerfError;
 use crate::calibration::{Mode, Params};
 use crate::error::invalid;
 use crate::model::{Mlp, Model};
-use crate::PerfError;
 
 /// Tokens a serving engine prefills in one chunk; bounds activation memory
 /// (chipmodel assumption, typical of vLLM/SGLang chunked-prefill settings: 2,048–16,384).
@@ -181,7 +181,13 @@ impl PhaseSummary {
             (self.comm_s, Bound::Communication),
             (self.overhead_s, Bound::Overhead),
         ];
-        parts.into_iter().fold((f64::MIN, Bound::Memory), |a, b| if b.0 > a.0 { b } else { a }).1
+        parts
+            .into_iter()
+            .fold(
+                (f64::MIN, Bound::Memory),
+                |a, b| if b.0 > a.0 { b } else { a },
+            )
+            .1
     }
 }
 
@@ -297,29 +303,43 @@ pub struct Engine<'a> {
     pub params: Params,
 }
 
+/// One operator's numbers per pass (per chip, for one occurrence).
+#[derive(Debug, Clone, Copy)]
+struct Op {
+    name: &'static str,
+    count: f64,
+    flops: f64,
+    bytes: f64,
+    comm: f64,
+    time: f64,
+    bound: Bound,
+    overhead: f64,
+}
+
 /// Where the per-operator numbers go: summed (fast path) or recorded (breakdown).
 trait Sink {
-    fn add(&mut self, op: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, overhead: f64);
+    fn add(&mut self, op: &Op);
 }
 
 impl Sink for PhaseSummary {
     #[inline]
-    fn add(&mut self, op: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, overhead: f64) {
-        if op == "pp_send" {
-            self.pp_send_s += count * t;
+    fn add(&mut self, op: &Op) {
+        let c = op.count;
+        if op.name == "pp_send" {
+            self.pp_send_s += c * op.time;
         }
-        self.flops += count * flops;
-        self.bytes += count * bytes;
-        self.comm_bytes += count * comm;
-        let busy = count * (t - overhead);
-        match bound {
+        self.flops += c * op.flops;
+        self.bytes += c * op.bytes;
+        self.comm_bytes += c * op.comm;
+        let busy = c * (op.time - op.overhead);
+        match op.bound {
             Bound::Compute => self.compute_s += busy,
             Bound::Memory => self.memory_s += busy,
             Bound::Communication => self.comm_s += busy,
             Bound::Overhead => {}
         }
-        self.overhead_s += count * overhead;
-        self.time_s += count * t;
+        self.overhead_s += c * op.overhead;
+        self.time_s += c * op.time;
     }
 }
 
@@ -330,20 +350,109 @@ struct Recorder<'a> {
 }
 
 impl Sink for Recorder<'_> {
-    fn add(&mut self, op: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, overhead: f64) {
-        self.summary.add(op, count, flops, bytes, comm, t, bound, overhead);
-        if count > 0.0 {
+    fn add(&mut self, op: &Op) {
+        self.summary.add(op);
+        if op.count > 0.0 {
             self.out.push(OpRecord {
                 phase: self.phase,
-                op,
-                count,
-                flops: count * flops,
-                bytes: count * bytes,
-                comm_bytes: count * comm,
-                time_s: count * t,
-                bound,
+                op: op.name,
+                count: op.count,
+                flops: op.count * op.flops,
+                bytes: op.count * op.bytes,
+                comm_bytes: op.count * op.comm,
+                time_s: op.count * op.time,
+                bound: op.bound,
             });
         }
+    }
+}
+
+/// Times operators on one chip and sends them to a sink.
+struct Timer<'a, S: Sink> {
+    hw: &'a Hw,
+    overhead: f64,
+    sink: &'a mut S,
+}
+
+impl<S: Sink> Timer<'_, S> {
+    /// A kernel: the larger of compute and memory time, plus its launch overhead.
+    fn kernel(
+        &mut self,
+        name: &'static str,
+        count: f64,
+        flops: f64,
+        bytes: f64,
+        rate: f64,
+        bw: f64,
+    ) {
+        let tc = flops / rate;
+        let tm = bytes / bw;
+        let (t, bound) = if tc >= tm {
+            (tc, Bound::Compute)
+        } else {
+            (tm, Bound::Memory)
+        };
+        let o = self.overhead;
+        self.sink.add(&Op {
+            name,
+            count,
+            flops,
+            bytes,
+            comm: 0.0,
+            time: t + o,
+            bound,
+            overhead: o,
+        });
+    }
+
+    /// A vector or streaming kernel at the streaming bandwidth.
+    fn vector(&mut self, name: &'static str, count: f64, flops: f64, bytes: f64) {
+        let (rate, bw) = (self.hw.vec_flops, self.hw.bw);
+        self.kernel(name, count, flops, bytes, rate, bw);
+    }
+
+    /// A matrix product of `tokens` by a `d_in × d_out` weight split `shard` ways.
+    fn linear(
+        &mut self,
+        name: &'static str,
+        count: f64,
+        tokens: f64,
+        d_in: f64,
+        d_out: f64,
+        shard: f64,
+    ) {
+        let hw = self.hw;
+        let flops = 2.0 * tokens * d_in * d_out / shard;
+        let bytes = d_in * d_out * hw.w_b / shard + tokens * (d_in + d_out) * hw.a_b / shard;
+        self.kernel(name, count, flops, bytes, hw.mm_flops, hw.bw);
+    }
+
+    /// A collective or transfer: bytes on the wire and its time.
+    fn comm(&mut self, name: &'static str, count: f64, wire: f64, time: f64) {
+        self.sink.add(&Op {
+            name,
+            count,
+            flops: 0.0,
+            bytes: 0.0,
+            comm: wire,
+            time,
+            bound: Bound::Communication,
+            overhead: 0.0,
+        });
+    }
+
+    /// Fixed host time that does no work on the chip.
+    fn idle(&mut self, name: &'static str, time: f64) {
+        self.sink.add(&Op {
+            name,
+            count: 1.0,
+            flops: 0.0,
+            bytes: 0.0,
+            comm: 0.0,
+            time,
+            bound: Bound::Overhead,
+            overhead: time,
+        });
     }
 }
 
@@ -374,7 +483,10 @@ impl Pass {
 #[derive(Debug, Clone, Copy)]
 struct Hw {
     mm_flops: f64,
+    mm_flops_eager: f64,
     attn_flops: f64,
+    attn_flops_eager: f64,
+    attn_bw: f64,
     vec_flops: f64,
     bw: f64,
     link_tp: f64,
@@ -392,7 +504,11 @@ fn bytes_of(p: Precision) -> f64 {
 impl<'a> Engine<'a> {
     /// Resolves names against the embedded catalogs.
     pub fn new(model: &'a Model, chip: &'a Chip, params: Params) -> Engine<'a> {
-        Engine { model, chip, params }
+        Engine {
+            model,
+            chip,
+            params,
+        }
     }
 
     /// Checks and completes a configuration.
@@ -416,93 +532,167 @@ impl<'a> Engine<'a> {
             return Err(invalid("n_chips", n_chips, "must be at least 1"));
         }
         if pp == 0 || n_chips % pp != 0 {
-            return Err(invalid("pp", pp, format!("must divide n_chips = {n_chips}")));
+            return Err(invalid(
+                "pp",
+                pp,
+                format!("must divide n_chips = {n_chips}"),
+            ));
         }
         if u64::from(pp) > m.num_layers {
-            return Err(invalid("pp", pp, format!("more stages than the model's {} layers", m.num_layers)));
+            return Err(invalid(
+                "pp",
+                pp,
+                format!("more stages than the model's {} layers", m.num_layers),
+            ));
         }
         let per_stage = n_chips / pp;
         let tp = match tp {
             Some(t) => t,
             None => {
                 let mut t = 1;
-                while t * 2 <= per_stage && per_stage % (t * 2) == 0 && t * 2 <= self.params.scale_up_domain && u64::from(t * 2) <= m.num_heads {
+                while t * 2 <= per_stage
+                    && per_stage % (t * 2) == 0
+                    && t * 2 <= self.params.scale_up_domain
+                    && u64::from(t * 2) <= m.num_heads
+                {
                     t *= 2;
                 }
                 t
             }
         };
         if tp == 0 || n_chips % tp != 0 || per_stage % tp != 0 {
-            return Err(invalid("tp", tp, format!("must divide n_chips = {n_chips}")));
+            return Err(invalid(
+                "tp",
+                tp,
+                format!("must divide n_chips = {n_chips}"),
+            ));
         }
         if u64::from(tp) > m.num_heads || m.num_heads % u64::from(tp) != 0 {
-            return Err(invalid("tp", tp, format!("must divide the model's {} attention heads", m.num_heads)));
+            return Err(invalid(
+                "tp",
+                tp,
+                format!("must divide the model's {} attention heads", m.num_heads),
+            ));
         }
         let dp = per_stage / tp;
         if ep == 0 || dp % ep != 0 {
-            return Err(invalid("ep", ep, format!("must divide the data-parallel degree n_chips / (tp × pp) = {dp}")));
+            return Err(invalid(
+                "ep",
+                ep,
+                format!("must divide the data-parallel degree n_chips / (tp × pp) = {dp}"),
+            ));
         }
         if ep > 1 && m.moe.is_none() {
             return Err(invalid("ep", ep, format!("{} has no experts", m.id)));
         }
         if let Some(moe) = &m.moe {
             if u64::from(ep) > moe.num_experts {
-                return Err(invalid("ep", ep, format!("more than the model's {} experts", moe.num_experts)));
+                return Err(invalid(
+                    "ep",
+                    ep,
+                    format!("more than the model's {} experts", moe.num_experts),
+                ));
             }
         }
         if batch == 0 {
             return Err(invalid("batch", batch, "must be at least 1"));
         }
         if batch < dp {
-            return Err(invalid("batch", batch, format!("fewer sequences than the {dp} data-parallel replicas")));
+            return Err(invalid(
+                "batch",
+                batch,
+                format!("fewer sequences than the {dp} data-parallel replicas"),
+            ));
         }
         if input_tokens == 0 {
             return Err(invalid("input_tokens", input_tokens, "must be at least 1"));
         }
         if output_tokens == 0 {
-            return Err(invalid("output_tokens", output_tokens, "must be at least 1"));
+            return Err(invalid(
+                "output_tokens",
+                output_tokens,
+                "must be at least 1",
+            ));
         }
         let ctx = u64::from(input_tokens) + u64::from(output_tokens);
         if ctx > m.max_position_embeddings {
             return Err(invalid(
                 "input_tokens + output_tokens",
                 ctx,
-                format!("longer than {}'s context of {} tokens", m.id, m.max_position_embeddings),
+                format!(
+                    "longer than {}'s context of {} tokens",
+                    m.id, m.max_position_embeddings
+                ),
             ));
         }
         let chip = self.chip;
-        let sixteen = if chip.dense.contains_key(&Precision::Bf16) { Precision::Bf16 } else { Precision::Fp16 };
+        let sixteen = if chip.dense.contains_key(&Precision::Bf16) {
+            Precision::Bf16
+        } else {
+            Precision::Fp16
+        };
         let act = match act_dtype {
             Some(a) => a,
             None => match weight_dtype {
-                Precision::Fp8 | Precision::Int8 | Precision::Fp4 if chip.dense.contains_key(&weight_dtype) => weight_dtype,
+                Precision::Fp8 | Precision::Int8 | Precision::Fp4
+                    if chip.dense.contains_key(&weight_dtype) =>
+                {
+                    weight_dtype
+                }
                 Precision::Fp32 => Precision::Fp32,
                 _ => sixteen,
             },
         };
-        let supported = || chip.precisions().iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
+        let supported = || {
+            chip.precisions()
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let unsupported = |p: Precision, field: &str| PerfError::UnsupportedPrecision {
             chip: chip.id.clone(),
             precision: p.to_string(),
             field: field.to_string(),
             supported: supported(),
         };
-        let compute_rate = |p: Precision| chip.dense_flops_per_s(p).or(if p == Precision::Fp32 { chip.dense_flops_per_s(Precision::Tf32) } else { None });
+        let compute_rate = |p: Precision| {
+            chip.dense_flops_per_s(p).or(if p == Precision::Fp32 {
+                chip.dense_flops_per_s(Precision::Tf32)
+            } else {
+                None
+            })
+        };
         if compute_rate(act).is_none() {
-            return Err(unsupported(act, if act_dtype.is_some() { "act_dtype" } else { "weight_dtype" }));
+            return Err(unsupported(
+                act,
+                if act_dtype.is_some() {
+                    "act_dtype"
+                } else {
+                    "weight_dtype"
+                },
+            ));
         }
         if !chip.dense.contains_key(&sixteen) && compute_rate(act).is_none() {
             return Err(unsupported(sixteen, "attention"));
         }
         if matches!(weight_dtype, Precision::Tf32) {
-            return Err(invalid("weight_dtype", "tf32", "tf32 is a compute format, not a storage format"));
+            return Err(invalid(
+                "weight_dtype",
+                "tf32",
+                "tf32 is a compute format, not a storage format",
+            ));
         }
         let kv = kv_dtype.unwrap_or(Precision::Bf16);
         if matches!(kv, Precision::Tf32 | Precision::Fp64) {
             return Err(invalid("kv_dtype", kv, "not a KV cache format"));
         }
         if matches!(weight_dtype, Precision::Fp64) {
-            return Err(invalid("weight_dtype", "fp64", "not an inference weight format"));
+            return Err(invalid(
+                "weight_dtype",
+                "fp64",
+                "not an inference weight format",
+            ));
         }
         Ok(Setup {
             n_chips,
@@ -524,19 +714,43 @@ impl<'a> Engine<'a> {
     fn hw(&self, s: &Setup) -> Hw {
         let chip = self.chip;
         let p = &self.params;
-        let sixteen = chip.dense_flops_per_s(Precision::Bf16).or(chip.dense_flops_per_s(Precision::Fp16));
-        let act_rate = chip.dense_flops_per_s(s.act_dtype).or(chip.dense_flops_per_s(Precision::Tf32)).unwrap_or(1.0);
-        let eff = if s.act_dtype.bits() <= 8 { p.low_precision_compute_efficiency } else { p.compute_efficiency };
+        let sixteen = chip
+            .dense_flops_per_s(Precision::Bf16)
+            .or(chip.dense_flops_per_s(Precision::Fp16));
+        let act_rate = chip
+            .dense_flops_per_s(s.act_dtype)
+            .or(chip.dense_flops_per_s(Precision::Tf32))
+            .unwrap_or(1.0);
+        let low = s.act_dtype.bits() <= 8;
+        let eff = if low {
+            p.low_precision_compute_efficiency
+        } else {
+            p.compute_efficiency
+        };
+        let eff_eager = if low {
+            p.prefill_low_precision_compute_efficiency
+        } else {
+            p.prefill_compute_efficiency
+        };
         let attn = sixteen.unwrap_or(act_rate) * p.compute_efficiency;
         // Vector units: norms and activations are memory-bound at any plausible rate; use a
         // sixteenth of the 16-bit matrix rate (the CUDA-core share on recent GPUs, conservative).
         let vec = sixteen.unwrap_or(act_rate) / 16.0;
-        let up = chip.scale_up_bandwidth_bytes_per_s().or(chip.io_bandwidth_bytes_per_s()).unwrap_or(32e9) / 2.0;
-        let out = chip.scale_out_bandwidth_bytes_per_s().unwrap_or(up.min(25e9));
+        let up = chip
+            .scale_up_bandwidth_bytes_per_s()
+            .or(chip.io_bandwidth_bytes_per_s())
+            .unwrap_or(32e9)
+            / 2.0;
+        let out = chip
+            .scale_out_bandwidth_bytes_per_s()
+            .unwrap_or(up.min(25e9));
         let link = |group: u32| if group <= p.scale_up_domain { up } else { out.min(up) } * p.comm_efficiency;
         Hw {
             mm_flops: act_rate * eff,
+            mm_flops_eager: act_rate * eff_eager,
             attn_flops: attn,
+            attn_flops_eager: sixteen.unwrap_or(act_rate) * p.prefill_compute_efficiency,
+            attn_bw: chip.memory_bandwidth_bytes_per_s() * p.attention_memory_efficiency,
             vec_flops: vec,
             bw: chip.memory_bandwidth_bytes_per_s() * p.memory_efficiency,
             link_tp: link(s.tp),
@@ -544,7 +758,11 @@ impl<'a> Engine<'a> {
             link_pp: link(s.n_chips),
             w_b: bytes_of(s.weight_dtype),
             kv_b: bytes_of(s.kv_dtype),
-            a_b: if s.act_dtype == Precision::Fp32 { 4.0 } else { 2.0 },
+            a_b: if s.act_dtype == Precision::Fp32 {
+                4.0
+            } else {
+                2.0
+            },
         }
     }
 
@@ -552,54 +770,60 @@ impl<'a> Engine<'a> {
     fn pass(&self, s: &Setup, hw: &Hw, pass: &Pass, sink: &mut impl Sink) {
         let m = self.model;
         let p = &self.params;
-        let oh = if pass.eager { p.eager_kernel_overhead_s } else { p.kernel_overhead_s };
+        // Prefill and mixed batches run prefill-shaped GEMMs, launched without CUDA graphs.
+        let hw = &Hw {
+            mm_flops: if pass.eager {
+                hw.mm_flops_eager
+            } else {
+                hw.mm_flops
+            },
+            attn_flops: if pass.eager {
+                hw.attn_flops_eager
+            } else {
+                hw.attn_flops
+            },
+            ..*hw
+        };
+        let overhead = if pass.eager {
+            p.eager_kernel_overhead_s
+        } else {
+            p.kernel_overhead_s
+        };
+        let mut t = Timer { hw, overhead, sink };
         let tp = f64::from(s.tp);
         let n = pass.tokens();
         let h = m.hidden_size as f64;
         let layers = m.num_layers as f64;
 
-        // An operator: time = max(compute, memory) + kernel overhead.
-        let mut op = |name: &'static str, count: f64, flops: f64, bytes: f64, rate: f64, sink: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64)| {
-            let tc = flops / rate;
-            let tm = bytes / hw.bw;
-            let (t, bound) = if tc >= tm { (tc, Bound::Compute) } else { (tm, Bound::Memory) };
-            sink(name, count, flops, bytes, 0.0, t + oh, bound, oh);
-        };
-        let mut emit = |name: &'static str, count: f64, flops: f64, bytes: f64, comm: f64, t: f64, bound: Bound, o: f64| {
-            sink.add(name, count, flops, bytes, comm, t, bound, o);
-        };
-        // A matrix product of n tokens by an in×out weight, split `shard` ways.
-        let linear = |name: &'static str, count: f64, tokens: f64, d_in: f64, d_out: f64, shard: f64, w_b: f64, emit: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64), op: &mut dyn FnMut(&'static str, f64, f64, f64, f64, &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64))| {
-            let flops = 2.0 * tokens * d_in * d_out / shard;
-            let bytes = d_in * d_out * w_b / shard + tokens * (d_in + d_out) * hw.a_b / shard;
-            op(name, count, flops, bytes, hw.mm_flops, emit);
-        };
-
-        // --- attention block, per layer
+        // --- attention block
         let norms = if m.parallel_attention { 1.0 } else { 2.0 };
-        op("norm", layers * norms, 5.0 * n * h, 2.0 * n * h * hw.a_b, hw.vec_flops, &mut emit);
+        t.vector("norm", layers * norms, 5.0 * n * h, 2.0 * n * h * hw.a_b);
         match &m.mla {
             None => {
                 let qkv = (m.q_dim() + 2 * m.num_kv_heads * m.head_dim) as f64;
-                linear("qkv_proj", layers, n, h, qkv, tp, hw.w_b, &mut emit, &mut op);
-                linear("o_proj", layers, n, m.attn_out_dim() as f64, h, tp, hw.w_b, &mut emit, &mut op);
+                t.linear("qkv_proj", layers, n, h, qkv, tp);
+                t.linear("o_proj", layers, n, m.attn_out_dim() as f64, h, tp);
             }
             Some(mla) => {
                 let nh = m.num_heads as f64;
                 let (ql, kl) = (mla.q_lora_rank as f64, mla.kv_lora_rank as f64);
-                let (nope, rope, v) = (mla.qk_nope_head_dim as f64, mla.qk_rope_head_dim as f64, mla.v_head_dim as f64);
+                let (nope, rope, v) = (
+                    mla.qk_nope_head_dim as f64,
+                    mla.qk_rope_head_dim as f64,
+                    mla.v_head_dim as f64,
+                );
                 if mla.q_lora_rank > 0 {
                     // Down-projections are replicated across TP ranks in vLLM and SGLang.
-                    linear("q_down_proj", layers, n, h, ql, 1.0, hw.w_b, &mut emit, &mut op);
-                    linear("q_up_proj", layers, n, ql, nh * (nope + rope), tp, hw.w_b, &mut emit, &mut op);
+                    t.linear("q_down_proj", layers, n, h, ql, 1.0);
+                    t.linear("q_up_proj", layers, n, ql, nh * (nope + rope), tp);
                 } else {
-                    linear("q_proj", layers, n, h, nh * (nope + rope), tp, hw.w_b, &mut emit, &mut op);
+                    t.linear("q_proj", layers, n, h, nh * (nope + rope), tp);
                 }
-                linear("kv_down_proj", layers, n, h, kl + rope, 1.0, hw.w_b, &mut emit, &mut op);
+                t.linear("kv_down_proj", layers, n, h, kl + rope, 1.0);
                 // Prefill expands the latent into per-head k and v; decode absorbs the same
                 // weights into the query and output (same FLOPs per token, same weight bytes).
-                linear("kv_up_proj", layers, n, kl, nh * (nope + v), tp, hw.w_b, &mut emit, &mut op);
-                linear("o_proj", layers, n, nh * v, h, tp, hw.w_b, &mut emit, &mut op);
+                t.linear("kv_up_proj", layers, n, kl, nh * (nope + v), tp);
+                t.linear("o_proj", layers, n, nh * v, h, tp);
             }
         }
         // Attention over the KV cache: FLOPs per (query, key) pair = 2 × heads × (d_qk + d_v).
@@ -619,76 +843,115 @@ impl<'a> Engine<'a> {
                 )
             }
         };
-        let attn_flops = 2.0 * nh_chip * (d_prefill * pass.prefill_tokens * pass.prefill_ctx + d_decode * pass.decode_seqs * pass.decode_ctx);
-        let attn_bytes = hw.kv_b * kv_elems_chip * (pass.decode_seqs * (pass.decode_ctx + 1.0) + 2.0 * pass.prefill_tokens)
+        let attn_flops = 2.0
+            * nh_chip
+            * (d_prefill * pass.prefill_tokens * pass.prefill_ctx
+                + d_decode * pass.decode_seqs * pass.decode_ctx);
+        let attn_bytes = hw.kv_b
+            * kv_elems_chip
+            * (pass.decode_seqs * (pass.decode_ctx + 1.0) + 2.0 * pass.prefill_tokens)
             + 2.0 * n * m.q_dim() as f64 / tp * hw.a_b;
-        op("attention", layers, attn_flops, attn_bytes, hw.attn_flops, &mut emit);
-        let allreduce = |count: f64, size: f64, emit: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64)| {
-            if s.tp > 1 {
-                // Ring all-reduce: 2(tp−1)/tp of the message crosses each link; the fixed cost is
-                // the measured small-message latency of one collective.
-                let wire = 2.0 * (tp - 1.0) / tp * size;
-                let t = wire / hw.link_tp + p.collective_latency_s;
-                emit("tp_all_reduce", count, 0.0, 0.0, wire, t, Bound::Communication, 0.0);
-            }
-        };
+        // Attention streams the paged KV cache at its own measured bandwidth.
+        t.kernel(
+            "attention",
+            layers,
+            attn_flops,
+            attn_bytes,
+            hw.attn_flops,
+            hw.attn_bw,
+        );
+        // Ring all-reduce: 2(tp−1)/tp of the message crosses each link; the fixed cost is the
+        // measured small-message latency of one collective.
         let ar_size = n * h * hw.a_b;
-        if !m.parallel_attention {
-            allreduce(layers, ar_size, &mut emit);
+        let ar_wire = 2.0 * (tp - 1.0) / tp * ar_size;
+        let ar_time = ar_wire / hw.link_tp + p.collective_latency_s;
+        if s.tp > 1 && !m.parallel_attention {
+            t.comm("tp_all_reduce", layers, ar_wire, ar_time);
         }
 
         // --- MLP block
-        let mlp_mats = match m.mlp {
+        let mats = match m.mlp {
             Mlp::Gated => 3.0,
             Mlp::Standard => 2.0,
         };
-        let dense_mlp = |name_up: &'static str, name_down: &'static str, count: f64, f: f64, emit: &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64), op: &mut dyn FnMut(&'static str, f64, f64, f64, f64, &mut dyn FnMut(&'static str, f64, f64, f64, f64, f64, Bound, f64))| {
-            linear(name_up, count, n, h, (mlp_mats - 1.0) * f, tp, hw.w_b, emit, op);
-            op("activation", count, 4.0 * n * f / tp, 3.0 * n * f / tp * hw.a_b, hw.vec_flops, emit);
-            linear(name_down, count, n, f, h, tp, hw.w_b, emit, op);
-        };
         let dense_layers = m.dense_layers() as f64;
         if dense_layers > 0.0 {
-            dense_mlp("mlp_up_proj", "mlp_down_proj", dense_layers, m.intermediate_size as f64, &mut emit, &mut op);
+            let f = m.intermediate_size as f64;
+            t.linear("mlp_up_proj", dense_layers, n, h, (mats - 1.0) * f, tp);
+            t.vector(
+                "activation",
+                dense_layers,
+                4.0 * n * f / tp,
+                3.0 * n * f / tp * hw.a_b,
+            );
+            t.linear("mlp_down_proj", dense_layers, n, f, h, tp);
         }
         if let Some(moe) = &m.moe {
             let ml = m.moe_layers() as f64;
             let e = moe.num_experts as f64;
             let k = moe.top_k as f64;
             let fe = moe.expert_intermediate_size as f64;
-            op("router", ml, 2.0 * n * h * e, h * e * hw.w_b + n * (h + e) * hw.a_b, hw.mm_flops, &mut emit);
+            t.kernel(
+                "router",
+                ml,
+                2.0 * n * h * e,
+                h * e * hw.w_b + n * (h + e) * hw.a_b,
+                hw.mm_flops,
+                hw.bw,
+            );
             if moe.num_shared_experts > 0 {
                 let fs = (moe.num_shared_experts * moe.shared_expert_intermediate_size) as f64;
-                dense_mlp("shared_expert_up_proj", "shared_expert_down_proj", ml, fs, &mut emit, &mut op);
+                t.linear("shared_expert_up_proj", ml, n, h, (mats - 1.0) * fs, tp);
+                t.vector(
+                    "activation",
+                    ml,
+                    4.0 * n * fs / tp,
+                    3.0 * n * fs / tp * hw.a_b,
+                );
+                t.linear("shared_expert_down_proj", ml, n, fs, h, tp);
             }
             // Tokens pooled over the EP group pick experts; the expected number of distinct
             // experts hit by N tokens choosing k of E each is E(1 − (1 − k/E)^N).
             let pooled = n * f64::from(s.ep);
             let distinct = e * (1.0 - (1.0 - k / e).powf(pooled));
             let shard = tp * f64::from(s.ep);
-            let flops = 2.0 * n * k * mlp_mats * h * fe / tp;
-            let bytes = distinct * mlp_mats * h * fe * hw.w_b / shard + n * k * (2.0 * h + mlp_mats * fe) * hw.a_b / tp;
-            op("experts", ml, flops, bytes, hw.mm_flops, &mut emit);
+            let flops = 2.0 * n * k * mats * h * fe / tp;
+            let bytes = distinct * mats * h * fe * hw.w_b / shard
+                + n * k * (2.0 * h + mats * fe) * hw.a_b / tp;
+            t.kernel("experts", ml, flops, bytes, hw.mm_flops, hw.bw);
             if s.ep > 1 {
                 let ep = f64::from(s.ep);
                 let wire = n * k * h * hw.a_b / tp * (ep - 1.0) / ep;
-                let t = 2.0 * (wire / hw.link_ep + p.collective_latency_s);
-                emit("ep_all_to_all", ml, 0.0, 0.0, 2.0 * wire, t, Bound::Communication, 0.0);
+                t.comm(
+                    "ep_all_to_all",
+                    ml,
+                    2.0 * wire,
+                    2.0 * (wire / hw.link_ep + p.collective_latency_s),
+                );
             }
         }
-        allreduce(layers, ar_size, &mut emit);
+        if s.tp > 1 {
+            t.comm("tp_all_reduce", layers, ar_wire, ar_time);
+        }
 
         // --- outside the layers
-        op("embedding", 1.0, 0.0, 2.0 * n * h * hw.a_b, hw.vec_flops, &mut emit);
+        t.vector("embedding", 1.0, 0.0, 2.0 * n * h * hw.a_b);
         let v = m.vocab_size as f64;
         // The output head stays 16-bit in quantized checkpoints; logits are fp32.
         let head_flops = 2.0 * pass.logit_seqs * h * v / tp;
         let head_bytes = h * v * 2.0 / tp + pass.logit_seqs * (h * hw.a_b + v * 4.0 / tp);
-        op("lm_head", 1.0, head_flops, head_bytes, hw.attn_flops, &mut emit);
+        t.kernel("lm_head", 1.0, head_flops, head_bytes, hw.attn_flops, hw.bw);
+        if p.step_overhead_s > 0.0 {
+            t.idle("engine_step", p.step_overhead_s);
+        }
         if s.pp > 1 {
             let size = n * h * hw.a_b;
-            let t = size / hw.link_pp + p.collective_latency_s;
-            emit("pp_send", f64::from(s.pp - 1), 0.0, 0.0, size, t, Bound::Communication, 0.0);
+            t.comm(
+                "pp_send",
+                f64::from(s.pp - 1),
+                size,
+                size / hw.link_pp + p.collective_latency_s,
+            );
         }
     }
 
@@ -700,20 +963,36 @@ impl<'a> Engine<'a> {
         let pp = f64::from(s.pp);
         let w_b = bytes_of(s.weight_dtype);
         let layer_params = c.attention + c.dense_mlp + c.router + c.norms;
-        let embed = if s.pp == 1 { c.embedding + c.lm_head } else { c.embedding.max(c.lm_head) };
-        let weights = layer_params * w_b / (tp * pp) + c.experts * w_b / (tp * f64::from(s.ep) * pp) + embed * 2.0 / tp;
+        let embed = if s.pp == 1 {
+            c.embedding + c.lm_head
+        } else {
+            c.embedding.max(c.lm_head)
+        };
+        let weights = layer_params * w_b / (tp * pp)
+            + c.experts * w_b / (tp * f64::from(s.ep) * pp)
+            + embed * 2.0 / tp;
         let seqs = (f64::from(s.batch) / f64::from(s.dp)).ceil();
         let kv_chip = match &m.mla {
             Some(_) => m.kv_elements_per_token_per_layer(),
             None => 2.0 * (m.num_kv_heads as f64 / tp).max(1.0) * m.head_dim as f64,
         };
         let layers_per_stage = (m.num_layers as f64 / pp).ceil();
-        let ctx = f64::from(s.input_tokens) + f64::from(s.output_tokens) / if s.continuous { 2.0 } else { 1.0 };
+        let ctx = f64::from(s.input_tokens)
+            + f64::from(s.output_tokens) / if s.continuous { 2.0 } else { 1.0 };
         let kv = seqs * ctx * kv_chip * layers_per_stage * bytes_of(s.kv_dtype);
         let chunk = (seqs * f64::from(s.input_tokens)).min(PREFILL_CHUNK_TOKENS);
-        let width = m.intermediate_size.max(m.moe.as_ref().map_or(0, |e| e.top_k * e.expert_intermediate_size)) as f64;
-        let a_b = if s.act_dtype == Precision::Fp32 { 4.0 } else { 2.0 };
-        let activations = chunk * (4.0 * m.hidden_size as f64 + 2.0 * width / tp) * a_b + seqs * m.vocab_size as f64 * 4.0 / tp;
+        let width = m.intermediate_size.max(
+            m.moe
+                .as_ref()
+                .map_or(0, |e| e.top_k * e.expert_intermediate_size),
+        ) as f64;
+        let a_b = if s.act_dtype == Precision::Fp32 {
+            4.0
+        } else {
+            2.0
+        };
+        let activations = chunk * (4.0 * m.hidden_size as f64 + 2.0 * width / tp) * a_b
+            + seqs * m.vocab_size as f64 * 4.0 / tp;
         let reserve = self.params.runtime_reserve_bytes;
         let total = weights + kv + activations + reserve;
         MemoryUse {
@@ -742,7 +1021,14 @@ impl<'a> Engine<'a> {
         // Microbatches: with pp stages the replica's sequences are split into pp groups in flight.
         let micro = (seqs / pp).max(1.0);
         let ctx = input + output / 2.0;
-        let decode = Pass { decode_seqs: micro, decode_ctx: ctx, prefill_tokens: 0.0, prefill_ctx: 0.0, logit_seqs: micro, eager: false };
+        let decode = Pass {
+            decode_seqs: micro,
+            decode_ctx: ctx,
+            prefill_tokens: 0.0,
+            prefill_ctx: 0.0,
+            logit_seqs: micro,
+            eager: false,
+        };
         // Steady state: each step decodes every running sequence and prefills, in chunks, the
         // prompts of the sequences that replace those finishing (input/output per sequence).
         let steady = Pass {
@@ -801,7 +1087,11 @@ impl<'a> Engine<'a> {
         let (pf, dc, st) = Self::passes(s);
         let (prefill, decode, steady) = match record {
             None => {
-                let (mut a, mut b, mut c) = (PhaseSummary::default(), PhaseSummary::default(), PhaseSummary::default());
+                let (mut a, mut b, mut c) = (
+                    PhaseSummary::default(),
+                    PhaseSummary::default(),
+                    PhaseSummary::default(),
+                );
                 self.pass(s, &hw, &pf, &mut a);
                 self.pass(s, &hw, &dc, &mut b);
                 self.pass(s, &hw, &st, &mut c);
@@ -809,7 +1099,11 @@ impl<'a> Engine<'a> {
             }
             Some(out) => {
                 let mut run = |phase, pass: &Pass| {
-                    let mut r = Recorder { phase, out: &mut *out, summary: PhaseSummary::default() };
+                    let mut r = Recorder {
+                        phase,
+                        out: &mut *out,
+                        summary: PhaseSummary::default(),
+                    };
                     self.pass(s, &hw, pass, &mut r);
                     r.summary
                 };
@@ -865,7 +1159,9 @@ impl<'a> Engine<'a> {
     /// assert!(e.memory(&chipmodel_perf::Setup { batch: b + 1, ..s }).total_bytes > chip.memory_capacity_bytes());
     /// ```
     pub fn max_batch(&self, s: &Setup) -> u32 {
-        let fits = |b: u32| self.memory(&Setup { batch: b, ..*s }).total_bytes <= self.chip.memory_capacity_bytes();
+        let fits = |b: u32| {
+            self.memory(&Setup { batch: b, ..*s }).total_bytes <= self.chip.memory_capacity_bytes()
+        };
         let dp = s.dp;
         if !fits(dp) {
             return 0;
@@ -894,7 +1190,9 @@ pub fn estimate_inference(cfg: &InferenceConfig) -> Result<InferenceEstimate, Pe
 }
 
 /// As [`estimate_inference`], with the per-operator breakdown.
-pub fn estimate_inference_breakdown(cfg: &InferenceConfig) -> Result<(InferenceEstimate, Vec<OpRecord>), PerfError> {
+pub fn estimate_inference_breakdown(
+    cfg: &InferenceConfig,
+) -> Result<(InferenceEstimate, Vec<OpRecord>), PerfError> {
     let (engine, setup) = resolve(cfg)?;
     Ok(engine.estimate_with_breakdown(&setup))
 }
@@ -907,7 +1205,11 @@ pub fn resolve(cfg: &InferenceConfig) -> Result<(Engine<'static>, Setup), PerfEr
 }
 
 /// Checks a configuration against a given model and chip (for custom catalogs).
-pub fn resolve_with<'a>(model: &'a Model, chip: &'a Chip, cfg: &InferenceConfig) -> Result<(Engine<'a>, Setup), PerfError> {
+pub fn resolve_with<'a>(
+    model: &'a Model,
+    chip: &'a Chip,
+    cfg: &InferenceConfig,
+) -> Result<(Engine<'a>, Setup), PerfError> {
     let params = match cfg.params {
         Some(p) => {
             p.validate()?;
@@ -932,5 +1234,11 @@ pub fn resolve_with<'a>(model: &'a Model, chip: &'a Chip, cfg: &InferenceConfig)
         cfg.kv_dtype,
         cfg.mode,
     )?;
-    Ok((engine, Setup { continuous: cfg.continuous, ..setup }))
+    Ok((
+        engine,
+        Setup {
+            continuous: cfg.continuous,
+            ..setup
+        },
+    ))
 }

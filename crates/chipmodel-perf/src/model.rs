@@ -158,7 +158,13 @@ pub struct ParamCounts {
 impl ParamCounts {
     /// Everything.
     pub fn total(&self) -> f64 {
-        self.embedding + self.lm_head + self.attention + self.dense_mlp + self.experts + self.router + self.norms
+        self.embedding
+            + self.lm_head
+            + self.attention
+            + self.dense_mlp
+            + self.experts
+            + self.router
+            + self.norms
     }
 }
 
@@ -205,7 +211,9 @@ impl Model {
 
     /// Layers with routed experts.
     pub fn moe_layers(&self) -> u64 {
-        self.moe.as_ref().map_or(0, |m| self.num_layers.saturating_sub(m.first_dense_layers))
+        self.moe
+            .as_ref()
+            .map_or(0, |m| self.num_layers.saturating_sub(m.first_dense_layers))
     }
 
     /// Layers with a dense MLP.
@@ -220,13 +228,24 @@ impl Model {
             Some(m) => {
                 let nh = self.num_heads as f64;
                 let (ql, kl) = (m.q_lora_rank as f64, m.kv_lora_rank as f64);
-                let (nope, rope, v) = (m.qk_nope_head_dim as f64, m.qk_rope_head_dim as f64, m.v_head_dim as f64);
-                let q = if m.q_lora_rank > 0 { h * ql + ql + ql * nh * (nope + rope) } else { h * nh * (nope + rope) };
+                let (nope, rope, v) = (
+                    m.qk_nope_head_dim as f64,
+                    m.qk_rope_head_dim as f64,
+                    m.v_head_dim as f64,
+                );
+                let q = if m.q_lora_rank > 0 {
+                    h * ql + ql + ql * nh * (nope + rope)
+                } else {
+                    h * nh * (nope + rope)
+                };
                 let kv = h * (kl + rope) + kl + kl * nh * (nope + v);
                 q + kv + nh * v * h
             }
             None => {
-                let (q, kv) = (self.q_dim() as f64, (self.num_kv_heads * self.head_dim) as f64);
+                let (q, kv) = (
+                    self.q_dim() as f64,
+                    (self.num_kv_heads * self.head_dim) as f64,
+                );
                 let mut p = h * q + 2.0 * h * kv + q * h;
                 if matches!(self.bias, Bias::Qkv | Bias::All) {
                     p += q + 2.0 * kv;
@@ -249,7 +268,11 @@ impl Model {
             Mlp::Gated => 3.0,
             Mlp::Standard => 2.0,
         };
-        let bias = if matches!(self.bias, Bias::Mlp | Bias::All) { f + h } else { 0.0 };
+        let bias = if matches!(self.bias, Bias::Mlp | Bias::All) {
+            f + h
+        } else {
+            0.0
+        };
         mats * h * f + bias
     }
 
@@ -261,7 +284,12 @@ impl Model {
         let norm_width = if self.norm == "layernorm" { 2.0 * h } else { h };
         let norms_per_layer = if self.parallel_attention { 1.0 } else { 2.0 };
         let mut c = ParamCounts {
-            embedding: v * h + if self.position == "learned" { self.max_position_embeddings as f64 * h } else { 0.0 },
+            embedding: v * h
+                + if self.position == "learned" {
+                    self.max_position_embeddings as f64 * h
+                } else {
+                    0.0
+                },
             lm_head: if self.tie_word_embeddings { 0.0 } else { v * h },
             attention: l * self.attention_params_per_layer(),
             norms: l * norms_per_layer * norm_width + norm_width,
@@ -271,7 +299,9 @@ impl Model {
         if let Some(m) = &self.moe {
             let layers = self.moe_layers() as f64;
             c.experts = layers * m.num_experts as f64 * self.mlp_params(m.expert_intermediate_size);
-            c.dense_mlp += layers * m.num_shared_experts as f64 * self.mlp_params(m.shared_expert_intermediate_size);
+            c.dense_mlp += layers
+                * m.num_shared_experts as f64
+                * self.mlp_params(m.shared_expert_intermediate_size);
             c.router = layers * h * m.num_experts as f64;
         }
         c
@@ -374,7 +404,9 @@ impl ModelCatalog {
                 name: name.to_string(),
                 suggestions: datafile::suggest_from(
                     name,
-                    self.index.iter().map(|(k, &i)| (k.as_str(), self.models[i].id.as_str())),
+                    self.index
+                        .iter()
+                        .map(|(k, &i)| (k.as_str(), self.models[i].id.as_str())),
                 ),
             }),
         }
@@ -388,7 +420,12 @@ impl ModelCatalog {
             for (key, v) in t {
                 let src = datafile::parse_source(file, &key, v)?;
                 if cat.sources.contains_key(&key) {
-                    return Err(CatalogError::Duplicate { file: file.into(), what: "source key", id: key, first: "an earlier file".into() });
+                    return Err(CatalogError::Duplicate {
+                        file: file.into(),
+                        what: "source key",
+                        id: key,
+                        first: "an earlier file".into(),
+                    });
                 }
                 cat.sources.insert(key, src);
             }
@@ -397,18 +434,39 @@ impl ModelCatalog {
             None => Vec::new(),
             Some(Value::Array(a)) => a,
             Some(_) => {
-                return Err(Ctx { file, item: "file", id: file }.err("model", "expected an array of tables [[model]]"));
+                return Err(Ctx {
+                    file,
+                    item: "file",
+                    id: file,
+                }
+                .err("model", "expected an array of tables [[model]]"));
             }
         };
         if let Some(k) = doc.keys().next() {
-            return Err(Ctx { file, item: "file", id: file }.err(k, format!("unknown top-level key '{k}' (expected [sources.*] or [[model]])")));
+            return Err(Ctx {
+                file,
+                item: "file",
+                id: file,
+            }
+            .err(
+                k,
+                format!("unknown top-level key '{k}' (expected [sources.*] or [[model]])"),
+            ));
         }
         for (i, e) in entries.into_iter().enumerate() {
             let Value::Table(t) = e else {
-                return Err(Ctx { file, item: "file", id: file }.err(&format!("model[{i}]"), "expected a table [[model]]"));
+                return Err(Ctx {
+                    file,
+                    item: "file",
+                    id: file,
+                }
+                .err(&format!("model[{i}]"), "expected a table [[model]]"));
             };
             let model = parse_model(file, t, &cat.sources)?;
-            for key in std::iter::once(&model.id).chain(&model.aliases).map(|k| datafile::normalize(k)) {
+            for key in std::iter::once(&model.id)
+                .chain(&model.aliases)
+                .map(|k| datafile::normalize(k))
+            {
                 if let Some(&j) = cat.index.get(&key) {
                     return Err(CatalogError::Duplicate {
                         file: file.into(),
@@ -419,19 +477,29 @@ impl ModelCatalog {
                 }
                 cat.index.insert(key, cat.models.len());
             }
-            cat.index.entry(datafile::normalize(&model.name)).or_insert(cat.models.len());
+            cat.index
+                .entry(datafile::normalize(&model.name))
+                .or_insert(cat.models.len());
             cat.models.push(model);
         }
         Ok(cat)
     }
 }
 
-fn take_u64(ctx: Ctx, t: &mut Table, field: &str, default: Option<u64>) -> Result<u64, CatalogError> {
+fn take_u64(
+    ctx: Ctx,
+    t: &mut Table,
+    field: &str,
+    default: Option<u64>,
+) -> Result<u64, CatalogError> {
     match t.remove(field) {
         None => default.ok_or_else(|| ctx.err(field, "missing required field")),
         Some(Value::Integer(i)) if i > 0 => Ok(i as u64),
         Some(Value::Integer(0)) if default == Some(0) => Ok(0),
-        Some(v) => Err(ctx.err(field, format!("expected a positive integer, got {}", datafile::show(&v)))),
+        Some(v) => Err(ctx.err(
+            field,
+            format!("expected a positive integer, got {}", datafile::show(&v)),
+        )),
     }
 }
 
@@ -439,16 +507,31 @@ fn take_bool(ctx: Ctx, t: &mut Table, field: &str) -> Result<bool, CatalogError>
     match t.remove(field) {
         None => Ok(false),
         Some(Value::Boolean(b)) => Ok(b),
-        Some(v) => Err(ctx.err(field, format!("expected true or false, got {}", datafile::show(&v)))),
+        Some(v) => Err(ctx.err(
+            field,
+            format!("expected true or false, got {}", datafile::show(&v)),
+        )),
     }
 }
 
-fn take_choice(ctx: Ctx, t: &mut Table, field: &str, choices: &[&str], default: &str) -> Result<String, CatalogError> {
+fn take_choice(
+    ctx: Ctx,
+    t: &mut Table,
+    field: &str,
+    choices: &[&str],
+    default: &str,
+) -> Result<String, CatalogError> {
     let s = datafile::take_string(ctx, t, field, false)?.unwrap_or_else(|| default.to_string());
     if choices.contains(&s.as_str()) {
         Ok(s)
     } else {
-        Err(ctx.err(field, format!("unknown value '{s}' (expected one of: {})", choices.join(", "))))
+        Err(ctx.err(
+            field,
+            format!(
+                "unknown value '{s}' (expected one of: {})",
+                choices.join(", ")
+            ),
+        ))
     }
 }
 
@@ -456,7 +539,10 @@ fn sub_table(ctx: Ctx, t: &mut Table, field: &str) -> Result<Option<Table>, Cata
     match t.remove(field) {
         None => Ok(None),
         Some(Value::Table(s)) => Ok(Some(s)),
-        Some(v) => Err(ctx.err(field, format!("expected a table, got {}", datafile::show(&v)))),
+        Some(v) => Err(ctx.err(
+            field,
+            format!("expected a table, got {}", datafile::show(&v)),
+        )),
     }
 }
 
@@ -489,12 +575,27 @@ const MODEL_FIELDS: [&str; 26] = [
     "note",
 ];
 
-fn parse_model(file: &str, mut t: Table, sources: &BTreeMap<String, Source>) -> Result<Model, CatalogError> {
+fn parse_model(
+    file: &str,
+    mut t: Table,
+    sources: &BTreeMap<String, Source>,
+) -> Result<Model, CatalogError> {
     let id = match t.remove("id") {
         Some(Value::String(s)) => s,
-        _ => return Err(Ctx { file, item: "model", id: "?" }.err("id", "missing required string field")),
+        _ => {
+            return Err(Ctx {
+                file,
+                item: "model",
+                id: "?",
+            }
+            .err("id", "missing required string field"));
+        }
     };
-    let ctx = Ctx { file, item: "model", id: &id };
+    let ctx = Ctx {
+        file,
+        item: "model",
+        id: &id,
+    };
     datafile::check_slug(ctx, "id", &id)?;
     let name = datafile::take_string(ctx, &mut t, "name", true)?.unwrap_or_default();
     let family = datafile::take_string(ctx, &mut t, "family", true)?.unwrap_or_default();
@@ -504,14 +605,25 @@ fn parse_model(file: &str, mut t: Table, sources: &BTreeMap<String, Source>) -> 
             .into_iter()
             .map(|x| match x {
                 Value::String(s) if !s.trim().is_empty() => Ok(s),
-                other => Err(ctx.err("aliases", format!("expected strings, got {}", datafile::show(&other)))),
+                other => Err(ctx.err(
+                    "aliases",
+                    format!("expected strings, got {}", datafile::show(&other)),
+                )),
             })
             .collect::<Result<_, _>>()?,
-        Some(v) => return Err(ctx.err("aliases", format!("expected an array of strings, got {}", datafile::show(&v)))),
+        Some(v) => {
+            return Err(ctx.err(
+                "aliases",
+                format!("expected an array of strings, got {}", datafile::show(&v)),
+            ));
+        }
     };
     let source = datafile::take_string(ctx, &mut t, "source", true)?.unwrap_or_default();
     if !sources.contains_key(&source) {
-        return Err(ctx.err("source", format!("unknown source key '{source}' (define it under [sources.{source}])")));
+        return Err(ctx.err(
+            "source",
+            format!("unknown source key '{source}' (define it under [sources.{source}])"),
+        ));
     }
     let hidden_size = take_u64(ctx, &mut t, "hidden_size", None)?;
     let num_layers = take_u64(ctx, &mut t, "num_layers", None)?;
@@ -522,7 +634,10 @@ fn parse_model(file: &str, mut t: Table, sources: &BTreeMap<String, Source>) -> 
     let vocab_size = take_u64(ctx, &mut t, "vocab_size", None)?;
     let max_position_embeddings = take_u64(ctx, &mut t, "max_position_embeddings", None)?;
     if num_kv_heads > num_heads || num_heads % num_kv_heads != 0 {
-        return Err(ctx.err("num_kv_heads", format!("{num_kv_heads} must divide num_heads {num_heads}")));
+        return Err(ctx.err(
+            "num_kv_heads",
+            format!("{num_kv_heads} must divide num_heads {num_heads}"),
+        ));
     }
     let mlp = match take_choice(ctx, &mut t, "mlp", &["gated", "standard"], "gated")?.as_str() {
         "standard" => Mlp::Standard,
@@ -531,41 +646,71 @@ fn parse_model(file: &str, mut t: Table, sources: &BTreeMap<String, Source>) -> 
     let activation = take_choice(ctx, &mut t, "activation", &["silu", "gelu", "relu"], "silu")?;
     let norm = take_choice(ctx, &mut t, "norm", &["rmsnorm", "layernorm"], "rmsnorm")?;
     let position = take_choice(ctx, &mut t, "position", &["rope", "learned"], "rope")?;
-    let bias = match take_choice(ctx, &mut t, "bias", &["none", "qkv", "mlp", "all"], "none")?.as_str() {
-        "qkv" => Bias::Qkv,
-        "mlp" => Bias::Mlp,
-        "all" => Bias::All,
-        _ => Bias::None,
-    };
+    let bias =
+        match take_choice(ctx, &mut t, "bias", &["none", "qkv", "mlp", "all"], "none")?.as_str() {
+            "qkv" => Bias::Qkv,
+            "mlp" => Bias::Mlp,
+            "all" => Bias::All,
+            _ => Bias::None,
+        };
     let tie_word_embeddings = take_bool(ctx, &mut t, "tie_word_embeddings")?;
     let parallel_attention = take_bool(ctx, &mut t, "parallel_attention")?;
     let qk_norm = take_bool(ctx, &mut t, "qk_norm")?;
     let moe = match sub_table(ctx, &mut t, "moe")? {
         None => None,
         Some(mut m) => {
-            let c = Ctx { file, item: "model", id: &id };
-            let num_experts = take_u64(c, &mut m, "num_experts", None).map_err(|e| prefix(e, "moe."))?;
+            let c = Ctx {
+                file,
+                item: "model",
+                id: &id,
+            };
+            let num_experts =
+                take_u64(c, &mut m, "num_experts", None).map_err(|e| prefix(e, "moe."))?;
             let top_k = take_u64(c, &mut m, "top_k", None).map_err(|e| prefix(e, "moe."))?;
-            let expert = take_u64(c, &mut m, "expert_intermediate_size", None).map_err(|e| prefix(e, "moe."))?;
+            let expert = take_u64(c, &mut m, "expert_intermediate_size", None)
+                .map_err(|e| prefix(e, "moe."))?;
             let moe = Moe {
                 num_experts,
                 top_k,
                 expert_intermediate_size: expert,
-                num_shared_experts: take_u64(c, &mut m, "num_shared_experts", Some(0)).map_err(|e| prefix(e, "moe."))?,
-                shared_expert_intermediate_size: take_u64(c, &mut m, "shared_expert_intermediate_size", Some(expert))
+                num_shared_experts: take_u64(c, &mut m, "num_shared_experts", Some(0))
                     .map_err(|e| prefix(e, "moe."))?,
-                first_dense_layers: take_u64(c, &mut m, "first_dense_layers", Some(0)).map_err(|e| prefix(e, "moe."))?,
+                shared_expert_intermediate_size: take_u64(
+                    c,
+                    &mut m,
+                    "shared_expert_intermediate_size",
+                    Some(expert),
+                )
+                .map_err(|e| prefix(e, "moe."))?,
+                first_dense_layers: take_u64(c, &mut m, "first_dense_layers", Some(0))
+                    .map_err(|e| prefix(e, "moe."))?,
             };
             c.unknown_fields(
                 "moe.",
                 &m,
-                &["num_experts", "top_k", "expert_intermediate_size", "num_shared_experts", "shared_expert_intermediate_size", "first_dense_layers"],
+                &[
+                    "num_experts",
+                    "top_k",
+                    "expert_intermediate_size",
+                    "num_shared_experts",
+                    "shared_expert_intermediate_size",
+                    "first_dense_layers",
+                ],
             )?;
             if top_k > num_experts {
-                return Err(c.err("moe.top_k", format!("{top_k} is more than num_experts {num_experts}")));
+                return Err(c.err(
+                    "moe.top_k",
+                    format!("{top_k} is more than num_experts {num_experts}"),
+                ));
             }
             if moe.first_dense_layers >= num_layers {
-                return Err(c.err("moe.first_dense_layers", format!("{} leaves no MoE layer of {num_layers}", moe.first_dense_layers)));
+                return Err(c.err(
+                    "moe.first_dense_layers",
+                    format!(
+                        "{} leaves no MoE layer of {num_layers}",
+                        moe.first_dense_layers
+                    ),
+                ));
             }
             Some(moe)
         }
@@ -573,20 +718,41 @@ fn parse_model(file: &str, mut t: Table, sources: &BTreeMap<String, Source>) -> 
     let mla = match sub_table(ctx, &mut t, "mla")? {
         None => None,
         Some(mut m) => {
-            let c = Ctx { file, item: "model", id: &id };
-            let mla = Mla {
-                q_lora_rank: take_u64(c, &mut m, "q_lora_rank", Some(0)).map_err(|e| prefix(e, "mla."))?,
-                kv_lora_rank: take_u64(c, &mut m, "kv_lora_rank", None).map_err(|e| prefix(e, "mla."))?,
-                qk_nope_head_dim: take_u64(c, &mut m, "qk_nope_head_dim", None).map_err(|e| prefix(e, "mla."))?,
-                qk_rope_head_dim: take_u64(c, &mut m, "qk_rope_head_dim", None).map_err(|e| prefix(e, "mla."))?,
-                v_head_dim: take_u64(c, &mut m, "v_head_dim", None).map_err(|e| prefix(e, "mla."))?,
+            let c = Ctx {
+                file,
+                item: "model",
+                id: &id,
             };
-            c.unknown_fields("mla.", &m, &["q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"])?;
+            let mla = Mla {
+                q_lora_rank: take_u64(c, &mut m, "q_lora_rank", Some(0))
+                    .map_err(|e| prefix(e, "mla."))?,
+                kv_lora_rank: take_u64(c, &mut m, "kv_lora_rank", None)
+                    .map_err(|e| prefix(e, "mla."))?,
+                qk_nope_head_dim: take_u64(c, &mut m, "qk_nope_head_dim", None)
+                    .map_err(|e| prefix(e, "mla."))?,
+                qk_rope_head_dim: take_u64(c, &mut m, "qk_rope_head_dim", None)
+                    .map_err(|e| prefix(e, "mla."))?,
+                v_head_dim: take_u64(c, &mut m, "v_head_dim", None)
+                    .map_err(|e| prefix(e, "mla."))?,
+            };
+            c.unknown_fields(
+                "mla.",
+                &m,
+                &[
+                    "q_lora_rank",
+                    "kv_lora_rank",
+                    "qk_nope_head_dim",
+                    "qk_rope_head_dim",
+                    "v_head_dim",
+                ],
+            )?;
             Some(mla)
         }
     };
     let mut published = |field: &str| -> Result<Option<Sourced<f64>>, CatalogError> {
-        t.remove(field).map(|v| datafile::read_number(ctx, field, v, None, sources)).transpose()
+        t.remove(field)
+            .map(|v| datafile::read_number(ctx, field, v, None, sources))
+            .transpose()
     };
     let published_params = published("published_params")?;
     let published_active_params = published("published_active_params")?;
@@ -633,9 +799,19 @@ fn parse_model(file: &str, mut t: Table, sources: &BTreeMap<String, Source>) -> 
 
 fn prefix(e: CatalogError, p: &str) -> CatalogError {
     match e {
-        CatalogError::Invalid { file, item, id, field, message } => {
-            CatalogError::Invalid { file, item, id, field: format!("{p}{field}"), message }
-        }
+        CatalogError::Invalid {
+            file,
+            item,
+            id,
+            field,
+            message,
+        } => CatalogError::Invalid {
+            file,
+            item,
+            id,
+            field: format!("{p}{field}"),
+            message,
+        },
         other => other,
     }
 }

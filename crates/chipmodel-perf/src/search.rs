@@ -3,11 +3,11 @@
 use chipmodel_catalog::{Catalog, Chip, Precision};
 use serde::Serialize;
 
+use crate::PerfError;
 use crate::calibration::{Mode, Params};
 use crate::error::invalid;
 use crate::inference::{Engine, InferenceEstimate, Setup};
 use crate::model::Model;
-use crate::PerfError;
 
 /// What to optimise: the fixed parts of a configuration and the latency targets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,15 +100,26 @@ pub fn best_inference(cfg: &BestConfig) -> Result<InferenceEstimate, PerfError> 
 }
 
 /// As [`best_inference`] for a given model and chip.
-pub fn best_inference_with(model: &Model, chip: &Chip, cfg: &BestConfig) -> Result<InferenceEstimate, PerfError> {
+pub fn best_inference_with(
+    model: &Model,
+    chip: &Chip,
+    cfg: &BestConfig,
+) -> Result<InferenceEstimate, PerfError> {
     let params = match cfg.params {
         Some(p) => {
             p.validate()?;
-            if cfg.mode == Mode::Roofline { p.roofline() } else { p }
+            if cfg.mode == Mode::Roofline {
+                p.roofline()
+            } else {
+                p
+            }
         }
         None => Params::for_chip(chip, cfg.mode)?,
     };
-    for (name, v) in [("ttft_slo_s", cfg.ttft_slo_s), ("tpot_slo_s", cfg.tpot_slo_s)] {
+    for (name, v) in [
+        ("ttft_slo_s", cfg.ttft_slo_s),
+        ("tpot_slo_s", cfg.tpot_slo_s),
+    ] {
         if let Some(x) = v {
             if !(x.is_finite() && x > 0.0) {
                 return Err(invalid(name, x, "must be a positive number of seconds"));
@@ -123,9 +134,19 @@ pub fn best_inference_with(model: &Model, chip: &Chip, cfg: &BestConfig) -> Resu
     let mut candidates = 0u32;
     let mut closest_shortfall = f64::INFINITY;
     let mut first_error: Option<PerfError> = None;
-    let ep_options = |dp: u32| -> Vec<u32> { if model.moe.is_some() { divisors(dp).collect() } else { vec![1] } };
-    for pp in divisors(cfg.n_chips).filter(|p| u64::from(*p) <= model.num_layers && cfg.pp.is_none_or(|f| f == *p)) {
-        for tp in divisors(cfg.n_chips / pp).filter(|t| model.num_heads % u64::from(*t) == 0 && cfg.tp.is_none_or(|f| f == *t)) {
+    let ep_options = |dp: u32| -> Vec<u32> {
+        if model.moe.is_some() {
+            divisors(dp).collect()
+        } else {
+            vec![1]
+        }
+    };
+    for pp in divisors(cfg.n_chips)
+        .filter(|p| u64::from(*p) <= model.num_layers && cfg.pp.is_none_or(|f| f == *p))
+    {
+        for tp in divisors(cfg.n_chips / pp)
+            .filter(|t| model.num_heads % u64::from(*t) == 0 && cfg.tp.is_none_or(|f| f == *t))
+        {
             let dp = cfg.n_chips / pp / tp;
             for ep in ep_options(dp) {
                 let setup = match engine.setup(
@@ -141,7 +162,10 @@ pub fn best_inference_with(model: &Model, chip: &Chip, cfg: &BestConfig) -> Resu
                     cfg.kv_dtype,
                     cfg.mode,
                 ) {
-                    Ok(s) => Setup { continuous: true, ..s },
+                    Ok(s) => Setup {
+                        continuous: true,
+                        ..s
+                    },
                     Err(e) => {
                         first_error.get_or_insert(e);
                         continue;
@@ -197,26 +221,39 @@ pub fn best_inference_with(model: &Model, chip: &Chip, cfg: &BestConfig) -> Resu
                 s.dp,
                 s.batch,
                 candidates,
-                if targets.is_empty() { String::new() } else { format!(" and meet {}", targets.join(" and ")) }
+                if targets.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and meet {}", targets.join(" and "))
+                }
             );
             Ok(e)
         }
-        None if candidates == 0 => Err(first_error.unwrap_or_else(|| invalid("n_chips", cfg.n_chips, "no parallel layout is possible"))),
-        None if closest_shortfall.is_finite() && closest_shortfall > 0.0 && !best_any_fit(&engine, cfg) => Err(invalid(
-            "n_chips",
-            cfg.n_chips,
-            format!(
-                "{} does not fit on {} × {} in any layout: the closest is {:.1} GB over per chip",
-                model.id,
+        None if candidates == 0 => Err(first_error
+            .unwrap_or_else(|| invalid("n_chips", cfg.n_chips, "no parallel layout is possible"))),
+        None if closest_shortfall.is_finite()
+            && closest_shortfall > 0.0
+            && !best_any_fit(&engine, cfg) =>
+        {
+            Err(invalid(
+                "n_chips",
                 cfg.n_chips,
-                chip.id,
-                closest_shortfall / 1e9
-            ),
-        )),
+                format!(
+                    "{} does not fit on {} × {} in any layout: the closest is {:.1} GB over per chip",
+                    model.id,
+                    cfg.n_chips,
+                    chip.id,
+                    closest_shortfall / 1e9
+                ),
+            ))
+        }
         None => Err(invalid(
             "ttft_slo_s/tpot_slo_s",
             format!("{:?}/{:?}", cfg.ttft_slo_s, cfg.tpot_slo_s),
-            format!("no layout of {} × {} meets the latency targets even at the smallest batch", cfg.n_chips, chip.id),
+            format!(
+                "no layout of {} × {} meets the latency targets even at the smallest batch",
+                cfg.n_chips, chip.id
+            ),
         )),
     }
 }
@@ -227,9 +264,24 @@ fn best_any_fit(engine: &Engine<'_>, cfg: &BestConfig) -> bool {
         divisors(cfg.n_chips / pp).any(|tp| {
             let dp = cfg.n_chips / pp / tp;
             engine
-                .setup(cfg.n_chips, Some(tp), pp, 1, dp, cfg.input_tokens, cfg.output_tokens, cfg.weight_dtype, cfg.act_dtype, cfg.kv_dtype, cfg.mode)
+                .setup(
+                    cfg.n_chips,
+                    Some(tp),
+                    pp,
+                    1,
+                    dp,
+                    cfg.input_tokens,
+                    cfg.output_tokens,
+                    cfg.weight_dtype,
+                    cfg.act_dtype,
+                    cfg.kv_dtype,
+                    cfg.mode,
+                )
                 .is_ok_and(|s| {
-                    let m = engine.memory(&Setup { continuous: true, ..s });
+                    let m = engine.memory(&Setup {
+                        continuous: true,
+                        ..s
+                    });
                     m.total_bytes <= m.capacity_bytes
                 })
         })

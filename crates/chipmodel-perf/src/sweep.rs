@@ -4,11 +4,11 @@ use chipmodel_catalog::{Catalog, Chip, Precision};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::PerfError;
 use crate::calibration::{Mode, Params};
 use crate::error::invalid;
 use crate::inference::{Bound, Engine};
 use crate::model::Model;
-use crate::PerfError;
 
 /// Lists of values for every argument; the sweep is their cartesian product, in this order
 /// (the last list varies fastest).
@@ -139,20 +139,37 @@ struct Row {
 /// assert!(cols.valid.iter().all(|v| *v));
 /// ```
 pub fn sweep(spec: &SweepSpec, threads: usize) -> Result<SweepColumns, PerfError> {
-    let models: Vec<&Model> = spec.models.iter().map(|m| Model::get(m)).collect::<Result<_, _>>()?;
+    let models: Vec<&Model> = spec
+        .models
+        .iter()
+        .map(|m| Model::get(m))
+        .collect::<Result<_, _>>()?;
     let catalog = Catalog::try_embedded()?;
-    let chips: Vec<&Chip> = spec.chips.iter().map(|c| catalog.get(c)).collect::<Result<_, _>>()?;
+    let chips: Vec<&Chip> = spec
+        .chips
+        .iter()
+        .map(|c| catalog.get(c))
+        .collect::<Result<_, _>>()?;
     sweep_with(&models, &chips, spec, threads)
 }
 
 /// As [`sweep`] with models and chips already resolved (custom catalogs).
-pub fn sweep_with(models: &[&Model], chips: &[&Chip], spec: &SweepSpec, threads: usize) -> Result<SweepColumns, PerfError> {
+pub fn sweep_with(
+    models: &[&Model],
+    chips: &[&Chip],
+    spec: &SweepSpec,
+    threads: usize,
+) -> Result<SweepColumns, PerfError> {
     let n = spec.len();
     if n == 0 {
         return Ok(SweepColumns::default());
     }
     if n > 500_000_000 {
-        return Err(invalid("grid", n, "more than 500,000,000 configurations: use chipmodel's streaming sweeps"));
+        return Err(invalid(
+            "grid",
+            n,
+            "more than 500,000,000 configurations: use chipmodel's streaming sweeps",
+        ));
     }
     // Parameters per (chip, mode), computed once.
     let mut params: Vec<Params> = Vec::with_capacity(chips.len() * spec.mode.len());
@@ -243,7 +260,13 @@ pub fn sweep_with(models: &[&Model], chips: &[&Chip], spec: &SweepSpec, threads:
             .num_threads(threads)
             .build()
             .map_err(|e| invalid("threads", threads, e.to_string()))?;
-        pool.install(|| (0..n).into_par_iter().with_min_len(4096).map(eval).collect())
+        pool.install(|| {
+            (0..n)
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(eval)
+                .collect()
+        })
     };
     let mut c = SweepColumns::default();
     let value = |r: &Row, d: usize| -> u32 {
@@ -262,7 +285,16 @@ pub fn sweep_with(models: &[&Model], chips: &[&Chip], spec: &SweepSpec, threads:
     c.model = rows.iter().map(|r| r.idx[0]).collect();
     c.chip = rows.iter().map(|r| r.idx[1]).collect();
     c.n_chips = rows.iter().map(|r| value(r, 2)).collect();
-    c.tp = rows.iter().map(|r| if r.valid { r.idx[3] } else { spec.tp[r.idx[3] as usize] }).collect();
+    c.tp = rows
+        .iter()
+        .map(|r| {
+            if r.valid {
+                r.idx[3]
+            } else {
+                spec.tp[r.idx[3] as usize]
+            }
+        })
+        .collect();
     c.pp = rows.iter().map(|r| value(r, 4)).collect();
     c.ep = rows.iter().map(|r| value(r, 5)).collect();
     c.batch = rows.iter().map(|r| value(r, 6)).collect();

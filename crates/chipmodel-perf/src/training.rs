@@ -4,10 +4,10 @@
 use chipmodel_catalog::{Catalog, Chip, Precision};
 use serde::Serialize;
 
+use crate::PerfError;
 use crate::calibration::{Mode, Params};
 use crate::error::invalid;
 use crate::model::Model;
-use crate::PerfError;
 
 /// A training run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,53 +138,108 @@ pub fn estimate_training(cfg: &TrainingConfig) -> Result<TrainingEstimate, PerfE
 }
 
 /// As [`estimate_training`] for a given model and chip (custom catalogs, Hugging Face configs).
-pub fn estimate_training_with(model: &Model, chip: &Chip, cfg: &TrainingConfig) -> Result<TrainingEstimate, PerfError> {
+pub fn estimate_training_with(
+    model: &Model,
+    chip: &Chip,
+    cfg: &TrainingConfig,
+) -> Result<TrainingEstimate, PerfError> {
     if cfg.n_chips == 0 {
         return Err(invalid("n_chips", 0, "must be at least 1"));
     }
     if !(cfg.tokens.is_finite() && cfg.tokens > 0.0) {
         return Err(invalid("tokens", cfg.tokens, "must be a positive number"));
     }
-    for (name, v) in [("tp", cfg.tp), ("pp", cfg.pp), ("ep", cfg.ep), ("seq_len", cfg.seq_len), ("micro_batch", cfg.micro_batch), ("global_batch", cfg.global_batch)] {
+    for (name, v) in [
+        ("tp", cfg.tp),
+        ("pp", cfg.pp),
+        ("ep", cfg.ep),
+        ("seq_len", cfg.seq_len),
+        ("micro_batch", cfg.micro_batch),
+        ("global_batch", cfg.global_batch),
+    ] {
         if v == 0 {
             return Err(invalid(name, v, "must be at least 1"));
         }
     }
     if cfg.n_chips % (cfg.tp * cfg.pp) != 0 {
-        return Err(invalid("tp × pp", cfg.tp * cfg.pp, format!("must divide n_chips = {}", cfg.n_chips)));
+        return Err(invalid(
+            "tp × pp",
+            cfg.tp * cfg.pp,
+            format!("must divide n_chips = {}", cfg.n_chips),
+        ));
     }
     if model.num_heads % u64::from(cfg.tp) != 0 {
-        return Err(invalid("tp", cfg.tp, format!("must divide the model's {} heads", model.num_heads)));
+        return Err(invalid(
+            "tp",
+            cfg.tp,
+            format!("must divide the model's {} heads", model.num_heads),
+        ));
     }
     let dp = cfg.n_chips / (cfg.tp * cfg.pp);
     if dp % cfg.ep != 0 || (cfg.ep > 1 && model.moe.is_none()) {
-        return Err(invalid("ep", cfg.ep, format!("must divide the data-parallel degree {dp} (and needs experts)")));
+        return Err(invalid(
+            "ep",
+            cfg.ep,
+            format!("must divide the data-parallel degree {dp} (and needs experts)"),
+        ));
     }
     if cfg.global_batch % (dp * cfg.micro_batch) != 0 {
-        return Err(invalid("global_batch", cfg.global_batch, format!("must be a multiple of dp × micro_batch = {}", dp * cfg.micro_batch)));
+        return Err(invalid(
+            "global_batch",
+            cfg.global_batch,
+            format!(
+                "must be a multiple of dp × micro_batch = {}",
+                dp * cfg.micro_batch
+            ),
+        ));
     }
     if u64::from(cfg.seq_len) > model.max_position_embeddings {
-        return Err(invalid("seq_len", cfg.seq_len, format!("longer than the model's {} positions", model.max_position_embeddings)));
+        return Err(invalid(
+            "seq_len",
+            cfg.seq_len,
+            format!(
+                "longer than the model's {} positions",
+                model.max_position_embeddings
+            ),
+        ));
     }
     if cfg.zero_stage > 3 {
-        return Err(invalid("zero_stage", cfg.zero_stage, "must be 0, 1, 2 or 3"));
+        return Err(invalid(
+            "zero_stage",
+            cfg.zero_stage,
+            "must be 0, 1, 2 or 3",
+        ));
     }
     let recompute = cfg.recompute.as_str();
     if !["none", "selective", "full"].contains(&recompute) {
-        return Err(invalid("recompute", format!("'{recompute}'"), "expected 'none', 'selective' or 'full'"));
+        return Err(invalid(
+            "recompute",
+            format!("'{recompute}'"),
+            "expected 'none', 'selective' or 'full'",
+        ));
     }
-    let peak = chip.dense_flops_per_s(cfg.compute_dtype).ok_or_else(|| PerfError::UnsupportedPrecision {
-        chip: chip.id.clone(),
-        precision: cfg.compute_dtype.to_string(),
-        field: "compute_dtype".into(),
-        supported: chip.precisions().iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+    let peak = chip.dense_flops_per_s(cfg.compute_dtype).ok_or_else(|| {
+        PerfError::UnsupportedPrecision {
+            chip: chip.id.clone(),
+            precision: cfg.compute_dtype.to_string(),
+            field: "compute_dtype".into(),
+            supported: chip
+                .precisions()
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
     })?;
     let params = Params::for_chip(chip, cfg.mode)?;
 
     let l = model.num_layers as f64;
     let s = f64::from(cfg.seq_len);
     let attn_width = match &model.mla {
-        Some(m) => model.num_heads as f64 * (m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) as f64 / 2.0,
+        Some(m) => {
+            model.num_heads as f64 * (m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) as f64
+                / 2.0
+        }
         None => model.q_dim() as f64,
     };
     let attention = 12.0 * l * attn_width * s / 2.0;
@@ -197,7 +252,11 @@ pub fn estimate_training_with(model: &Model, chip: &Chip, cfg: &TrainingConfig) 
         Some(m) if m > 0.0 && m <= 1.0 => (m, "given".to_string()),
         Some(m) => return Err(invalid("mfu", m, "must be in (0, 1]")),
         None => {
-            let eff = if cfg.compute_dtype.bits() <= 8 { params.low_precision_compute_efficiency } else { params.compute_efficiency };
+            let eff = if cfg.compute_dtype.bits() <= 8 {
+                params.low_precision_compute_efficiency
+            } else {
+                params.compute_efficiency
+            };
             let m = f64::from(cfg.global_batch / (dp * cfg.micro_batch));
             let pp = f64::from(cfg.pp);
             let bubble = (pp - 1.0) / (m + pp - 1.0);
@@ -206,12 +265,32 @@ pub fn estimate_training_with(model: &Model, chip: &Chip, cfg: &TrainingConfig) 
             let h = model.hidden_size as f64;
             // Per layer: 4 all-reduces (2 forward, 2 backward) of tokens × h × 2 bytes; compute
             // of 6 × layer parameters × tokens / tp.
-            let layer_params = (model.active_params() - model.param_counts().embedding - model.param_counts().lm_head) / l;
+            let layer_params = (model.active_params()
+                - model.param_counts().embedding
+                - model.param_counts().lm_head)
+                / l;
             let compute_t = 6.0 * layer_params * tokens / tp / (peak * eff);
-            let link = chip.scale_up_bandwidth_bytes_per_s().or(chip.io_bandwidth_bytes_per_s()).unwrap_or(32e9) / 2.0 * params.comm_efficiency;
-            let comm_t = if cfg.tp > 1 { 4.0 * (2.0 * (tp - 1.0) / tp * tokens * h * 2.0 / link + params.collective_latency_s) } else { 0.0 };
+            let link = chip
+                .scale_up_bandwidth_bytes_per_s()
+                .or(chip.io_bandwidth_bytes_per_s())
+                .unwrap_or(32e9)
+                / 2.0
+                * params.comm_efficiency;
+            let comm_t = if cfg.tp > 1 {
+                4.0 * (2.0 * (tp - 1.0) / tp * tokens * h * 2.0 / link
+                    + params.collective_latency_s)
+            } else {
+                0.0
+            };
             let mfu = eff * (1.0 - bubble) * compute_t / (compute_t + comm_t);
-            (mfu, format!("estimated: {eff:.2} GEMM efficiency × {:.3} pipeline × {:.3} TP communication", 1.0 - bubble, compute_t / (compute_t + comm_t)))
+            (
+                mfu,
+                format!(
+                    "estimated: {eff:.2} GEMM efficiency × {:.3} pipeline × {:.3} TP communication",
+                    1.0 - bubble,
+                    compute_t / (compute_t + comm_t)
+                ),
+            )
         }
     };
     let time = total / (f64::from(cfg.n_chips) * peak * mfu);
@@ -219,7 +298,8 @@ pub fn estimate_training_with(model: &Model, chip: &Chip, cfg: &TrainingConfig) 
     // Memory per chip.
     let c = model.param_counts();
     let shard_dense = f64::from(cfg.tp * cfg.pp);
-    let per_chip_params = (c.total() - c.experts) / shard_dense + c.experts / (shard_dense * f64::from(cfg.ep));
+    let per_chip_params =
+        (c.total() - c.experts) / shard_dense + c.experts / (shard_dense * f64::from(cfg.ep));
     let dpf = f64::from(dp);
     let weights = per_chip_params * 2.0 / if cfg.zero_stage >= 3 { dpf } else { 1.0 };
     let grads = per_chip_params * 2.0 / if cfg.zero_stage >= 2 { dpf } else { 1.0 };

@@ -34,13 +34,19 @@ pub const VLLM_MAX_NUM_SEQS: u32 = 256;
 pub fn kv_dtype(row: &Row) -> Option<Precision> {
     row.kv_dtype.or_else(|| {
         let trt = row.software.to_ascii_lowercase().contains("tensorrt");
-        (trt && matches!(row.weight_dtype, Precision::Fp8 | Precision::Fp4)).then_some(Precision::Fp8)
+        (trt && matches!(row.weight_dtype, Precision::Fp8 | Precision::Fp4))
+            .then_some(Precision::Fp8)
     })
 }
 
 /// The concurrency cap of an offline row.
 pub fn offline_cap(row: &Row) -> u32 {
-    row.batch.unwrap_or(if row.software.to_ascii_lowercase().contains("vllm") { VLLM_MAX_NUM_SEQS } else { OFFLINE_MAX_BATCH })
+    row.batch
+        .unwrap_or(if row.software.to_ascii_lowercase().contains("vllm") {
+            VLLM_MAX_NUM_SEQS
+        } else {
+            OFFLINE_MAX_BATCH
+        })
 }
 
 /// One published measurement.
@@ -103,20 +109,38 @@ fn parse(file: &str, text: &str) -> Result<(Vec<Row>, BTreeMap<String, Source>),
         }
     }
     let mut out = Vec::new();
-    let Some(Value::Array(items)) = doc.remove("measurement") else { return Ok((out, sources)) };
+    let Some(Value::Array(items)) = doc.remove("measurement") else {
+        return Ok((out, sources));
+    };
     for item in items {
         let Value::Table(mut t) = item else { continue };
-        let id = t.get("id").and_then(Value::as_str).unwrap_or("?").to_string();
-        let ctx = Ctx { file, item: "measurement", id: &id };
-        let s = |t: &mut toml::Table, k: &str| -> Result<String, CatalogError> { Ok(datafile::take_string(ctx, t, k, true)?.unwrap_or_default()) };
+        let id = t
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string();
+        let ctx = Ctx {
+            file,
+            item: "measurement",
+            id: &id,
+        };
+        let s = |t: &mut toml::Table, k: &str| -> Result<String, CatalogError> {
+            Ok(datafile::take_string(ctx, t, k, true)?.unwrap_or_default())
+        };
         let opt_u = |t: &mut toml::Table, k: &str| -> Result<Option<u32>, CatalogError> {
             match t.remove(k) {
                 None => Ok(None),
                 Some(Value::Integer(i)) if i > 0 && i <= i64::from(u32::MAX) => Ok(Some(i as u32)),
-                Some(v) => Err(ctx.err(k, format!("expected a positive integer, got {}", datafile::show(&v)))),
+                Some(v) => Err(ctx.err(
+                    k,
+                    format!("expected a positive integer, got {}", datafile::show(&v)),
+                )),
             }
         };
-        let prec = |x: String, k: &str| -> Result<Precision, CatalogError> { x.parse().map_err(|e: CatalogError| ctx.err(k, e.to_string())) };
+        let prec = |x: String, k: &str| -> Result<Precision, CatalogError> {
+            x.parse()
+                .map_err(|e: CatalogError| ctx.err(k, e.to_string()))
+        };
         let _ = t.remove("id");
         let source = s(&mut t, "source")?;
         if !sources.contains_key(&source) {
@@ -130,13 +154,19 @@ fn parse(file: &str, text: &str) -> Result<(Vec<Row>, BTreeMap<String, Source>),
         let value = match t.remove("value") {
             Some(Value::Float(f)) if f > 0.0 && f.is_finite() => f,
             Some(Value::Integer(i)) if i > 0 => i as f64,
-            other => return Err(ctx.err("value", format!("expected a positive number, got {other:?}"))),
+            other => {
+                return Err(ctx.err(
+                    "value",
+                    format!("expected a positive number, got {other:?}"),
+                ));
+            }
         };
         let row = Row {
             id: id.clone(),
             source,
             chip: s(&mut t, "chip")?,
-            n_chips: opt_u(&mut t, "n_chips")?.ok_or_else(|| ctx.err("n_chips", "missing required field"))?,
+            n_chips: opt_u(&mut t, "n_chips")?
+                .ok_or_else(|| ctx.err("n_chips", "missing required field"))?,
             model: s(&mut t, "model")?,
             weight_dtype,
             kv_dtype,
@@ -164,7 +194,9 @@ pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
         return Err("not scored: the source gives no input or output length".into());
     };
     match row.scenario.as_str() {
-        "server" => Err("not scored: latency under a request load (queueing is not modelled)".into()),
+        "server" => {
+            Err("not scored: latency under a request load (queueing is not modelled)".into())
+        }
         "static-batch" | "single-request" => {
             let cfg = InferenceConfig {
                 n_chips: row.n_chips,
@@ -181,7 +213,10 @@ pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
             };
             let e = estimate_inference(&cfg).map_err(|e| e.to_string())?;
             if !e.fits {
-                return Err(format!("does not fit: {:.1} GB per chip over", e.memory.shortfall_bytes() / 1e9));
+                return Err(format!(
+                    "does not fit: {:.1} GB per chip over",
+                    e.memory.shortfall_bytes() / 1e9
+                ));
             }
             Ok(match row.metric.as_str() {
                 "ttft_s" => e.ttft_s,
@@ -217,7 +252,11 @@ pub fn predictions() -> Result<Vec<Prediction>, PerfError> {
     let (rows, _) = rows()?;
     Ok(rows
         .into_iter()
-        .map(|row| Prediction { roofline: predict(&row, Mode::Roofline), calibrated: predict(&row, Mode::Calibrated), row })
+        .map(|row| Prediction {
+            roofline: predict(&row, Mode::Roofline),
+            calibrated: predict(&row, Mode::Calibrated),
+            row,
+        })
         .collect())
 }
 
@@ -234,7 +273,11 @@ pub fn median_error(preds: &[Prediction], mode: Mode, metrics: &[&str]) -> Optio
     }
     errs.sort_by(f64::total_cmp);
     let n = errs.len();
-    Some(if n % 2 == 1 { errs[n / 2] } else { (errs[n / 2 - 1] + errs[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        errs[n / 2]
+    } else {
+        (errs[n / 2 - 1] + errs[n / 2]) / 2.0
+    })
 }
 
 /// The markdown table of `docs/validation.md`, rounded so that it is stable across platforms.
@@ -244,7 +287,11 @@ pub fn markdown_table(preds: &[Prediction]) -> String {
         _ => format!("{:.1} ms", v * 1e3),
     };
     let cell = |metric: &str, r: &Result<f64, String>, measured: f64| match r {
-        Ok(v) => format!("{} ({:+.0}%)", fmt(metric, *v), (v / measured - 1.0) * 100.0),
+        Ok(v) => format!(
+            "{} ({:+.0}%)",
+            fmt(metric, *v),
+            (v / measured - 1.0) * 100.0
+        ),
         Err(why) => why.replace('|', "/"),
     };
     let mut out = String::from(

@@ -7,15 +7,35 @@ fn parameter_counts_match_published_totals_within_one_percent() {
     let models = Model::all().unwrap();
     assert!(models.len() >= 13);
     for m in models {
-        let published = m.published_params.as_ref().unwrap_or_else(|| panic!("{} has no published total", m.id));
+        let published = m
+            .published_params
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no published total", m.id));
         let err = m.total_params() / published.value - 1.0;
-        assert!(err.abs() < 0.01, "{}: computed {:.4e} vs published {:.4e} ({:+.2}%)", m.id, m.total_params(), published.value, err * 100.0);
+        assert!(
+            err.abs() < 0.01,
+            "{}: computed {:.4e} vs published {:.4e} ({:+.2}%)",
+            m.id,
+            m.total_params(),
+            published.value,
+            err * 100.0
+        );
         if let Some(active) = &m.published_active_params {
             // Active counts are published in whole billions ("37B activated"): allow the
             // rounding (±0.5 B) on top of 1%. DeepSeek-V3 computes to 37.55 B with embeddings.
-            let tolerance = if active.value % 1e9 == 0.0 { 0.01 * active.value + 0.5e9 } else { 0.01 * active.value };
+            let tolerance = if active.value % 1e9 == 0.0 {
+                0.01 * active.value + 0.5e9
+            } else {
+                0.01 * active.value
+            };
             let diff = m.active_params() - active.value;
-            assert!(diff.abs() <= tolerance, "{}: active {:.4e} vs {:.4e}", m.id, m.active_params(), active.value);
+            assert!(
+                diff.abs() <= tolerance,
+                "{}: active {:.4e} vs {:.4e}",
+                m.id,
+                m.active_params(),
+                active.value
+            );
         }
     }
 }
@@ -23,8 +43,19 @@ fn parameter_counts_match_published_totals_within_one_percent() {
 #[test]
 fn every_promised_model_is_present() {
     for id in [
-        "llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "qwen2.5-72b",
-        "gpt-j-6b", "gpt-3-175b", "mixtral-8x7b", "mixtral-8x22b", "qwen3-235b-a22b", "deepseek-v3",
+        "llama-2-7b",
+        "llama-2-13b",
+        "llama-2-70b",
+        "llama-3.1-8b",
+        "llama-3.1-70b",
+        "llama-3.1-405b",
+        "qwen2.5-72b",
+        "gpt-j-6b",
+        "gpt-3-175b",
+        "mixtral-8x7b",
+        "mixtral-8x22b",
+        "qwen3-235b-a22b",
+        "deepseek-v3",
     ] {
         assert!(Model::get(id).is_ok(), "{id}");
     }
@@ -63,14 +94,20 @@ fn from_hf_config_reproduces_the_catalog() {
     let reference = Model::get("deepseek-v3").unwrap();
     assert_eq!(m.total_params(), reference.total_params());
     assert_eq!(m.active_params(), reference.active_params());
-    assert_eq!(m.kv_cache_bytes_per_token(1.0), reference.kv_cache_bytes_per_token(1.0));
+    assert_eq!(
+        m.kv_cache_bytes_per_token(1.0),
+        reference.kv_cache_bytes_per_token(1.0)
+    );
 
     let gptj = serde_json::json!({
         "model_type": "gptj", "n_embd": 4096, "n_layer": 28, "n_head": 16, "n_inner": null, "rotary_dim": 64,
         "vocab_size": 50400, "n_positions": 2048, "activation_function": "gelu_new", "tie_word_embeddings": false
     });
     let m = Model::from_hf_config("gptj", &gptj).unwrap();
-    assert_eq!(m.total_params(), Model::get("gpt-j-6b").unwrap().total_params());
+    assert_eq!(
+        m.total_params(),
+        Model::get("gpt-j-6b").unwrap().total_params()
+    );
 
     let mixtral = serde_json::json!({
         "model_type": "mixtral", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
@@ -78,19 +115,32 @@ fn from_hf_config_reproduces_the_catalog() {
         "vocab_size": 32000, "max_position_embeddings": 32768, "tie_word_embeddings": false
     });
     let m = Model::from_hf_config("mx", &mixtral).unwrap();
-    assert_eq!(m.total_params(), Model::get("mixtral-8x7b").unwrap().total_params());
+    assert_eq!(
+        m.total_params(),
+        Model::get("mixtral-8x7b").unwrap().total_params()
+    );
 }
 
 #[test]
 fn from_hf_config_errors_name_the_key() {
-    let err = Model::from_hf_config("x", &serde_json::json!({"hidden_size": 4096})).unwrap_err().to_string();
-    assert!(err.starts_with("hugging face config: 'num_hidden_layers': missing"), "{err}");
-    let err = Model::from_hf_config("x", &serde_json::json!([1, 2])).unwrap_err().to_string();
+    let err = Model::from_hf_config("x", &serde_json::json!({"hidden_size": 4096}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("hugging face config: 'num_hidden_layers': missing"),
+        "{err}"
+    );
+    let err = Model::from_hf_config("x", &serde_json::json!([1, 2]))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("expected a JSON object"), "{err}");
     let bad = serde_json::json!({"hidden_size": -1, "num_hidden_layers": 2, "num_attention_heads": 2, "vocab_size": 10, "max_position_embeddings": 10});
     let err = Model::from_hf_config("x", &bad).unwrap_err().to_string();
     assert!(err.contains("'hidden_size'"), "{err}");
     let gqa = serde_json::json!({"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 8, "num_key_value_heads": 3, "intermediate_size": 128, "vocab_size": 10, "max_position_embeddings": 10});
     let err = Model::from_hf_config("x", &gqa).unwrap_err().to_string();
-    assert!(err.contains("'num_key_value_heads': 3 must divide"), "{err}");
+    assert!(
+        err.contains("'num_key_value_heads': 3 must divide"),
+        "{err}"
+    );
 }

@@ -186,21 +186,50 @@ impl From<PyChipModelError> for PyErr {
                     &[("file", s(file)), ("chip", none()), ("field", none())],
                 ),
                 Error::Perf(PerfError::UnknownModel { name, suggestions }) => {
-                    let list = suggestions.clone().into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None());
-                    raise(py, &UNKNOWN_MODEL, message, &[("name", s(name)), ("suggestions", list)])
+                    let list = suggestions
+                        .clone()
+                        .into_pyobject(py)
+                        .map(|o| o.into_any().unbind())
+                        .unwrap_or_else(|_| py.None());
+                    raise(
+                        py,
+                        &UNKNOWN_MODEL,
+                        message,
+                        &[("name", s(name)), ("suggestions", list)],
+                    )
                 }
-                Error::Perf(PerfError::InvalidConfig { field, value, .. }) => {
-                    raise(py, &CONFIG, message, &[("field", s(field)), ("value", s(value))])
-                }
-                Error::Perf(PerfError::HfConfig { key, .. }) => {
-                    raise(py, &CONFIG, message, &[("field", s(key)), ("value", none())])
-                }
-                Error::Perf(PerfError::Calibration(_)) => raise(py, &CONFIG, message, &[("field", s("measurements")), ("value", none())]),
-                Error::Perf(PerfError::UnsupportedPrecision { chip, precision, field, .. }) => raise(
+                Error::Perf(PerfError::InvalidConfig { field, value, .. }) => raise(
+                    py,
+                    &CONFIG,
+                    message,
+                    &[("field", s(field)), ("value", s(value))],
+                ),
+                Error::Perf(PerfError::HfConfig { key, .. }) => raise(
+                    py,
+                    &CONFIG,
+                    message,
+                    &[("field", s(key)), ("value", none())],
+                ),
+                Error::Perf(PerfError::Calibration(_)) => raise(
+                    py,
+                    &CONFIG,
+                    message,
+                    &[("field", s("measurements")), ("value", none())],
+                ),
+                Error::Perf(PerfError::UnsupportedPrecision {
+                    chip,
+                    precision,
+                    field,
+                    ..
+                }) => raise(
                     py,
                     &UNSUPPORTED_PRECISION,
                     message,
-                    &[("chip", s(chip)), ("precision", s(precision)), ("field", s(field))],
+                    &[
+                        ("chip", s(chip)),
+                        ("precision", s(precision)),
+                        ("field", s(field)),
+                    ],
                 ),
                 _ => raise(py, &BASE, message, &[]),
             }

@@ -29,7 +29,10 @@ fn precision(name: &str) -> PyRes<Precision> {
     Ok(name.parse::<Precision>()?)
 }
 
-pub(crate) fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_to_py<'py>(
+    py: Python<'py>,
+    v: &serde_json::Value,
+) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(v)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     py.import("json")?.call_method1("loads", (text,))
@@ -533,8 +536,8 @@ mod _chipmodel {
     use super::{PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
     #[pymodule_export]
     use crate::perf::{
-        PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate, _sweep_inference, best_inference, calibrate,
-        estimate_inference, estimate_training, model, models,
+        _sweep_inference, PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate,
+        best_inference, calibrate, estimate_inference, estimate_training, model, models,
     };
 
     #[pymodule_init]

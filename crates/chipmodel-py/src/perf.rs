@@ -6,8 +6,8 @@ use std::sync::{Arc, OnceLock};
 
 use chipmodel_catalog::{Catalog, Chip, Precision};
 use chipmodel_perf::{
-    BestConfig, CalibrationFit, InferenceConfig, InferenceEstimate, Measurement, Mode, Model, OpRecord, Params, PerfError,
-    SweepSpec, TrainingConfig, TrainingEstimate,
+    BestConfig, CalibrationFit, InferenceConfig, InferenceEstimate, Measurement, Mode, Model,
+    OpRecord, Params, PerfError, SweepSpec, TrainingConfig, TrainingEstimate,
 };
 use numpy::IntoPyArray;
 use pyo3::exceptions::PyTypeError;
@@ -20,11 +20,17 @@ use crate::{PyChip, json_to_py};
 type PyRes<T> = Result<T, PyChipModelError>;
 
 fn config_err(field: &str, value: impl std::fmt::Display, message: &str) -> PyChipModelError {
-    PerfError::InvalidConfig { field: field.into(), value: value.to_string(), message: message.into() }.into()
+    PerfError::InvalidConfig {
+        field: field.into(),
+        value: value.to_string(),
+        message: message.into(),
+    }
+    .into()
 }
 
 fn precision(field: &str, s: &str) -> PyRes<Precision> {
-    s.parse::<Precision>().map_err(|e| config_err(field, format!("'{s}'"), &e.to_string()))
+    s.parse::<Precision>()
+        .map_err(|e| config_err(field, format!("'{s}'"), &e.to_string()))
 }
 
 fn opt_precision(field: &str, s: Option<&str>) -> PyRes<Option<Precision>> {
@@ -37,13 +43,21 @@ fn mode(s: &str) -> PyRes<Mode> {
 
 /// Shared handles on the embedded models and chips, so a call by name copies nothing.
 fn embedded_arcs() -> PyRes<&'static (HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>)> {
-    static CELL: OnceLock<(HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>)> = OnceLock::new();
+    static CELL: OnceLock<(HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>)> =
+        OnceLock::new();
     let models = Model::all()?;
     let chips = Catalog::try_embedded()?;
     Ok(CELL.get_or_init(|| {
         (
-            models.iter().map(|m| (m.id.clone(), Arc::new(m.clone()))).collect(),
-            chips.chips().iter().map(|c| (c.id.clone(), Arc::new(c.clone()))).collect(),
+            models
+                .iter()
+                .map(|m| (m.id.clone(), Arc::new(m.clone())))
+                .collect(),
+            chips
+                .chips()
+                .iter()
+                .map(|c| (c.id.clone(), Arc::new(c.clone())))
+                .collect(),
         )
     }))
 }
@@ -53,7 +67,12 @@ fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
     if let Ok(m) = x.cast::<PyModel>() {
         return Ok(m.get().model.clone());
     }
-    let name: String = x.extract().map_err(|_| PyTypeError::new_err(format!("expected a model name or a Model, got {}", x.get_type())))?;
+    let name: String = x.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected a model name or a Model, got {}",
+            x.get_type()
+        ))
+    })?;
     let id = &Model::get(&name).map_err(PyChipModelError::from)?.id;
     Ok(embedded_arcs()?.0[id].clone())
 }
@@ -63,7 +82,12 @@ fn chip_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
     if let Ok(c) = x.cast::<PyChip>() {
         return Ok(c.get().chip.clone());
     }
-    let name: String = x.extract().map_err(|_| PyTypeError::new_err(format!("expected a chip name or a Chip, got {}", x.get_type())))?;
+    let name: String = x.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected a chip name or a Chip, got {}",
+            x.get_type()
+        ))
+    })?;
     let cat = Catalog::try_embedded().map_err(PyChipModelError::from)?;
     let id = &cat.get(&name).map_err(PyChipModelError::from)?.id;
     Ok(embedded_arcs()?.1[id].clone())
@@ -75,11 +99,19 @@ fn params_arg(chip: &Chip, d: Option<&Bound<'_, PyDict>>) -> PyResult<Option<Par
     let mut p = Params::for_chip(chip, Mode::Calibrated).map_err(PyChipModelError::from)?;
     for (k, v) in d.iter() {
         let key: String = k.extract()?;
-        let x: f64 = v.extract().map_err(|_| PyTypeError::new_err(format!("params['{key}'] must be a number")))?;
+        let x: f64 = v
+            .extract()
+            .map_err(|_| PyTypeError::new_err(format!("params['{key}'] must be a number")))?;
         match key.as_str() {
             "compute_efficiency" => p.compute_efficiency = x,
             "low_precision_compute_efficiency" => p.low_precision_compute_efficiency = x,
             "memory_efficiency" => p.memory_efficiency = x,
+            "attention_memory_efficiency" => p.attention_memory_efficiency = x,
+            "prefill_compute_efficiency" => p.prefill_compute_efficiency = x,
+            "prefill_low_precision_compute_efficiency" => {
+                p.prefill_low_precision_compute_efficiency = x
+            }
+            "step_overhead_s" => p.step_overhead_s = x,
             "comm_efficiency" => p.comm_efficiency = x,
             "collective_latency_s" => p.collective_latency_s = x,
             "kernel_overhead_s" => p.kernel_overhead_s = x,
@@ -87,11 +119,20 @@ fn params_arg(chip: &Chip, d: Option<&Bound<'_, PyDict>>) -> PyResult<Option<Par
             "runtime_reserve_bytes" => p.runtime_reserve_bytes = x,
             "scale_up_domain" => {
                 if !(x >= 1.0 && x.fract() == 0.0 && x < 1e9) {
-                    return Err(config_err("params['scale_up_domain']", x, "must be a whole number of chips").into());
+                    return Err(config_err(
+                        "params['scale_up_domain']",
+                        x,
+                        "must be a whole number of chips",
+                    )
+                    .into());
                 }
                 p.scale_up_domain = x as u32
             }
-            _ => return Err(config_err(&format!("params['{key}']"), "?", "unknown parameter").into()),
+            _ => {
+                return Err(
+                    config_err(&format!("params['{key}']"), "?", "unknown parameter").into(),
+                );
+            }
         }
     }
     p.validate().map_err(PyChipModelError::from)?;
@@ -209,12 +250,17 @@ impl PyModel {
     /// KV cache bytes per token (all layers) at ``dtype``.
     #[pyo3(signature = (dtype="bf16"))]
     fn kv_cache_bytes_per_token(&self, dtype: &str) -> PyRes<f64> {
-        Ok(self.model.kv_cache_bytes_per_token(precision("dtype", dtype)?.bytes()))
+        Ok(self
+            .model
+            .kv_cache_bytes_per_token(precision("dtype", dtype)?.bytes()))
     }
     /// Sources cited.
     #[getter]
     fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.model.sources).unwrap_or_default())
+        json_to_py(
+            py,
+            &serde_json::to_value(&self.model.sources).unwrap_or_default(),
+        )
     }
     /// Every field, plus computed parameter counts.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -222,22 +268,40 @@ impl PyModel {
         if let serde_json::Value::Object(m) = &mut v {
             m.insert("total_params".into(), self.model.total_params().into());
             m.insert("active_params".into(), self.model.active_params().into());
-            m.insert("param_counts".into(), serde_json::to_value(self.model.param_counts()).unwrap_or_default());
+            m.insert(
+                "param_counts".into(),
+                serde_json::to_value(self.model.param_counts()).unwrap_or_default(),
+            );
         }
         json_to_py(py, &v)
     }
     /// A model from a Hugging Face ``config.json`` dictionary.
     #[staticmethod]
     #[pyo3(signature = (config, id=None))]
-    fn from_hf_config(py: Python<'_>, config: &Bound<'_, PyDict>, id: Option<&str>) -> PyResult<PyModel> {
-        let text: String = py.import("json")?.call_method1("dumps", (config,))?.extract()?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    fn from_hf_config(
+        py: Python<'_>,
+        config: &Bound<'_, PyDict>,
+        id: Option<&str>,
+    ) -> PyResult<PyModel> {
+        let text: String = py
+            .import("json")?
+            .call_method1("dumps", (config,))?
+            .extract()?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| PyTypeError::new_err(e.to_string()))?;
         let id = id
             .map(String::from)
-            .or_else(|| value.get("_name_or_path").and_then(|v| v.as_str()).map(|s| s.to_lowercase().replace('/', "-")))
+            .or_else(|| {
+                value
+                    .get("_name_or_path")
+                    .and_then(|v| v.as_str())
+                    .map(|s| s.to_lowercase().replace('/', "-"))
+            })
             .unwrap_or_else(|| "custom-model".into());
         let model = Model::from_hf_config(&id, &value).map_err(PyChipModelError::from)?;
-        Ok(PyModel { model: Arc::new(model) })
+        Ok(PyModel {
+            model: Arc::new(model),
+        })
     }
     fn __repr__(&self) -> String {
         let m = &self.model;
@@ -246,13 +310,19 @@ impl PyModel {
             m.id,
             m.name,
             m.total_params() / 1e9,
-            if m.moe.is_some() { format!(", {:.1} B active", m.active_params() / 1e9) } else { String::new() },
+            if m.moe.is_some() {
+                format!(", {:.1} B active", m.active_params() / 1e9)
+            } else {
+                String::new()
+            },
             m.num_layers,
             (m.kv_cache_bytes_per_token(2.0) / 1024.0).round()
         )
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<PyModel>().is_ok_and(|o| *o.get().model == *self.model)
+        other
+            .cast::<PyModel>()
+            .is_ok_and(|o| *o.get().model == *self.model)
     }
 }
 
@@ -359,7 +429,10 @@ impl PyInferenceEstimate {
     /// Memory per chip by part, bytes.
     #[getter]
     fn memory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(self.est.memory).unwrap_or_default())
+        json_to_py(
+            py,
+            &serde_json::to_value(self.est.memory).unwrap_or_default(),
+        )
     }
     /// Time to first token, s.
     #[getter]
@@ -408,7 +481,10 @@ impl PyInferenceEstimate {
     /// The parameters used (efficiencies, overheads).
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(self.est.params).unwrap_or_default())
+        json_to_py(
+            py,
+            &serde_json::to_value(self.est.params).unwrap_or_default(),
+        )
     }
     /// How the configuration was chosen.
     #[getter]
@@ -420,11 +496,15 @@ impl PyInferenceEstimate {
     fn breakdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let engine = chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params);
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
-        json_to_py(py, &serde_json::Value::Array(ops.iter().map(record_to_json).collect()))
+        json_to_py(
+            py,
+            &serde_json::Value::Array(ops.iter().map(record_to_json).collect()),
+        )
     }
     /// The largest batch whose memory fits with this layout.
     fn max_batch(&self) -> u32 {
-        chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params).max_batch(&self.est.setup)
+        chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params)
+            .max_batch(&self.est.setup)
     }
     /// Everything as plain Python data, the breakdown included.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -432,8 +512,14 @@ impl PyInferenceEstimate {
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
         let mut v = serde_json::to_value(&self.est).unwrap_or_default();
         if let serde_json::Value::Object(m) = &mut v {
-            m.insert("breakdown".into(), serde_json::Value::Array(ops.iter().map(record_to_json).collect()));
-            m.insert("memory_per_chip_bytes".into(), self.est.memory.total_bytes.into());
+            m.insert(
+                "breakdown".into(),
+                serde_json::Value::Array(ops.iter().map(record_to_json).collect()),
+            );
+            m.insert(
+                "memory_per_chip_bytes".into(),
+                self.est.memory.total_bytes.into(),
+            );
             m.insert("bound".into(), self.est.bound.as_str().into());
         }
         json_to_py(py, &v)
@@ -558,7 +644,10 @@ impl PyCalibrationFit {
     /// Parameters: pass as ``params=`` to ``estimate_inference``.
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(self.fit.params).unwrap_or_default())
+        json_to_py(
+            py,
+            &serde_json::to_value(self.fit.params).unwrap_or_default(),
+        )
     }
     /// Names of the parameters the points determined.
     #[getter]
@@ -576,21 +665,32 @@ impl PyCalibrationFit {
         self.fit.rms_relative_error
     }
     fn __repr__(&self) -> String {
-        format!("CalibrationFit(fitted {:?}, rms error {:.1}%)", self.fit.fitted, self.fit.rms_relative_error * 100.0)
+        format!(
+            "CalibrationFit(fitted {:?}, rms error {:.1}%)",
+            self.fit.fitted,
+            self.fit.rms_relative_error * 100.0
+        )
     }
 }
 
 /// Every model in the embedded catalog.
 #[pyfunction]
 pub fn models() -> PyRes<Vec<PyModel>> {
-    Ok(Model::all()?.iter().map(|m| PyModel { model: Arc::new(m.clone()) }).collect())
+    Ok(Model::all()?
+        .iter()
+        .map(|m| PyModel {
+            model: Arc::new(m.clone()),
+        })
+        .collect())
 }
 
 /// A model by id, alias or name (any case). Raises ``UnknownModelError``.
 #[pyfunction]
 pub fn model(name: &str) -> PyRes<PyModel> {
     let id = &Model::get(name)?.id;
-    Ok(PyModel { model: embedded_arcs()?.0[id].clone() })
+    Ok(PyModel {
+        model: embedded_arcs()?.0[id].clone(),
+    })
 }
 
 /// Estimates inference of ``model`` on ``chip`` (names or objects).
@@ -640,7 +740,11 @@ pub fn estimate_inference(
             Ok::<_, PerfError>(engine.estimate(&setup))
         })
         .map_err(PyChipModelError::from)?;
-    Ok(PyInferenceEstimate { est, model: m, chip: c })
+    Ok(PyInferenceEstimate {
+        est,
+        model: m,
+        chip: c,
+    })
 }
 
 /// The highest-throughput configuration that fits and meets the latency targets.
@@ -684,12 +788,23 @@ pub fn best_inference(
         mode: crate::perf::mode(mode)?,
         params: params_arg(&c, params)?,
     };
-    let est = py.detach(|| chipmodel_perf::best_inference_with(&m, &c, &cfg)).map_err(PyChipModelError::from)?;
-    Ok(PyInferenceEstimate { est, model: m, chip: c })
+    let est = py
+        .detach(|| chipmodel_perf::best_inference_with(&m, &c, &cfg))
+        .map_err(PyChipModelError::from)?;
+    Ok(PyInferenceEstimate {
+        est,
+        model: m,
+        chip: c,
+    })
 }
 
-fn list_of<'py, T>(x: &Bound<'py, PyAny>, f: impl Fn(&Bound<'py, PyAny>) -> PyResult<T>) -> PyResult<Vec<T>> {
-    if x.is_instance_of::<pyo3::types::PyString>() || !(x.is_instance_of::<PyList>() || x.hasattr("__len__")? && x.hasattr("__iter__")?) {
+fn list_of<'py, T>(
+    x: &Bound<'py, PyAny>,
+    f: impl Fn(&Bound<'py, PyAny>) -> PyResult<T>,
+) -> PyResult<Vec<T>> {
+    if x.is_instance_of::<pyo3::types::PyString>()
+        || !(x.is_instance_of::<PyList>() || x.hasattr("__len__")? && x.hasattr("__iter__")?)
+    {
         return Ok(vec![f(x)?]);
     }
     x.try_iter()?.map(|i| f(&i?)).collect()
@@ -719,12 +834,26 @@ pub fn _sweep_inference<'py>(
     let ms: Vec<Arc<Model>> = list_of(models, model_arg)?;
     let cs: Vec<Arc<Chip>> = list_of(chips, chip_arg)?;
     let u = |x: &Bound<'py, PyAny>| -> PyResult<u32> { x.extract::<u32>() };
-    let tp_u = |x: &Bound<'py, PyAny>| -> PyResult<u32> { if x.is_none() { Ok(0) } else { x.extract::<u32>() } };
-    let prec = |x: &Bound<'py, PyAny>| -> PyResult<Precision> { Ok(precision("weight_dtype", &x.extract::<String>()?)?) };
-    let kv = |x: &Bound<'py, PyAny>| -> PyResult<Option<Precision>> {
-        if x.is_none() { Ok(None) } else { Ok(Some(precision("kv_dtype", &x.extract::<String>()?)?)) }
+    let tp_u = |x: &Bound<'py, PyAny>| -> PyResult<u32> {
+        if x.is_none() {
+            Ok(0)
+        } else {
+            x.extract::<u32>()
+        }
     };
-    let md = |x: &Bound<'py, PyAny>| -> PyResult<Mode> { Ok(crate::perf::mode(&x.extract::<String>()?)?) };
+    let prec = |x: &Bound<'py, PyAny>| -> PyResult<Precision> {
+        Ok(precision("weight_dtype", &x.extract::<String>()?)?)
+    };
+    let kv = |x: &Bound<'py, PyAny>| -> PyResult<Option<Precision>> {
+        if x.is_none() {
+            Ok(None)
+        } else {
+            Ok(Some(precision("kv_dtype", &x.extract::<String>()?)?))
+        }
+    };
+    let md = |x: &Bound<'py, PyAny>| -> PyResult<Mode> {
+        Ok(crate::perf::mode(&x.extract::<String>()?)?)
+    };
     let spec = SweepSpec {
         models: ms.iter().map(|m| m.id.clone()).collect(),
         chips: cs.iter().map(|c| c.id.clone()).collect(),
@@ -741,7 +870,9 @@ pub fn _sweep_inference<'py>(
     };
     let mrefs: Vec<&Model> = ms.iter().map(|m| m.as_ref()).collect();
     let crefs: Vec<&Chip> = cs.iter().map(|c| c.as_ref()).collect();
-    let cols = py.detach(|| chipmodel_perf::sweep_with(&mrefs, &crefs, &spec, threads)).map_err(PyChipModelError::from)?;
+    let cols = py
+        .detach(|| chipmodel_perf::sweep_with(&mrefs, &crefs, &spec, threads))
+        .map_err(PyChipModelError::from)?;
     let d = PyDict::new(py);
     d.set_item("model_index", cols.model.into_pyarray(py))?;
     d.set_item("chip_index", cols.chip.into_pyarray(py))?;
@@ -757,18 +888,42 @@ pub fn _sweep_inference<'py>(
     d.set_item("mode_index", cols.mode.into_pyarray(py))?;
     d.set_item("valid", cols.valid.into_pyarray(py))?;
     d.set_item("fits", cols.fits.into_pyarray(py))?;
-    d.set_item("memory_per_chip_bytes", cols.memory_per_chip_bytes.into_pyarray(py))?;
+    d.set_item(
+        "memory_per_chip_bytes",
+        cols.memory_per_chip_bytes.into_pyarray(py),
+    )?;
     d.set_item("ttft_s", cols.ttft_s.into_pyarray(py))?;
     d.set_item("tpot_s", cols.tpot_s.into_pyarray(py))?;
     d.set_item("e2e_latency_s", cols.e2e_latency_s.into_pyarray(py))?;
-    d.set_item("throughput_tokens_per_s", cols.throughput_tokens_per_s.into_pyarray(py))?;
-    d.set_item("energy_per_token_j", cols.energy_per_token_j.into_pyarray(py))?;
+    d.set_item(
+        "throughput_tokens_per_s",
+        cols.throughput_tokens_per_s.into_pyarray(py),
+    )?;
+    d.set_item(
+        "energy_per_token_j",
+        cols.energy_per_token_j.into_pyarray(py),
+    )?;
     d.set_item("bound_code", cols.bound.into_pyarray(py))?;
     d.set_item("_models", spec.models)?;
     d.set_item("_chips", spec.chips)?;
-    d.set_item("_weight_dtypes", spec.weight_dtype.iter().map(|p| p.as_str()).collect::<Vec<_>>())?;
-    d.set_item("_kv_dtypes", spec.kv_dtype.iter().map(|p| p.map_or("bf16", |x| x.as_str())).collect::<Vec<_>>())?;
-    d.set_item("_modes", spec.mode.iter().map(|m| m.as_str()).collect::<Vec<_>>())?;
+    d.set_item(
+        "_weight_dtypes",
+        spec.weight_dtype
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "_kv_dtypes",
+        spec.kv_dtype
+            .iter()
+            .map(|p| p.map_or("bf16", |x| x.as_str()))
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "_modes",
+        spec.mode.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+    )?;
     Ok(d)
 }
 
@@ -809,7 +964,8 @@ pub fn estimate_training(
     cfg.compute_dtype = precision("compute_dtype", compute_dtype)?;
     cfg.mfu = mfu;
     cfg.mode = crate::perf::mode(mode)?;
-    let est = chipmodel_perf::estimate_training_with(&m, &c, &cfg).map_err(PyChipModelError::from)?;
+    let est =
+        chipmodel_perf::estimate_training_with(&m, &c, &cfg).map_err(PyChipModelError::from)?;
     Ok(PyTrainingEstimate { est })
 }
 
@@ -821,12 +977,21 @@ pub fn calibrate(py: Python<'_>, measurements: &Bound<'_, PyAny>) -> PyResult<Py
     let mut points = Vec::new();
     for (i, item) in measurements.try_iter()?.enumerate() {
         let item = item?;
-        let d = item.cast::<PyDict>().map_err(|_| PyTypeError::new_err(format!("measurement {i} must be a dict")))?;
-        let get_s = |k: &str| -> PyResult<Option<String>> { d.get_item(k)?.map(|v| v.extract::<String>()).transpose() };
-        let get_u = |k: &str| -> PyResult<Option<u32>> { d.get_item(k)?.map(|v| v.extract::<u32>()).transpose() };
-        let model = get_s("model")?.ok_or_else(|| config_err(&format!("measurements[{i}].model"), "None", "missing"))?;
-        let chip = get_s("chip")?.ok_or_else(|| config_err(&format!("measurements[{i}].chip"), "None", "missing"))?;
-        let metric = get_s("metric")?.ok_or_else(|| config_err(&format!("measurements[{i}].metric"), "None", "missing"))?;
+        let d = item
+            .cast::<PyDict>()
+            .map_err(|_| PyTypeError::new_err(format!("measurement {i} must be a dict")))?;
+        let get_s = |k: &str| -> PyResult<Option<String>> {
+            d.get_item(k)?.map(|v| v.extract::<String>()).transpose()
+        };
+        let get_u = |k: &str| -> PyResult<Option<u32>> {
+            d.get_item(k)?.map(|v| v.extract::<u32>()).transpose()
+        };
+        let model = get_s("model")?
+            .ok_or_else(|| config_err(&format!("measurements[{i}].model"), "None", "missing"))?;
+        let chip = get_s("chip")?
+            .ok_or_else(|| config_err(&format!("measurements[{i}].chip"), "None", "missing"))?;
+        let metric = get_s("metric")?
+            .ok_or_else(|| config_err(&format!("measurements[{i}].metric"), "None", "missing"))?;
         let value: f64 = d
             .get_item("value")?
             .ok_or_else(|| config_err(&format!("measurements[{i}].value"), "None", "missing"))?
@@ -834,12 +999,26 @@ pub fn calibrate(py: Python<'_>, measurements: &Bound<'_, PyAny>) -> PyResult<Py
         for key in d.keys() {
             let k: String = key.extract()?;
             if ![
-                "model", "chip", "metric", "value", "n_chips", "tp", "pp", "ep", "batch", "input_tokens", "output_tokens",
-                "weight_dtype", "kv_dtype", "act_dtype",
+                "model",
+                "chip",
+                "metric",
+                "value",
+                "n_chips",
+                "tp",
+                "pp",
+                "ep",
+                "batch",
+                "input_tokens",
+                "output_tokens",
+                "weight_dtype",
+                "kv_dtype",
+                "act_dtype",
             ]
             .contains(&k.as_str())
             {
-                return Err(config_err(&format!("measurements[{i}].{k}"), "?", "unknown key").into());
+                return Err(
+                    config_err(&format!("measurements[{i}].{k}"), "?", "unknown key").into(),
+                );
             }
         }
         let mut cfg = InferenceConfig::new(&model, &chip);
@@ -855,8 +1034,14 @@ pub fn calibrate(py: Python<'_>, measurements: &Bound<'_, PyAny>) -> PyResult<Py
         }
         cfg.kv_dtype = opt_precision("kv_dtype", get_s("kv_dtype")?.as_deref())?;
         cfg.act_dtype = opt_precision("act_dtype", get_s("act_dtype")?.as_deref())?;
-        points.push(Measurement { config: cfg, metric, value });
+        points.push(Measurement {
+            config: cfg,
+            metric,
+            value,
+        });
     }
-    let fit = py.detach(|| chipmodel_perf::calibrate(&points)).map_err(PyChipModelError::from)?;
+    let fit = py
+        .detach(|| chipmodel_perf::calibrate(&points))
+        .map_err(PyChipModelError::from)?;
     Ok(PyCalibrationFit { fit })
 }

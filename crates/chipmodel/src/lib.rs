@@ -1,14 +1,14 @@
 #![doc = include_str!("../README.md")]
 
 pub use chipmodel_catalog as catalog;
-pub use chipmodel_perf as perf;
-pub use chipmodel_perf::{
-    BestConfig, InferenceConfig, InferenceEstimate, Mode, Model, PerfError, TrainingConfig, TrainingEstimate, best_inference,
-    calibrate, estimate_inference, estimate_training,
-};
 pub use chipmodel_catalog::{
     Catalog, CatalogError, Chip, Comparison, Precision, Provenance, Source, catalog_table,
     chip_report, compare, units,
+};
+pub use chipmodel_perf as perf;
+pub use chipmodel_perf::{
+    BestConfig, InferenceConfig, InferenceEstimate, Mode, Model, PerfError, TrainingConfig,
+    TrainingEstimate, best_inference, calibrate, estimate_inference, estimate_training,
 };
 
 /// Any error chipmodel's crates return.

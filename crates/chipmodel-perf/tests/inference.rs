@@ -1,0 +1,415 @@
+//! The inference model: a worked example checked by hand, monotonicity, roofline ≤ calibrated,
+//! MoE and MLA behaviour, and a snapshot of a grid of estimates.
+
+use std::fmt::Write as _;
+
+use chipmodel_catalog::{Catalog, Precision};
+use chipmodel_perf::{
+    BestConfig, Engine, InferenceConfig, Mode, Model, Params, PerfError, best_inference,
+    estimate_inference, estimate_inference_breakdown, resolve_with,
+};
+
+fn cfg(model: &str, chip: &str) -> InferenceConfig {
+    InferenceConfig::new(model, chip)
+}
+
+#[test]
+fn worked_example_llama_2_70b_bf16() {
+    // 68.98 B parameters × 2 bytes = 137.95 GB of weights.
+    let m = Model::get("llama-2-70b").unwrap();
+    let weights = m.total_params() * 2.0;
+    assert!((weights / 1e9 - 137.95).abs() < 0.1, "{}", weights / 1e9);
+    // One 80 GB H100: the weights alone are 58 GB too many.
+    let one = estimate_inference(&cfg("llama-2-70b", "h100")).unwrap();
+    assert!(!one.fits);
+    assert!(one.memory.weights_bytes > 137e9);
+    assert!(
+        one.memory.shortfall_bytes() > 58e9,
+        "{}",
+        one.memory.shortfall_bytes()
+    );
+    // Two H200s (141 GB each), TP 2: 69 GB of weights per chip, room for the KV cache.
+    let two = estimate_inference(&InferenceConfig {
+        n_chips: 2,
+        ..cfg("llama-2-70b", "h200")
+    })
+    .unwrap();
+    assert!(two.fits, "{:?}", two.memory);
+    assert_eq!(two.setup.tp, 2);
+    assert!(
+        (two.memory.weights_bytes / 1e9 - 69.0).abs() < 0.5,
+        "{}",
+        two.memory.weights_bytes / 1e9
+    );
+    // Two H100s (80 GB each) hold the weights but leave 80 − 69 − reserve for everything else.
+    let h100s = estimate_inference(&InferenceConfig {
+        n_chips: 2,
+        ..cfg("llama-2-70b", "h100")
+    })
+    .unwrap();
+    assert!(h100s.fits);
+    assert!(h100s.setup.tp == 2 && two.memory.capacity_bytes > h100s.memory.capacity_bytes);
+}
+
+#[test]
+fn decode_time_by_hand_on_one_h200() {
+    // Llama-3.1-8B bf16, batch 1, one H200, roofline: decode reads every weight but the
+    // embedding table (16.06 − 1.05 GB; a lookup reads one row) and the KV cache (1,088 tokens ×
+    // 128 KiB) once per token at 4.8 TB/s.
+    let e = estimate_inference(&InferenceConfig {
+        mode: Mode::Roofline,
+        ..cfg("llama-3.1-8b", "h200")
+    })
+    .unwrap();
+    let m = Model::get("llama-3.1-8b").unwrap();
+    let weights = (m.total_params() - m.param_counts().embedding) * 2.0;
+    let kv = (1024.0 + 64.0) * m.kv_cache_bytes_per_token(2.0);
+    let expected = (weights + kv) / 4.8e12;
+    let err = e.tpot_s / expected - 1.0;
+    // Activations and norms add a little; nothing else should.
+    assert!(
+        (0.0..0.03).contains(&err),
+        "tpot {} vs {expected} ({:+.2}%)",
+        e.tpot_s,
+        err * 100.0
+    );
+    assert_eq!(e.bound, chipmodel_perf::Bound::Memory);
+}
+
+#[test]
+fn more_bandwidth_never_slows_decode() {
+    let base = Catalog::embedded();
+    let chip = base.get("h100").unwrap();
+    let model = Model::get("llama-3.1-70b").unwrap();
+    let mut last = f64::INFINITY;
+    for tbs in [2.0, 3.35, 4.8, 8.0, 16.0] {
+        let cat = base
+            .with_toml(
+                "bw.toml",
+                &format!("[[override]]\nid = \"h100\"\nmemory_bandwidth = {{ value = {tbs}, unit = \"TB/s\", source = \"chipmodel-estimate\", estimate = true, note = \"test\" }}\n"),
+            )
+            .unwrap();
+        let c = cat.get("h100").unwrap();
+        for batch in [1, 16, 256] {
+            let config = InferenceConfig {
+                n_chips: 8,
+                batch,
+                ..cfg("llama-3.1-70b", "h100")
+            };
+            let (engine, setup) = resolve_with(model, c, &config).unwrap();
+            let e = engine.estimate(&setup);
+            if batch == 16 {
+                assert!(e.tpot_s <= last, "{tbs} TB/s: {} > {last}", e.tpot_s);
+                last = e.tpot_s;
+            }
+        }
+    }
+    assert!(chip.memory_bandwidth_bytes_per_s() > 0.0);
+}
+
+#[test]
+fn more_chips_never_lower_peak_throughput() {
+    for (model, chip) in [
+        ("llama-2-70b", "h100"),
+        ("mixtral-8x7b", "h200"),
+        ("llama-3.1-8b", "a100"),
+    ] {
+        let mut last = 0.0;
+        for n in [2, 4, 8, 16] {
+            let e = best_inference(&BestConfig::new(model, chip, n)).unwrap();
+            assert!(
+                e.throughput_tokens_per_s >= last,
+                "{model} on {n} {chip}: {} < {last}",
+                e.throughput_tokens_per_s
+            );
+            last = e.throughput_tokens_per_s;
+        }
+    }
+}
+
+#[test]
+fn longer_context_never_shrinks_the_kv_cache() {
+    let mut last = 0.0;
+    for input in [128, 512, 1024, 4096, 16384, 65536] {
+        let e = estimate_inference(&InferenceConfig {
+            input_tokens: input,
+            n_chips: 8,
+            batch: 8,
+            ..cfg("llama-3.1-70b", "h200")
+        })
+        .unwrap();
+        assert!(e.memory.kv_cache_bytes > last);
+        last = e.memory.kv_cache_bytes;
+    }
+}
+
+#[test]
+fn roofline_is_never_slower_than_calibrated() {
+    for model in [
+        "llama-2-7b",
+        "llama-2-70b",
+        "mixtral-8x7b",
+        "deepseek-v3",
+        "gpt-j-6b",
+        "qwen3-235b-a22b",
+    ] {
+        for chip in [
+            "h100",
+            "h200",
+            "a100",
+            "mi300x",
+            "b200",
+            "gaudi3",
+            "tpu-v6e",
+            "ascend-910b",
+            "l40s",
+        ] {
+            for n in [1u32, 8] {
+                for batch in [1u32, 32, 512] {
+                    for w in [Precision::Bf16, Precision::Fp8] {
+                        let base = InferenceConfig {
+                            n_chips: n,
+                            batch: batch.max(n),
+                            weight_dtype: w,
+                            ..cfg(model, chip)
+                        };
+                        let cal = match estimate_inference(&base) {
+                            Ok(e) => e,
+                            Err(PerfError::UnsupportedPrecision { .. })
+                            | Err(PerfError::InvalidConfig { .. }) => continue,
+                            Err(e) => panic!("{e}"),
+                        };
+                        let roof = estimate_inference(&InferenceConfig {
+                            mode: Mode::Roofline,
+                            ..base
+                        })
+                        .unwrap();
+                        for (name, r, c) in [
+                            ("ttft", roof.ttft_s, cal.ttft_s),
+                            ("tpot", roof.tpot_s, cal.tpot_s),
+                            ("e2e", roof.e2e_latency_s, cal.e2e_latency_s),
+                        ] {
+                            assert!(
+                                r <= c,
+                                "{model} {chip} n{n} b{batch} {w}: roofline {name} {r} > calibrated {c}"
+                            );
+                        }
+                        assert!(roof.throughput_tokens_per_s >= cal.throughput_tokens_per_s);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn moe_decode_reads_active_not_total_parameters() {
+    // Batch 1: one token uses 2 of Mixtral's 8 experts, so decode reads ≈ active parameters.
+    let m = Model::get("mixtral-8x7b").unwrap();
+    let (e, ops) = estimate_inference_breakdown(&InferenceConfig {
+        mode: Mode::Roofline,
+        n_chips: 2,
+        ..cfg("mixtral-8x7b", "h100")
+    })
+    .unwrap();
+    let decode_bytes: f64 = ops
+        .iter()
+        .filter(|o| o.phase == "decode")
+        .map(|o| o.bytes)
+        .sum::<f64>()
+        * f64::from(e.setup.tp);
+    let kv = m.kv_cache_bytes_per_token(2.0) * (1024.0 + 64.0);
+    let weight_bytes = decode_bytes - kv;
+    let active = m.active_params() * 2.0;
+    assert!(
+        (weight_bytes / active - 1.0).abs() < 0.05,
+        "read {:.2} GB vs active {:.2} GB",
+        weight_bytes / 1e9,
+        active / 1e9
+    );
+    assert!(weight_bytes < 0.4 * m.total_params() * 2.0);
+    // A large batch touches every expert: bytes approach the total.
+    let (e, ops) = estimate_inference_breakdown(&InferenceConfig {
+        mode: Mode::Roofline,
+        n_chips: 2,
+        batch: 256,
+        ..cfg("mixtral-8x7b", "h100")
+    })
+    .unwrap();
+    let experts: f64 = ops
+        .iter()
+        .filter(|o| o.phase == "decode" && o.op == "experts")
+        .map(|o| o.bytes)
+        .sum::<f64>()
+        * f64::from(e.setup.tp);
+    assert!(experts > 0.95 * m.param_counts().experts * 2.0);
+}
+
+#[test]
+fn mla_shrinks_the_kv_cache_as_published() {
+    let ds = Model::get("deepseek-v3").unwrap();
+    // (512 + 64) × 61 × 2 B = 70,272 B per token (68.6 KiB), DeepSeek-V2 paper's latent width.
+    assert_eq!(ds.kv_cache_bytes_per_token(2.0), 70_272.0);
+    let e = estimate_inference(&InferenceConfig {
+        n_chips: 8,
+        tp: Some(1),
+        ep: 8,
+        batch: 64,
+        weight_dtype: Precision::Fp8,
+        ..cfg("deepseek-v3", "h200")
+    })
+    .unwrap();
+    let per_seq = e.memory.kv_cache_bytes / 8.0; // dp 8: 8 sequences per chip
+    assert!(
+        (per_seq / (1152.0 * 70_272.0) - 1.0).abs() < 1e-9,
+        "{per_seq}"
+    );
+}
+
+#[test]
+fn unsupported_precisions_and_bad_configs_are_clear_errors() {
+    let err = estimate_inference(&InferenceConfig {
+        weight_dtype: Precision::Fp8,
+        ..cfg("llama-2-7b", "a100")
+    });
+    // A100 has no FP8 rate: weights stored in fp8 compute in bf16 (weight-only), which is allowed…
+    let e = err.unwrap();
+    assert_eq!(e.setup.act_dtype, Precision::Bf16);
+    // …but asking it to compute in fp8 is not.
+    let err = estimate_inference(&InferenceConfig {
+        act_dtype: Some(Precision::Fp8),
+        ..cfg("llama-2-7b", "a100")
+    })
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("a100-sxm has no fp8 rate in the catalog (act_dtype)"),
+        "{err}"
+    );
+    let err = estimate_inference(&InferenceConfig {
+        n_chips: 8,
+        pp: 3,
+        ..cfg("llama-2-7b", "h100")
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid configuration: pp = 3: must divide n_chips = 8"
+    );
+    let err = estimate_inference(&InferenceConfig {
+        input_tokens: 5000,
+        ..cfg("llama-2-7b", "h100")
+    })
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("longer than llama-2-7b's context of 4096 tokens"),
+        "{err}"
+    );
+    let err = estimate_inference(&InferenceConfig {
+        batch: 0,
+        ..cfg("llama-2-7b", "h100")
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("batch = 0"), "{err}");
+    let err = estimate_inference(&InferenceConfig {
+        ep: 2,
+        n_chips: 2,
+        tp: Some(1),
+        batch: 2,
+        ..cfg("llama-2-7b", "h100")
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("has no experts"), "{err}");
+    let err = estimate_inference(&cfg("llama-2-7b", "h1000")).unwrap_err();
+    assert!(err.to_string().contains("did you mean"), "{err}");
+}
+
+#[test]
+fn every_catalog_chip_gets_an_estimate() {
+    for chip in Catalog::embedded().chips() {
+        let e = estimate_inference(&InferenceConfig {
+            n_chips: 8,
+            batch: 8,
+            ..cfg("llama-3.1-8b", &chip.id)
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", chip.id));
+        assert!(e.tpot_s > 0.0 && e.tpot_s.is_finite(), "{}", chip.id);
+    }
+}
+
+#[test]
+fn max_batch_is_the_memory_limit() {
+    let chip = Catalog::embedded().get("h100").unwrap();
+    let engine = Engine::new(
+        Model::get("llama-2-70b").unwrap(),
+        chip,
+        Params::for_chip(chip, Mode::Calibrated).unwrap(),
+    );
+    let s = engine
+        .setup(
+            8,
+            None,
+            1,
+            1,
+            1,
+            2048,
+            512,
+            Precision::Fp8,
+            None,
+            None,
+            Mode::Calibrated,
+        )
+        .unwrap();
+    let b = engine.max_batch(&s);
+    assert!(b > 64 && b < 2000, "{b}");
+}
+
+fn round(x: f64) -> String {
+    chipmodel_catalog::units::sig(x, 4)
+}
+
+/// Estimates for a grid of models × chips × parallelism × precisions, rounded to four
+/// significant digits; a change is a model decision explained in its commit.
+#[test]
+fn estimate_grid_snapshot() {
+    let mut out = String::new();
+    writeln!(out, "model | chip | n | tp | w | batch | fits | GB/chip | ttft_ms | tpot_ms | tok/s | J/tok | bound").unwrap();
+    for model in [
+        "llama-3.1-8b",
+        "llama-2-70b",
+        "llama-3.1-405b",
+        "mixtral-8x7b",
+        "deepseek-v3",
+    ] {
+        for chip in ["h100", "h200", "h20", "b200", "mi300x", "ascend-910c"] {
+            for (n, tp) in [(1u32, 1u32), (8, 8), (8, 2)] {
+                for w in [Precision::Bf16, Precision::Fp8] {
+                    let c = InferenceConfig {
+                        n_chips: n,
+                        tp: Some(tp),
+                        batch: 32,
+                        weight_dtype: w,
+                        ..cfg(model, chip)
+                    };
+                    match estimate_inference(&c) {
+                        Ok(e) => writeln!(
+                            out,
+                            "{model} | {chip} | {n} | {tp} | {w} | 32 | {} | {} | {} | {} | {} | {} | {}",
+                            e.fits,
+                            round(e.memory.total_bytes / 1e9),
+                            round(e.ttft_s * 1e3),
+                            round(e.tpot_s * 1e3),
+                            round(e.throughput_tokens_per_s),
+                            round(e.energy_per_token_j),
+                            e.bound.as_str()
+                        )
+                        .unwrap(),
+                        Err(err) => writeln!(out, "{model} | {chip} | {n} | {tp} | {w} | error: {err}").unwrap(),
+                    }
+                }
+            }
+        }
+    }
+    insta::assert_snapshot!("estimate_grid", out);
+}

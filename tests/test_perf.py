@@ -1,0 +1,182 @@
+"""The performance model from Python: the contract of issue 3 with real values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import chipmodel
+
+
+def test_model_catalog() -> None:
+    ids = {m.id for m in chipmodel.models()}
+    for needed in ("llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
+                   "qwen2.5-72b", "gpt-j-6b", "gpt-3-175b", "mixtral-8x7b", "mixtral-8x22b", "qwen3-235b-a22b",
+                   "deepseek-v3"):  # fmt: skip
+        assert needed in ids
+    m = chipmodel.model("Llama2-70B")
+    assert m.id == "llama-2-70b" and m.num_kv_heads == 8
+    assert m.weight_bytes("bf16") == pytest.approx(137.95e9, rel=1e-3)
+    assert m.kv_cache_bytes_per_token("bf16") == 320 * 1024
+    assert "Model('llama-2-70b'" in repr(m)
+    mx = chipmodel.model("mixtral-8x7b")
+    assert mx.is_moe and mx.top_k == 2 and mx.active_params == pytest.approx(12.9e9, rel=0.01)
+
+
+def test_unknown_model_is_a_keyerror_with_suggestions() -> None:
+    with pytest.raises(chipmodel.UnknownModelError) as info:
+        chipmodel.model("llama-2-71b")
+    assert isinstance(info.value, KeyError) and isinstance(info.value, chipmodel.ChipModelError)
+    assert "llama-2-70b" in info.value.suggestions
+
+
+def test_from_hf_config_matches_the_catalog() -> None:
+    cfg = {
+        "model_type": "mixtral", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
+        "num_key_value_heads": 8, "intermediate_size": 14336, "num_local_experts": 8, "num_experts_per_tok": 2,
+        "vocab_size": 32000, "max_position_embeddings": 32768, "tie_word_embeddings": False,
+        "_name_or_path": "mistralai/Mixtral-8x7B-v0.1",
+    }  # fmt: skip
+    m = chipmodel.Model.from_hf_config(cfg)
+    assert m.id == "mistralai-mixtral-8x7b-v0.1"
+    assert m.total_params == chipmodel.model("mixtral-8x7b").total_params
+    est = chipmodel.estimate_inference(m, "h200", n_chips=2)
+    assert est.model == m.id and est.fits
+    with pytest.raises(chipmodel.ConfigError, match="'vocab_size': missing"):
+        chipmodel.Model.from_hf_config({"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2})
+
+
+def test_worked_example_llama_2_70b() -> None:
+    one = chipmodel.estimate_inference("llama-2-70b", "h100")
+    assert not one.fits
+    assert one.memory["weights_bytes"] == pytest.approx(137.95e9, rel=1e-3)
+    assert one.memory_shortfall_bytes > 58e9
+    two = chipmodel.estimate_inference("llama-2-70b", "h200", n_chips=2)
+    assert two.fits and two.tp == 2 and two.memory_shortfall_bytes == 0
+    assert "DOES NOT FIT" in repr(one) and "fits" in repr(two)
+
+
+def test_estimate_contract_and_breakdown() -> None:
+    e = chipmodel.estimate_inference("llama-2-70b", "h100", n_chips=8, tp=8, batch=64, input_tokens=1024, output_tokens=128)
+    assert (e.n_chips, e.tp, e.pp, e.dp, e.ep, e.batch) == (8, 8, 1, 1, 1, 64)
+    assert e.fits and e.bound == "memory" and e.mode == "calibrated"
+    assert 0 < e.ttft_s < 10 and 0 < e.tpot_s < 0.1
+    assert e.e2e_latency_s == pytest.approx(e.ttft_s + 127 * e.tpot_s)
+    assert e.throughput_tokens_per_s > e.static_throughput_tokens_per_s > 0
+    assert e.energy_per_token_j == pytest.approx(8 * 700 / e.throughput_tokens_per_s)
+    ops = e.breakdown()
+    decode = [o for o in ops if o["phase"] == "decode"]
+    assert sum(o["time_s"] for o in decode) == pytest.approx(e.tpot_s, rel=1e-9)
+    assert {"qkv_proj", "attention", "tp_all_reduce", "mlp_up_proj", "lm_head"} <= {o["op"] for o in decode}
+    d = e.to_dict()
+    assert d["breakdown"] and d["fits"] is True and d["bound"] == "memory"
+    df = chipmodel.breakdown_frame(e)
+    assert set(df["phase"]) == {"prefill", "decode", "steady"}
+    roof = chipmodel.estimate_inference("llama-2-70b", "h100", n_chips=8, tp=8, batch=64, mode="roofline")
+    assert roof.tpot_s < e.tpot_s and roof.ttft_s < e.ttft_s
+    assert e.max_batch() > 64
+
+
+def test_h200_vs_h100_on_the_seed_question() -> None:
+    kw = dict(n_chips=8, batch=64, input_tokens=1024, output_tokens=128)
+    h100 = chipmodel.estimate_inference("llama-2-70b", "h100", **kw)  # type: ignore[arg-type]
+    h200 = chipmodel.estimate_inference("llama-2-70b", "h200", **kw)  # type: ignore[arg-type]
+    speedup = h100.tpot_s / h200.tpot_s
+    assert 1.1 < speedup < 1.43  # bandwidth helps decode; the all-reduces do not change
+    best100 = chipmodel.best_inference("llama-2-70b", "h100", n_chips=8)
+    best200 = chipmodel.best_inference("llama-2-70b", "h200", n_chips=8)
+    # Capacity buys batch: the H200's best throughput gains more than its bandwidth alone.
+    assert best200.batch > best100.batch
+    assert best200.throughput_tokens_per_s > best100.throughput_tokens_per_s
+
+
+def test_best_inference_meets_targets_or_says_why() -> None:
+    best = chipmodel.best_inference("llama-3.1-70b", "h200", n_chips=8, tpot_slo_s=0.03, ttft_slo_s=2.0)
+    assert best.fits and best.tpot_s <= 0.03 and best.ttft_s <= 2.0
+    assert best.chosen_by.startswith("best_inference: tp=")
+    with pytest.raises(chipmodel.ConfigError, match="does not fit on 1 × h100-sxm"):
+        chipmodel.best_inference("llama-3.1-405b", "h100", n_chips=1)
+    with pytest.raises(chipmodel.ConfigError, match="latency targets"):
+        chipmodel.best_inference("llama-3.1-70b", "h200", n_chips=8, tpot_slo_s=1e-5)
+
+
+def test_sweep_columns_threads_and_invalid_rows() -> None:
+    kw = dict(batch=[1, 8, 64, 512], input_tokens=[128, 2048], weight_dtype=["bf16", "fp8"], n_chips=[1, 8])
+    one = chipmodel.sweep_inference(["llama-3.1-8b", "llama-2-70b"], ["h100", "a100", "mi300x"], threads=1, **kw)  # type: ignore[arg-type]
+    two = chipmodel.sweep_inference(["llama-3.1-8b", "llama-2-70b"], ["h100", "a100", "mi300x"], threads=2, **kw)  # type: ignore[arg-type]
+    n = 2 * 3 * 4 * 2 * 2 * 2
+    assert len(one["tpot_s"]) == n
+    for k in one:
+        np.testing.assert_array_equal(one[k], two[k])  # identical whatever the thread count
+    # The A100 has no FP8 rate, but fp8 weights run weight-only: every row is valid here.
+    assert one["valid"].all()
+    assert set(one["bound"]) <= {"compute", "memory", "communication", "overhead"}
+    bad = chipmodel.sweep_inference("llama-3.1-8b", "h100", n_chips=8, tp=[3, 8], batch=8)
+    assert list(bad["valid"]) == [False, True] and np.isnan(bad["tpot_s"][0])
+    df = chipmodel.sweep_frame(one)
+    assert len(df) == n and df["memory_per_chip_bytes"].dtype == np.float64
+
+
+def test_sweep_matches_single_estimates() -> None:
+    cols = chipmodel.sweep_inference("llama-2-70b", "h200", n_chips=8, batch=[1, 64], input_tokens=1024)
+    for i, b in enumerate([1, 64]):
+        e = chipmodel.estimate_inference("llama-2-70b", "h200", n_chips=8, batch=b)
+        assert cols["tpot_s"][i] == e.tpot_s and cols["throughput_tokens_per_s"][i] == e.throughput_tokens_per_s
+
+
+def test_training_estimate() -> None:
+    t = chipmodel.estimate_training("llama-3.1-70b", "h100", n_chips=1024, tokens=15e12, mfu=0.4)
+    assert t.total_flops == pytest.approx(t.flops_per_token * 15e12)
+    assert 150 < t.time_s / 86400 < 200
+    assert t.chip_hours == pytest.approx(t.time_s * 1024 / 3600)
+    assert t.fits and t.mfu == 0.4 and t.mfu_source == "given"
+    est = chipmodel.estimate_training("llama-3.1-405b", "h100", n_chips=8, tokens=1e9, tp=8, zero_stage=0)
+    assert not est.fits  # 405 B × 16 bytes / 8 chips is far over 80 GB
+    assert est.mfu_source.startswith("estimated")
+
+
+def test_calibrate_recovers_known_parameters() -> None:
+    truth = {"memory_efficiency": 0.6}
+    points = []
+    for batch in (1, 4, 16, 64):
+        e = chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=batch, params=truth)
+        points.append({"model": "llama-3.1-8b", "chip": "h200", "batch": batch, "metric": "tpot_s", "value": e.tpot_s})
+    fit = chipmodel.calibrate(points)
+    assert "memory_efficiency" in fit.fitted
+    assert len(fit.residuals) == 4 and fit.rms_relative_error < 0.05
+    again = chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=16, params=fit.params)
+    assert again.tpot_s == pytest.approx(points[2]["value"], rel=0.05)
+
+
+def test_bad_arguments_are_chipmodel_errors() -> None:
+    with pytest.raises(chipmodel.UnsupportedPrecisionError, match="a100-sxm has no fp8 rate"):
+        chipmodel.estimate_inference("llama-2-7b", "a100", act_dtype="fp8")
+    with pytest.raises(chipmodel.ConfigError, match="mode"):
+        chipmodel.estimate_inference("llama-2-7b", "h100", mode="fast")
+    with pytest.raises(chipmodel.ConfigError, match="weight_dtype"):
+        chipmodel.estimate_inference("llama-2-7b", "h100", weight_dtype="fp12")
+    with pytest.raises(chipmodel.ConfigError, match="tp = 3: must divide n_chips = 8") as info:
+        chipmodel.estimate_inference("llama-2-7b", "h100", n_chips=8, tp=3)
+    assert info.value.field == "tp" and isinstance(info.value, ValueError)
+    with pytest.raises(chipmodel.ConfigError, match=r"memory_efficiency = 1.5: must be in \(0, 1\]"):
+        chipmodel.estimate_inference("llama-2-7b", "h100", params={"memory_efficiency": 1.5})
+    with pytest.raises(chipmodel.ConfigError, match="unknown parameter"):
+        chipmodel.estimate_inference("llama-2-7b", "h100", params={"speed": 2.0})
+    with pytest.raises(OverflowError):
+        chipmodel.estimate_inference("llama-2-7b", "h100", batch=-1)
+    with pytest.raises(TypeError):
+        chipmodel.estimate_inference(42, "h100")  # type: ignore[arg-type]
+    with pytest.raises(chipmodel.ConfigError, match="longer than"):
+        chipmodel.estimate_inference("llama-2-7b", "h100", input_tokens=10**9)
+
+
+def test_custom_chip_from_a_catalog_file(write_catalog: Callable[[str], Path]) -> None:
+    from conftest import GOOD_CHIP
+
+    cat = chipmodel.load_catalog(write_catalog(GOOD_CHIP))
+    e = chipmodel.estimate_inference("llama-3.1-8b", cat.chip("acme-a1"))
+    assert e.chip == "acme-a1" and e.fits
+    assert e.params["memory_efficiency"] == pytest.approx(0.80)  # the generic family, flagged estimate
