@@ -41,10 +41,12 @@ fn mode(s: &str) -> PyRes<Mode> {
     Ok(s.parse::<Mode>()?)
 }
 
+/// Embedded models and chips by id.
+type Shared = (HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>);
+
 /// Shared handles on the embedded models and chips, so a call by name copies nothing.
-fn embedded_arcs() -> PyRes<&'static (HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>)> {
-    static CELL: OnceLock<(HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>)> =
-        OnceLock::new();
+fn embedded_arcs() -> PyRes<&'static Shared> {
+    static CELL: OnceLock<Shared> = OnceLock::new();
     let models = Model::all()?;
     let chips = Catalog::try_embedded()?;
     Ok(CELL.get_or_init(|| {
