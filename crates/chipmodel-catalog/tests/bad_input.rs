@@ -306,11 +306,11 @@ fn bad_sources() {
         "mine.toml: source 'lab', field 'url': 'example.com' is not an http(s) URL"
     );
     let err = Catalog::embedded()
-        .with_toml("mine.toml", &SOURCES.replace("estimate", "blog"))
+        .with_toml("mine.toml", &SOURCES.replace("estimate", "rumour"))
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("source 'lab', field 'kind': unknown kind 'blog'"),
+        err.contains("source 'lab', field 'kind': unknown kind 'rumour'"),
         "{err}"
     );
 }
