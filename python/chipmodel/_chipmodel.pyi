@@ -285,6 +285,8 @@ class InferenceEstimate:
     @property
     def memory_shortfall_bytes(self) -> float: ...
     @property
+    def kv_policy(self) -> str: ...
+    @property
     def memory(self) -> dict[str, float]: ...
     @property
     def ttft_s(self) -> float: ...
@@ -368,7 +370,7 @@ def estimate_inference(
     kv_dtype: str | None = None,
     act_dtype: str | None = None,
     mode: str = "calibrated",
-    continuous: bool = False,
+    kv_policy: str = "static",
     params: dict[str, float] | None = None,
 ) -> InferenceEstimate: ...
 def best_inference(
@@ -386,6 +388,7 @@ def best_inference(
     max_batch: int | None = None,
     tp: int | None = None,
     pp: int | None = None,
+    kv_policy: str = "on-demand",
     mode: str = "calibrated",
     params: dict[str, float] | None = None,
 ) -> InferenceEstimate: ...

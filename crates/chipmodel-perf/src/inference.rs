@@ -14,6 +14,11 @@ use crate::calibration::{Mode, Params};
 use crate::error::invalid;
 use crate::model::{Mlp, Model};
 
+/// Share of the memory left after weights, activations and reserve that a serving engine gives
+/// to the KV cache: TensorRT-LLM's `kv_cache_free_gpu_mem_fraction` and vLLM's
+/// `gpu_memory_utilization` both default to 0.9.
+pub const KV_MEMORY_FRACTION: f64 = 0.9;
+
 /// Tokens a serving engine prefills in one chunk; bounds activation memory
 /// (chipmodel assumption, typical of vLLM/SGLang chunked-prefill settings: 2,048–16,384).
 pub const PREFILL_CHUNK_TOKENS: f64 = 8192.0;
@@ -63,8 +68,8 @@ pub struct InferenceConfig {
     pub mode: Mode,
     /// Parameters to use instead of the chip's calibrated defaults (e.g. from `calibrate`).
     pub params: Option<Params>,
-    /// Memory of a continuous-batching engine (KV at the mean context) instead of a static batch.
-    pub continuous: bool,
+    /// How the KV cache is held in memory (default: a static batch).
+    pub kv_policy: KvPolicy,
 }
 
 impl InferenceConfig {
@@ -85,7 +90,7 @@ impl InferenceConfig {
             kv_dtype: None,
             mode: Mode::Calibrated,
             params: None,
-            continuous: false,
+            kv_policy: KvPolicy::Static,
         }
     }
 }
@@ -117,10 +122,58 @@ pub struct Setup {
     pub kv_dtype: Precision,
     /// Mode.
     pub mode: Mode,
-    /// Memory as a continuous-batching engine with paged KV cache holds it: every sequence at
-    /// the mean context (input + output/2, Kwon et al. 2023); `false` = every sequence at full
-    /// length at once (a static batch's peak).
-    pub continuous: bool,
+    /// How the KV cache is held in memory.
+    pub kv_policy: KvPolicy,
+}
+
+/// How a serving engine holds the KV cache in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KvPolicy {
+    /// A fixed batch run start to end: every sequence at full length, all memory usable.
+    Static,
+    /// Each admitted sequence reserves its full length (TensorRT-LLM's default
+    /// `GUARANTEED_NO_EVICT` scheduler); the engine gives the KV cache [`KV_MEMORY_FRACTION`]
+    /// of the memory left.
+    Reserved,
+    /// Paged KV allocated on demand with preemption (vLLM, Kwon et al. 2023): sequences hold the
+    /// mean context `input + output/2`; the engine gives the KV cache [`KV_MEMORY_FRACTION`].
+    OnDemand,
+}
+
+impl KvPolicy {
+    /// `"static"`, `"reserved"` or `"on-demand"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KvPolicy::Static => "static",
+            KvPolicy::Reserved => "reserved",
+            KvPolicy::OnDemand => "on-demand",
+        }
+    }
+
+    /// Share of the free memory the KV cache may use.
+    pub fn kv_fraction(self) -> f64 {
+        match self {
+            KvPolicy::Static => 1.0,
+            _ => KV_MEMORY_FRACTION,
+        }
+    }
+}
+
+impl std::str::FromStr for KvPolicy {
+    type Err = PerfError;
+    fn from_str(s: &str) -> Result<Self, PerfError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "static" => Ok(KvPolicy::Static),
+            "reserved" => Ok(KvPolicy::Reserved),
+            "on-demand" | "on_demand" | "ondemand" => Ok(KvPolicy::OnDemand),
+            _ => Err(invalid(
+                "kv_policy",
+                format!("'{s}'"),
+                "expected 'static', 'reserved' or 'on-demand'",
+            )),
+        }
+    }
 }
 
 /// What limits a phase.
@@ -227,12 +280,28 @@ pub struct MemoryUse {
     pub total_bytes: f64,
     /// The chip's memory, bytes.
     pub capacity_bytes: f64,
+    /// Share of the free memory the engine gives the KV cache.
+    pub kv_fraction: f64,
 }
 
 impl MemoryUse {
+    /// What the configuration needs of the chip's memory: weights, activations and reserve, plus
+    /// the KV cache ÷ the engine's KV share ([`KvPolicy::kv_fraction`]).
+    pub fn required_bytes(&self) -> f64 {
+        self.weights_bytes
+            + self.activation_bytes
+            + self.reserve_bytes
+            + self.kv_cache_bytes / self.kv_fraction
+    }
+
+    /// Whether it fits.
+    pub fn fits(&self) -> bool {
+        self.required_bytes() <= self.capacity_bytes
+    }
+
     /// Bytes over capacity (0 when it fits).
     pub fn shortfall_bytes(&self) -> f64 {
-        (self.total_bytes - self.capacity_bytes).max(0.0)
+        (self.required_bytes() - self.capacity_bytes).max(0.0)
     }
 }
 
@@ -247,7 +316,8 @@ pub struct InferenceEstimate {
     pub setup: Setup,
     /// The parameters used (all 1/0 in roofline mode).
     pub params: Params,
-    /// Whether weights, KV cache, activations and reserve fit in each chip's memory.
+    /// Whether weights, activations, reserve and the KV cache (within the engine's share of what
+    /// is left, [`KV_MEMORY_FRACTION`]) fit in each chip's memory.
     pub fits: bool,
     /// Memory per chip.
     pub memory: MemoryUse,
@@ -707,7 +777,7 @@ impl<'a> Engine<'a> {
             act_dtype: act,
             kv_dtype: kv,
             mode,
-            continuous: false,
+            kv_policy: KvPolicy::Static,
         })
     }
 
@@ -978,7 +1048,12 @@ impl<'a> Engine<'a> {
         };
         let layers_per_stage = (m.num_layers as f64 / pp).ceil();
         let ctx = f64::from(s.input_tokens)
-            + f64::from(s.output_tokens) / if s.continuous { 2.0 } else { 1.0 };
+            + f64::from(s.output_tokens)
+                / if s.kv_policy == KvPolicy::OnDemand {
+                    2.0
+                } else {
+                    1.0
+                };
         let kv = seqs * ctx * kv_chip * layers_per_stage * bytes_of(s.kv_dtype);
         let chunk = (seqs * f64::from(s.input_tokens)).min(PREFILL_CHUNK_TOKENS);
         let width = m.intermediate_size.max(
@@ -1002,6 +1077,7 @@ impl<'a> Engine<'a> {
             reserve_bytes: reserve,
             total_bytes: total,
             capacity_bytes: self.chip.memory_capacity_bytes(),
+            kv_fraction: s.kv_policy.kv_fraction(),
         }
     }
 
@@ -1129,7 +1205,7 @@ impl<'a> Engine<'a> {
         let throughput = dp * micro * pp / step;
         let static_throughput = f64::from(s.batch) * out_tokens / e2e;
         Core {
-            fits: memory.total_bytes <= memory.capacity_bytes,
+            fits: memory.fits(),
             memory,
             ttft_s: ttft,
             tpot_s: tpot,
@@ -1155,13 +1231,11 @@ impl<'a> Engine<'a> {
     /// let s = e.setup(1, None, 1, 1, 1, 1024, 1024, Precision::Bf16, None, None, Mode::Calibrated).unwrap();
     /// let b = e.max_batch(&s);
     /// assert!(b > 100);
-    /// assert!(e.memory(&chipmodel_perf::Setup { batch: b, ..s }).total_bytes <= chip.memory_capacity_bytes());
-    /// assert!(e.memory(&chipmodel_perf::Setup { batch: b + 1, ..s }).total_bytes > chip.memory_capacity_bytes());
+    /// assert!(e.memory(&chipmodel_perf::Setup { batch: b, ..s }).fits());
+    /// assert!(!e.memory(&chipmodel_perf::Setup { batch: b + 1, ..s }).fits());
     /// ```
     pub fn max_batch(&self, s: &Setup) -> u32 {
-        let fits = |b: u32| {
-            self.memory(&Setup { batch: b, ..*s }).total_bytes <= self.chip.memory_capacity_bytes()
-        };
+        let fits = |b: u32| self.memory(&Setup { batch: b, ..*s }).fits();
         let dp = s.dp;
         if !fits(dp) {
             return 0;
@@ -1237,7 +1311,7 @@ pub fn resolve_with<'a>(
     Ok((
         engine,
         Setup {
-            continuous: cfg.continuous,
+            kv_policy: cfg.kv_policy,
             ..setup
         },
     ))

@@ -38,9 +38,9 @@ pub use calibrate::{CalibrationFit, Measurement, calibrate};
 pub use calibration::{Calibration, Mode, Params};
 pub use error::PerfError;
 pub use inference::{
-    Bound, Core, Engine, InferenceConfig, InferenceEstimate, MemoryUse, OpRecord,
-    PREFILL_CHUNK_TOKENS, PhaseSummary, Setup, estimate_inference, estimate_inference_breakdown,
-    resolve, resolve_with,
+    Bound, Core, Engine, InferenceConfig, InferenceEstimate, KV_MEMORY_FRACTION, KvPolicy,
+    MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup, estimate_inference,
+    estimate_inference_breakdown, resolve, resolve_with,
 };
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
 pub use search::{BestConfig, best_inference, best_inference_with};

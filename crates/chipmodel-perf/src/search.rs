@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
 use crate::error::invalid;
-use crate::inference::{Engine, InferenceEstimate, Setup};
+use crate::inference::{Engine, InferenceEstimate, KvPolicy, Setup};
 use crate::model::Model;
 
 /// What to optimise: the fixed parts of a configuration and the latency targets.
@@ -38,6 +38,8 @@ pub struct BestConfig {
     pub tp: Option<u32>,
     /// Pipeline stages to keep fixed; `None` searches them.
     pub pp: Option<u32>,
+    /// How the serving engine holds the KV cache (default on demand, as vLLM does).
+    pub kv_policy: KvPolicy,
     /// Roofline or calibrated.
     pub mode: Mode,
     /// Parameters instead of the calibrated defaults.
@@ -61,6 +63,7 @@ impl BestConfig {
             max_batch: None,
             tp: None,
             pp: None,
+            kv_policy: KvPolicy::OnDemand,
             mode: Mode::Calibrated,
             params: None,
         }
@@ -163,7 +166,7 @@ pub fn best_inference_with(
                     cfg.mode,
                 ) {
                     Ok(s) => Setup {
-                        continuous: true,
+                        kv_policy: cfg.kv_policy,
                         ..s
                     },
                     Err(e) => {
@@ -173,7 +176,7 @@ pub fn best_inference_with(
                 };
                 candidates += 1;
                 let mem = engine.memory(&setup);
-                if mem.total_bytes > mem.capacity_bytes {
+                if !mem.fits() {
                     closest_shortfall = closest_shortfall.min(mem.shortfall_bytes());
                     continue;
                 }
@@ -214,13 +217,18 @@ pub fn best_inference_with(
                 targets.push(format!("tpot <= {t} s"));
             }
             e.chosen_by = format!(
-                "best_inference: tp={} pp={} ep={} dp={} batch={} gives the highest steady-state throughput of {} layouts that fit (KV cache at the mean context of continuous batching){}",
+                "best_inference: tp={} pp={} ep={} dp={} batch={} gives the highest steady-state throughput of {} layouts that fit ({}){}",
                 s.tp,
                 s.pp,
                 s.ep,
                 s.dp,
                 s.batch,
                 candidates,
+                match cfg.kv_policy {
+                    KvPolicy::OnDemand => "KV cache on demand, at the mean context",
+                    KvPolicy::Reserved => "KV cache reserved at full length",
+                    KvPolicy::Static => "KV cache at full length, static batch",
+                },
                 if targets.is_empty() {
                     String::new()
                 } else {
@@ -278,11 +286,12 @@ fn best_any_fit(engine: &Engine<'_>, cfg: &BestConfig) -> bool {
                     cfg.mode,
                 )
                 .is_ok_and(|s| {
-                    let m = engine.memory(&Setup {
-                        continuous: true,
-                        ..s
-                    });
-                    m.total_bytes <= m.capacity_bytes
+                    engine
+                        .memory(&Setup {
+                            kv_policy: cfg.kv_policy,
+                            ..s
+                        })
+                        .fits()
                 })
         })
     })

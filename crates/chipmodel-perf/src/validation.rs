@@ -7,6 +7,8 @@
 //! - `offline`: [`crate::best_inference`] (maximum steady-state throughput that fits, batch capped by
 //!   [`offline_cap`]), keeping the stated tensor parallelism;
 //! - where a source leaves the KV cache precision unstated, [`kv_dtype`] decides it;
+//! - TensorRT-LLM runs reserve each sequence's KV cache at full length (its default
+//!   `GUARANTEED_NO_EVICT` scheduler); others allocate on demand;
 //! - not scored: `server` rows (latency under a request load: queueing is not modelled) and rows
 //!   whose input or output length the source does not give.
 
@@ -19,7 +21,7 @@ use toml::Value;
 
 use crate::PerfError;
 use crate::calibration::Mode;
-use crate::inference::{InferenceConfig, estimate_inference};
+use crate::inference::{InferenceConfig, KvPolicy, estimate_inference};
 use crate::search::{BestConfig, best_inference};
 
 /// Concurrency cap for offline rows run with TensorRT-LLM or SGLang when the source states none
@@ -234,6 +236,9 @@ pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
             cfg.tp = row.tp;
             cfg.pp = row.pp;
             cfg.max_batch = Some(offline_cap(row));
+            if row.software.to_ascii_lowercase().contains("tensorrt") {
+                cfg.kv_policy = KvPolicy::Reserved;
+            }
             cfg.mode = mode;
             let e = best_inference(&cfg).map_err(|e| e.to_string())?;
             Ok(match row.metric.as_str() {

@@ -428,6 +428,11 @@ impl PyInferenceEstimate {
     fn memory_shortfall_bytes(&self) -> f64 {
         self.est.memory.shortfall_bytes()
     }
+    /// How the KV cache is held: ``"static"``, ``"reserved"`` or ``"on-demand"``.
+    #[getter]
+    fn kv_policy(&self) -> &'static str {
+        self.est.setup.kv_policy.as_str()
+    }
     /// Memory per chip by part, bytes.
     #[getter]
     fn memory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -698,7 +703,7 @@ pub fn model(name: &str) -> PyRes<PyModel> {
 /// Estimates inference of ``model`` on ``chip`` (names or objects).
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips=1, tp=None, pp=1, ep=1, batch=1, input_tokens=1024, output_tokens=128,
-    weight_dtype="bf16", kv_dtype=None, act_dtype=None, mode="calibrated", continuous=false, params=None))]
+    weight_dtype="bf16", kv_dtype=None, act_dtype=None, mode="calibrated", kv_policy="static", params=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn estimate_inference(
     py: Python<'_>,
@@ -715,7 +720,7 @@ pub fn estimate_inference(
     kv_dtype: Option<&str>,
     act_dtype: Option<&str>,
     mode: &str,
-    continuous: bool,
+    kv_policy: &str,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyInferenceEstimate> {
     let (m, c) = (model_arg(model)?, chip_arg(chip)?);
@@ -734,7 +739,9 @@ pub fn estimate_inference(
         kv_dtype: opt_precision("kv_dtype", kv_dtype)?,
         mode: crate::perf::mode(mode)?,
         params: params_arg(&c, params)?,
-        continuous,
+        kv_policy: kv_policy
+            .parse::<chipmodel_perf::KvPolicy>()
+            .map_err(PyChipModelError::from)?,
     };
     let est = py
         .detach(|| {
@@ -752,7 +759,7 @@ pub fn estimate_inference(
 /// The highest-throughput configuration that fits and meets the latency targets.
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips, input_tokens=1024, output_tokens=128, weight_dtype="bf16", kv_dtype=None,
-    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, mode="calibrated", params=None))]
+    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, kv_policy="on-demand", mode="calibrated", params=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn best_inference(
     py: Python<'_>,
@@ -769,11 +776,15 @@ pub fn best_inference(
     max_batch: Option<u32>,
     tp: Option<u32>,
     pp: Option<u32>,
+    kv_policy: &str,
     mode: &str,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyInferenceEstimate> {
     let (m, c) = (model_arg(model)?, chip_arg(chip)?);
     let cfg = BestConfig {
+        kv_policy: kv_policy
+            .parse::<chipmodel_perf::KvPolicy>()
+            .map_err(PyChipModelError::from)?,
         model: m.id.clone(),
         chip: c.id.clone(),
         n_chips,
