@@ -66,3 +66,18 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).parent / "chipmodel"
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
     assert "chips" in result.stdout and "compare" in result.stdout
+
+
+def test_models_estimate_and_best(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "models")
+    assert code == 0 and "deepseek-v3" in out and "MoE MLA" in out
+    code, out, _ = run(capsys, "estimate", "llama-2-70b", "h100", "--n-chips", "8", "--batch", "64")
+    assert code == 0 and "tp 8" in out and "fits" in out and "memory-bound" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    code, out, _ = run(capsys, "estimate", "llama-2-70b", "h100")
+    assert code == 0 and "DOES NOT FIT by" in out
+    code, out, _ = run(capsys, "best", "llama-2-70b", "h200", "--n-chips", "8", "--tpot-slo-s", "0.05", "--json")
+    data = json.loads(out)
+    assert data["fits"] and data["tpot_s"] <= 0.05 and data["chosen_by"].startswith("best_inference")
+    code, _, err = run(capsys, "estimate", "llama-2-71b", "h100")
+    assert code == 1 and "did you mean 'llama-2-70b'" in err

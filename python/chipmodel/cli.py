@@ -1,7 +1,9 @@
 """The ``chipmodel`` console command.
 
 ``chipmodel chips`` prints the catalog; ``chipmodel chip NAME`` prints one chip with every value's
-source; ``chipmodel compare A B`` puts two chips side by side. ``--json`` gives machine-readable
+source; ``chipmodel compare A B`` puts two chips side by side; ``chipmodel models`` lists the
+models; ``chipmodel estimate MODEL CHIP`` estimates inference for one configuration and
+``chipmodel best MODEL CHIP`` finds the highest-throughput one. ``--json`` gives machine-readable
 output, ``--catalog FILE`` loads a custom catalog over the embedded one.
 """
 
@@ -41,14 +43,59 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("a", help="first chip")
     sp.add_argument("b", help="second chip (the ratio is first / second)")
     common(sp)
+    sp = sub.add_parser("models", help="the LLM architectures the performance model knows")
+    sp.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    def workload(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("model", help="model id or alias, e.g. llama-2-70b")
+        sp.add_argument("chip", help="chip id or alias, e.g. h200")
+        sp.add_argument("--n-chips", type=int, default=1, help="chips in the system (default 1)")
+        sp.add_argument("--input-tokens", type=int, default=1024, help="prompt tokens (default 1024)")
+        sp.add_argument("--output-tokens", type=int, default=128, help="generated tokens (default 128)")
+        sp.add_argument("--weight-dtype", default="bf16", help="bf16, fp16, fp8, int8, fp4, int4 (default bf16)")
+        sp.add_argument("--kv-dtype", default=None, help="KV cache precision (default 16-bit)")
+        sp.add_argument("--mode", default="calibrated", choices=["calibrated", "roofline"])
+        common(sp)
+
+    sp = sub.add_parser("estimate", help="inference estimate for one configuration")
+    workload(sp)
+    sp.add_argument("--tp", type=int, default=None, help="tensor parallelism (default: automatic)")
+    sp.add_argument("--pp", type=int, default=1, help="pipeline stages (default 1)")
+    sp.add_argument("--ep", type=int, default=1, help="expert parallelism (default 1)")
+    sp.add_argument("--batch", type=int, default=1, help="concurrent sequences (default 1)")
+    sp = sub.add_parser("best", help="highest-throughput configuration that fits and meets targets")
+    workload(sp)
+    sp.add_argument("--ttft-slo-s", type=float, default=None, help="largest time to first token, s")
+    sp.add_argument("--tpot-slo-s", type=float, default=None, help="largest time per output token, s")
     return p
+
+
+def _estimate_text(e: chipmodel.InferenceEstimate) -> str:
+    mem = e.memory
+    lines = [
+        f"{e.model} on {e.n_chips} x {e.chip} ({e.mode})",
+        f"  layout       tp {e.tp} · pp {e.pp} · dp {e.dp} · ep {e.ep} · batch {e.batch} · "
+        f"{e.input_tokens} in / {e.output_tokens} out",
+        f"  precision    weights {e.weight_dtype} · matmul {e.act_dtype} · KV cache {e.kv_dtype}",
+        f"  memory/chip  {e.memory_per_chip_bytes / 1e9:.1f} GB of {mem['capacity_bytes'] / 1e9:.0f} GB "
+        f"(weights {mem['weights_bytes'] / 1e9:.1f}, KV {mem['kv_cache_bytes'] / 1e9:.1f}) · "
+        + ("fits" if e.fits else f"DOES NOT FIT by {e.memory_shortfall_bytes / 1e9:.1f} GB"),
+        f"  latency      TTFT {e.ttft_s:.3f} s · TPOT {e.tpot_s * 1e3:.2f} ms · end to end {e.e2e_latency_s:.2f} s",
+        f"  throughput   {e.throughput_tokens_per_s:,.0f} output tokens/s (steady state) · "
+        f"{e.energy_per_token_j:.3f} J/token at TDP",
+        f"  bound        decode is {e.bound}-bound",
+    ]
+    if e.chosen_by != "given":
+        lines.append(f"  chosen       {e.chosen_by}")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 chipmodel error, 2 usage)."""
     args = _parser().parse_args(argv)
     try:
-        cat = chipmodel.load_catalog(args.catalog) if args.catalog else chipmodel.catalog()
+        path = getattr(args, "catalog", None)
+        cat = chipmodel.load_catalog(path) if path else chipmodel.catalog()
         if args.command == "chips":
             if args.json:
                 print(json.dumps([c.to_dict() for c in cat.chips()], indent=2))
@@ -60,6 +107,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "compare":
             cmp = cat.compare(args.a, args.b)
             print(json.dumps(cmp.to_dict(), indent=2) if args.json else str(cmp), end="\n" if args.json else "")
+        elif args.command == "models":
+            ms = chipmodel.models()
+            if args.json:
+                print(json.dumps([m.to_dict() for m in ms], indent=2))
+            else:
+                print(f"{'id':<18} {'params':>9} {'active':>8} {'layers':>6} {'KV KiB/tok':>10}  kind")
+                for m in ms:
+                    kind = ("MoE " if m.is_moe else "dense ") + ("MLA" if m.is_mla else "GQA" if m.num_kv_heads < m.num_heads else "MHA")
+                    print(f"{m.id:<18} {m.total_params / 1e9:>8.1f}B {m.active_params / 1e9:>7.1f}B {m.num_layers:>6} "
+                          f"{m.kv_cache_bytes_per_token('bf16') / 1024:>10.0f}  {kind}")
+        elif args.command in ("estimate", "best"):
+            chip = cat.chip(args.chip)
+            common_kw = dict(
+                n_chips=args.n_chips, input_tokens=args.input_tokens, output_tokens=args.output_tokens,
+                weight_dtype=args.weight_dtype, kv_dtype=args.kv_dtype, mode=args.mode,
+            )  # fmt: skip
+            if args.command == "estimate":
+                e = chipmodel.estimate_inference(args.model, chip, tp=args.tp, pp=args.pp, ep=args.ep, batch=args.batch, **common_kw)
+            else:
+                e = chipmodel.best_inference(args.model, chip, ttft_slo_s=args.ttft_slo_s, tpot_slo_s=args.tpot_slo_s, **common_kw)
+            print(json.dumps(e.to_dict(), indent=2) if args.json else _estimate_text(e), end="\n" if args.json else "")
     except chipmodel.ChipModelError as exc:
         # KeyError subclasses wrap their message in quotes; print the plain message.
         print(f"chipmodel: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
