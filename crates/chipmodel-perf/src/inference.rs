@@ -493,7 +493,8 @@ impl<S: Sink> Timer<'_, S> {
     ) {
         let hw = self.hw;
         let flops = 2.0 * tokens * d_in * d_out / shard;
-        let bytes = d_in * d_out * hw.w_b / shard + tokens * (d_in + d_out) * hw.a_b / shard;
+        let bytes = d_in * d_out * hw.w_b / shard
+            + tokens * (d_in * (hw.a_b + hw.quant_b) + d_out * hw.a_b) / shard;
         self.kernel(name, count, flops, bytes, hw.mm_flops, hw.bw);
     }
 
@@ -565,6 +566,8 @@ struct Hw {
     w_b: f64,
     kv_b: f64,
     a_b: f64,
+    /// Extra bytes per GEMM input element to quantize activations (W8A8/W4A4: read 2, write 1).
+    quant_b: f64,
 }
 
 fn bytes_of(p: Precision) -> f64 {
@@ -828,6 +831,7 @@ impl<'a> Engine<'a> {
             link_pp: link(s.n_chips),
             w_b: bytes_of(s.weight_dtype),
             kv_b: bytes_of(s.kv_dtype),
+            quant_b: if s.act_dtype.bits() <= 8 { 3.0 } else { 0.0 },
             a_b: if s.act_dtype == Precision::Fp32 {
                 4.0
             } else {
@@ -867,7 +871,8 @@ impl<'a> Engine<'a> {
 
         // --- attention block
         let norms = if m.parallel_attention { 1.0 } else { 2.0 };
-        t.vector("norm", layers * norms, 5.0 * n * h, 2.0 * n * h * hw.a_b);
+        // Fused residual add + RMSNorm: reads the input and the residual, writes both.
+        t.vector("norm", layers * norms, 5.0 * n * h, 4.0 * n * h * hw.a_b);
         match &m.mla {
             None => {
                 let qkv = (m.q_dim() + 2 * m.num_kv_heads * m.head_dim) as f64;
@@ -896,6 +901,17 @@ impl<'a> Engine<'a> {
                 t.linear("o_proj", layers, n, nh * v, h, tp);
             }
         }
+        // Rotary embedding reads and writes the rotated part of q and k.
+        let rope_width = match &m.mla {
+            Some(mla) => ((m.num_heads + 1) * mla.qk_rope_head_dim) as f64,
+            None => (m.q_dim() + m.num_kv_heads * m.head_dim) as f64,
+        };
+        t.vector(
+            "rope",
+            layers,
+            6.0 * n * rope_width / tp,
+            2.0 * n * rope_width / tp * hw.a_b,
+        );
         // Attention over the KV cache: FLOPs per (query, key) pair = 2 × heads × (d_qk + d_v).
         let nh_chip = m.num_heads as f64 / tp;
         let (d_prefill, d_decode, kv_elems_chip) = match &m.mla {

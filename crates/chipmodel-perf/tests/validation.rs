@@ -64,11 +64,10 @@ fn validation_doc_reproduces_the_table() {
     );
 }
 
-/// Issue 3 asks for a median calibrated error of at most 15% on throughput and TTFT; the model
-/// reaches the figures asserted here (see docs/validation.md for what is left), and these bounds
-/// stop it getting worse. Calibrated must beat roofline by a wide margin on both.
+/// Issue 3: at least 20 scored rows over several chips, and a median calibrated error of at most
+/// 15% on throughput and on time to first token; calibrated must also beat roofline widely.
 #[test]
-fn at_least_twenty_rows_are_scored_and_calibrated_beats_roofline() {
+fn at_least_twenty_rows_are_scored_and_calibrated_is_within_fifteen_percent() {
     let preds = predictions().unwrap();
     let scored = preds.iter().filter(|p| p.calibrated.is_ok()).count();
     assert!(scored >= 20, "{scored}");
@@ -82,8 +81,8 @@ fn at_least_twenty_rows_are_scored_and_calibrated_beats_roofline() {
     }
     let thr = median_error(&preds, Mode::Calibrated, &["throughput_tokens_per_s"]).unwrap();
     let ttft = median_error(&preds, Mode::Calibrated, &["ttft_s"]).unwrap();
-    assert!(thr <= 0.17, "median calibrated throughput error {thr}");
-    assert!(ttft <= 0.16, "median calibrated TTFT error {ttft}");
+    assert!(thr <= 0.15, "median calibrated throughput error {thr}");
+    assert!(ttft <= 0.15, "median calibrated TTFT error {ttft}");
     let thr_roof = median_error(&preds, Mode::Roofline, &["throughput_tokens_per_s"]).unwrap();
     let ttft_roof = median_error(&preds, Mode::Roofline, &["ttft_s"]).unwrap();
     assert!(
