@@ -180,3 +180,13 @@ def test_custom_chip_from_a_catalog_file(write_catalog: Callable[[str], Path]) -
     e = chipmodel.estimate_inference("llama-3.1-8b", cat.chip("acme-a1"))
     assert e.chip == "acme-a1" and e.fits
     assert e.params["memory_efficiency"] == pytest.approx(0.80)  # the generic family, flagged estimate
+
+
+def test_calibration_values_carry_provenance() -> None:
+    cal = chipmodel.calibration("h100")
+    assert cal["family"] == "nvidia-hopper"
+    for field, v in cal["values"].items():
+        assert v["source"] in cal["sources"], field
+        assert isinstance(v["estimate"], bool)
+    assert 0.5 < cal["params"]["memory_efficiency"] <= 1.0
+    assert chipmodel.calibration(chipmodel.chip("ascend-910b"))["values"]["compute_efficiency"]["estimate"]

@@ -23,6 +23,7 @@ __all__ = [
     "_sweep_inference",
     "best_inference",
     "calibrate",
+    "calibration",
     "estimate_inference",
     "estimate_training",
     "model",
@@ -427,3 +428,5 @@ def estimate_training(
     mode: str = "calibrated",
 ) -> TrainingEstimate: ...
 def calibrate(measurements: list[dict[str, Any]]) -> CalibrationFit: ...
+def calibration(chip: str | Chip) -> dict[str, Any]:
+    """A chip's calibrated parameters with the source of each value."""

@@ -537,7 +537,8 @@ mod _chipmodel {
     #[pymodule_export]
     use crate::perf::{
         _sweep_inference, PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate,
-        best_inference, calibrate, estimate_inference, estimate_training, model, models,
+        best_inference, calibrate, calibration, estimate_inference, estimate_training, model,
+        models,
     };
 
     #[pymodule_init]

@@ -680,6 +680,22 @@ impl PyCalibrationFit {
     }
 }
 
+/// The calibrated parameters of a chip (name or ``Chip``) with their provenance:
+/// ``{"family", "params", "values": {field: {"value", "source", "estimate", "note", ...}}, "sources"}``.
+#[pyfunction]
+pub fn calibration<'py>(py: Python<'py>, chip: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let c = chip_arg(chip)?;
+    let cal = chipmodel_perf::Calibration::for_chip(&c.id).map_err(PyChipModelError::from)?;
+    let v = serde_json::json!({
+        "chip": c.id,
+        "family": cal.family,
+        "params": cal.params(),
+        "values": cal.values,
+        "sources": cal.sources,
+    });
+    json_to_py(py, &v)
+}
+
 /// Every model in the embedded catalog.
 #[pyfunction]
 pub fn models() -> PyRes<Vec<PyModel>> {
