@@ -324,22 +324,7 @@ fn read_value(
 }
 
 fn rename(e: CatalogError, field: &str, key: &str) -> CatalogError {
-    match e {
-        CatalogError::Invalid {
-            file,
-            item,
-            id,
-            message,
-            ..
-        } => CatalogError::Invalid {
-            file,
-            item,
-            id,
-            field: format!("{field}.{key}"),
-            message,
-        },
-        other => other,
-    }
+    e.map_field(|_| format!("{field}.{key}"))
 }
 
 fn check_source(

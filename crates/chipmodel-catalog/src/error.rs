@@ -59,7 +59,7 @@ pub enum CatalogError {
         first: String,
     },
     /// A lookup named no chip in the catalog.
-    #[error("unknown chip '{name}'{}", suggest(.suggestions))]
+    #[error("unknown chip '{name}'{}", did_you_mean(.suggestions))]
     UnknownChip {
         /// The name looked up.
         name: String,
@@ -76,7 +76,17 @@ pub enum CatalogError {
     },
 }
 
-fn suggest(s: &[String]) -> String {
+/// `"; did you mean 'a', 'b'?"` for a list of suggestions, or nothing for none (shared by the
+/// unknown-name errors of every chipmodel crate).
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_catalog::did_you_mean;
+/// assert_eq!(did_you_mean(&["h100-sxm".to_string()]), "; did you mean 'h100-sxm'?");
+/// assert_eq!(did_you_mean(&[]), "");
+/// ```
+pub fn did_you_mean(s: &[String]) -> String {
     if s.is_empty() {
         String::new()
     } else {
@@ -87,6 +97,37 @@ fn suggest(s: &[String]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         )
+    }
+}
+
+impl CatalogError {
+    /// The same error with its field renamed by `f` (for readers nested in other readers, which
+    /// prefix the field with where they are: `moe.top_k`, `tdp.note`). Other variants pass through.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_catalog::CatalogError;
+    /// let e = CatalogError::Invalid { file: "f".into(), item: "model", id: "m".into(), field: "top_k".into(), message: "x".into() };
+    /// assert!(e.map_field(|f| format!("moe.{f}")).to_string().contains("field 'moe.top_k'"));
+    /// ```
+    pub fn map_field(self, f: impl FnOnce(String) -> String) -> CatalogError {
+        match self {
+            CatalogError::Invalid {
+                file,
+                item,
+                id,
+                field,
+                message,
+            } => CatalogError::Invalid {
+                file,
+                item,
+                id,
+                field: f(field),
+                message,
+            },
+            other => other,
+        }
     }
 }
 

@@ -43,7 +43,7 @@ pub mod units;
 pub use catalog::{Catalog, EMBEDDED_FILES};
 pub use chip::{Chip, Conflict, DenseRate, FormFactor, Price, Process, Provenance, Sourced};
 pub use compare::{Comparison, ComparisonRow, compare};
-pub use error::{CatalogError, Result};
+pub use error::{CatalogError, Result, did_you_mean};
 pub use precision::Precision;
 pub use report::{catalog_table, chip_report};
 pub use source::{SOURCE_KINDS, Source};

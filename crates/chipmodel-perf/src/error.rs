@@ -18,7 +18,7 @@ use chipmodel_catalog::CatalogError;
 #[non_exhaustive]
 pub enum PerfError {
     /// A model name matched nothing.
-    #[error("unknown model '{name}'{}", suggest(.suggestions))]
+    #[error("unknown model '{name}'{}", chipmodel_catalog::did_you_mean(.suggestions))]
     UnknownModel {
         /// The name looked up.
         name: String,
@@ -61,20 +61,6 @@ pub enum PerfError {
     /// From the chip catalog or a data file.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
-}
-
-fn suggest(s: &[String]) -> String {
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; did you mean {}?",
-            s.iter()
-                .map(|x| format!("'{x}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
 }
 
 /// A configuration error for `field`.

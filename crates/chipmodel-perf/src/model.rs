@@ -798,20 +798,5 @@ fn parse_model(
 }
 
 fn prefix(e: CatalogError, p: &str) -> CatalogError {
-    match e {
-        CatalogError::Invalid {
-            file,
-            item,
-            id,
-            field,
-            message,
-        } => CatalogError::Invalid {
-            file,
-            item,
-            id,
-            field: format!("{p}{field}"),
-            message,
-        },
-        other => other,
-    }
+    e.map_field(|field| format!("{p}{field}"))
 }
