@@ -5,6 +5,8 @@ pub use chipmodel_catalog::{
     Catalog, CatalogError, Chip, Comparison, Precision, Provenance, Source, catalog_table,
     chip_report, compare, units,
 };
+pub use chipmodel_compliance as compliance;
+pub use chipmodel_compliance::{Classification, ComplianceError, RuleSet, classify};
 pub use chipmodel_perf as perf;
 pub use chipmodel_perf::{
     BestConfig, InferenceConfig, InferenceEstimate, Mode, Model, PerfError, TrainingConfig,
@@ -32,6 +34,9 @@ pub enum Error {
     /// From the performance model.
     #[error(transparent)]
     Perf(#[from] PerfError),
+    /// From the export-control classifier.
+    #[error(transparent)]
+    Compliance(#[from] ComplianceError),
 }
 
 /// Shorthand for results with [`Error`].
