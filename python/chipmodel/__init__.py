@@ -20,6 +20,16 @@ from __future__ import annotations
 
 from chipmodel._chipmodel import (
     CalibrationFit,
+    Classification,
+    RuleSet,
+    UnknownRulesError,
+    classify,
+    diffusion_caps,
+    flips,
+    headroom,
+    rule_set,
+    rule_sets,
+    timeline,
     Catalog,
     CatalogError,
     CatalogFileError,
@@ -46,11 +56,24 @@ from chipmodel._chipmodel import (
 )
 from chipmodel._chipmodel import load_catalog as _load_catalog
 from chipmodel._frames import breakdown_frame, catalog_frame, comparison_frame, sweep_frame
+from chipmodel._compliance import compliance_frame, load_rules
 from chipmodel._sweep import sweep_inference
 
 import os
 
 __all__ = [
+    "Classification",
+    "RuleSet",
+    "UnknownRulesError",
+    "classify",
+    "compliance_frame",
+    "diffusion_caps",
+    "flips",
+    "headroom",
+    "load_rules",
+    "rule_set",
+    "rule_sets",
+    "timeline",
     "CalibrationFit",
     "ConfigError",
     "InferenceEstimate",

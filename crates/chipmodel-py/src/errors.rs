@@ -4,7 +4,7 @@
 //! which `create_exception!` cannot express, so they are made with `type(name, bases, ns)` once
 //! per interpreter and kept in `PyOnceLock`s.
 
-use chipmodel::{CatalogError, Error, PerfError};
+use chipmodel::{CatalogError, ComplianceError, Error, PerfError};
 use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -16,6 +16,15 @@ pub struct PyChipModelError(pub Error);
 impl From<CatalogError> for PyChipModelError {
     fn from(e: CatalogError) -> Self {
         PyChipModelError(Error::Catalog(e))
+    }
+}
+
+impl From<ComplianceError> for PyChipModelError {
+    fn from(e: ComplianceError) -> Self {
+        match e {
+            ComplianceError::Catalog(c) => PyChipModelError(Error::Catalog(c)),
+            other => PyChipModelError(Error::Compliance(other)),
+        }
     }
 }
 
@@ -39,6 +48,7 @@ static CATALOG_FILE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNKNOWN_MODEL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CONFIG: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNSUPPORTED_PRECISION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UNKNOWN_RULES: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Name, bases, docstring and cell of each class, base class first.
 fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static ExceptionCell)>> {
@@ -86,6 +96,13 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
     UNSUPPORTED_PRECISION.get_or_try_init(py, || {
         make("UnsupportedPrecisionError", with(py.get_type::<PyValueError>())?, "The chip has no rate for the precision asked for (attributes `chip`, `precision`, `field`).")
     })?;
+    UNKNOWN_RULES.get_or_try_init(py, || {
+        make(
+            "UnknownRulesError",
+            with(py.get_type::<PyKeyError>())?,
+            "A rule-set id matched nothing; the message suggests the closest ids.",
+        )
+    })?;
     CATALOG_FILE.get_or_try_init(py, || {
         make(
             "CatalogFileError",
@@ -102,6 +119,7 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
         ("UnknownModelError", &UNKNOWN_MODEL),
         ("ConfigError", &CONFIG),
         ("UnsupportedPrecisionError", &UNSUPPORTED_PRECISION),
+        ("UnknownRulesError", &UNKNOWN_RULES),
     ])
 }
 
@@ -230,6 +248,31 @@ impl From<PyChipModelError> for PyErr {
                         ("precision", s(precision)),
                         ("field", s(field)),
                     ],
+                ),
+                Error::Compliance(ComplianceError::UnknownRules { name, suggestions }) => {
+                    let list = suggestions
+                        .clone()
+                        .into_pyobject(py)
+                        .map(|o| o.into_any().unbind())
+                        .unwrap_or_else(|_| py.None());
+                    raise(
+                        py,
+                        &UNKNOWN_RULES,
+                        message,
+                        &[("name", s(name)), ("suggestions", list)],
+                    )
+                }
+                Error::Compliance(ComplianceError::UnknownDestination { code }) => raise(
+                    py,
+                    &CONFIG,
+                    message,
+                    &[("field", s("destination")), ("value", s(code))],
+                ),
+                Error::Compliance(ComplianceError::Invalid { field, value, .. }) => raise(
+                    py,
+                    &CONFIG,
+                    message,
+                    &[("field", s(field)), ("value", s(value))],
                 ),
                 _ => raise(py, &BASE, message, &[]),
             }

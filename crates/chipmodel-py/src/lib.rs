@@ -4,6 +4,7 @@
 //! call returns a `ChipModelError` subclass (see [`errors`]); all values are SI with the unit in
 //! the attribute name.
 
+mod compliance;
 mod errors;
 mod perf;
 
@@ -534,6 +535,11 @@ mod _chipmodel {
 
     #[pymodule_export]
     use super::{PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
+    #[pymodule_export]
+    use crate::compliance::{
+        _rules_from_json, _rules_from_toml, PyClassification, PyRuleSet, classify, diffusion_caps,
+        flips, headroom, rule_set, rule_sets, timeline,
+    };
     #[pymodule_export]
     use crate::perf::{
         _sweep_inference, PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate,

@@ -51,3 +51,8 @@ pub struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/catalog.md")]
 pub struct CatalogGuideDoctests;
+
+/// The Rust examples of `docs/compliance.md`, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/compliance.md")]
+pub struct ComplianceGuideDoctests;

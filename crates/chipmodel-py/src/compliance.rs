@@ -1,0 +1,432 @@
+//! Python surface of the export-control classifier.
+
+use std::sync::Arc;
+
+use chipmodel_catalog::{Catalog, Chip};
+use chipmodel_compliance::{ChipMetrics, Classification, Metric, RuleSet};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::errors::PyChipModelError;
+use crate::{PyChip, json_to_py};
+
+type PyRes<T> = Result<T, PyChipModelError>;
+
+fn chip_of(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
+    if let Ok(c) = x.cast::<PyChip>() {
+        return Ok(c.get().chip.clone());
+    }
+    let name: String = x.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected a chip name or a Chip, got {}",
+            x.get_type()
+        ))
+    })?;
+    let cat = Catalog::try_embedded().map_err(PyChipModelError::from)?;
+    Ok(Arc::new(
+        cat.get(&name).map_err(PyChipModelError::from)?.clone(),
+    ))
+}
+
+fn rules_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RuleSet>> {
+    match x {
+        None => Ok(None),
+        Some(r) if r.is_none() => Ok(None),
+        Some(r) => {
+            if let Ok(rs) = r.cast::<PyRuleSet>() {
+                return Ok(Some(rs.get().rules.clone()));
+            }
+            let id: String = r
+                .extract()
+                .map_err(|_| PyTypeError::new_err("rules must be a rule-set id or a RuleSet"))?;
+            Ok(Some(RuleSet::get(&id).map_err(PyChipModelError::from)?))
+        }
+    }
+}
+
+fn metric(name: &str) -> PyRes<Metric> {
+    Ok(match name {
+        "tpp" => Metric::Tpp,
+        "performance_density" => Metric::PerformanceDensity,
+        "io_bandwidth_gbps" => Metric::IoBandwidthGbps,
+        "dram_bandwidth_gbps" => Metric::DramBandwidthGbps,
+        other => {
+            return Err(chipmodel_compliance::ComplianceError::Invalid {
+                field: "metric".into(),
+                value: format!("'{other}'"),
+                message:
+                    "expected tpp, performance_density, io_bandwidth_gbps or dram_bandwidth_gbps"
+                        .into(),
+            }
+            .into());
+        }
+    })
+}
+
+/// One US export-control rule version (or a what-if variant of one).
+#[pyclass(module = "chipmodel", name = "RuleSet", frozen)]
+pub struct PyRuleSet {
+    pub(crate) rules: RuleSet,
+}
+
+#[pymethods]
+impl PyRuleSet {
+    /// Id, e.g. ``"us-2023-10"``.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.rules.id
+    }
+    /// Name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.rules.name
+    }
+    /// Federal Register (or other) citation.
+    #[getter]
+    fn citation(&self) -> &str {
+        &self.rules.citation
+    }
+    /// Effective date.
+    #[getter]
+    fn effective(&self) -> &str {
+        &self.rules.effective
+    }
+    /// ``in-force``, ``superseded`` or ``not-enforced``.
+    #[getter]
+    fn status(&self) -> &str {
+        &self.rules.status
+    }
+    /// Uncertain details of this version.
+    #[getter]
+    fn uncertain(&self) -> Vec<String> {
+        self.rules.uncertain.clone()
+    }
+    /// A variant with every threshold on ``metric`` equal to ``old`` moved to ``new``.
+    fn with_line(&self, metric: &str, old: f64, new: f64) -> PyRes<PyRuleSet> {
+        Ok(PyRuleSet {
+            rules: self
+                .rules
+                .with_line(crate::compliance::metric(metric)?, old, new),
+        })
+    }
+    /// Everything as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(&self.rules).unwrap_or_default())
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "RuleSet('{}': {}, {}, effective {}, {})",
+            self.rules.id,
+            self.rules.name,
+            self.rules.citation,
+            self.rules.effective,
+            self.rules.status
+        )
+    }
+}
+
+/// How a chip is classified for a destination on a date. Not legal advice.
+#[pyclass(module = "chipmodel", name = "Classification", frozen)]
+pub struct PyClassification {
+    c: Classification,
+}
+
+#[pymethods]
+impl PyClassification {
+    /// Chip id.
+    #[getter]
+    fn chip(&self) -> &str {
+        &self.c.chip
+    }
+    /// Destination (ISO code, Hong Kong as CN).
+    #[getter]
+    fn destination(&self) -> &str {
+        &self.c.destination
+    }
+    /// Country groups of the destination on the date.
+    #[getter]
+    fn destination_groups(&self) -> Vec<String> {
+        self.c.destination_groups.clone()
+    }
+    /// Date.
+    #[getter]
+    fn date(&self) -> &str {
+        &self.c.date
+    }
+    /// Rule set applied, or None before October 2022.
+    #[getter]
+    fn rules(&self) -> Option<&str> {
+        self.c.rules.as_deref()
+    }
+    /// ``"3A090.a"``, ``"3A090.b"`` or None.
+    #[getter]
+    fn eccn(&self) -> Option<&str> {
+        self.c.eccn.as_deref()
+    }
+    /// False when an input the rule needs is missing and decides the outcome.
+    #[getter]
+    fn determined(&self) -> bool {
+        self.c.determined
+    }
+    /// Whether the chip is controlled.
+    #[getter]
+    fn controlled(&self) -> bool {
+        self.c.controlled
+    }
+    /// Whether a licence is required.
+    #[getter]
+    fn license_required(&self) -> bool {
+        self.c.license_required
+    }
+    /// ``"presumption-of-denial"``, ``"case-by-case"``, ``"presumption-of-approval"`` or ``"none"``.
+    #[getter]
+    fn review_policy(&self) -> &'static str {
+        self.c.review_policy.as_str()
+    }
+    /// Eligible licence exceptions: ``[{"id", "note", "citation"}]``.
+    #[getter]
+    fn exceptions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(
+            py,
+            &serde_json::to_value(&self.c.exceptions).unwrap_or_default(),
+        )
+    }
+    /// Tariff ``{"id", "band", "rate", "citation", "note"}`` or None.
+    #[getter]
+    fn tariff<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(
+            py,
+            &serde_json::to_value(&self.c.tariff).unwrap_or_default(),
+        )
+    }
+    /// Every criterion tested: value, threshold, margin, citation and a line of text.
+    #[getter]
+    fn reasons<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(
+            py,
+            &serde_json::to_value(&self.c.reasons).unwrap_or_default(),
+        )
+    }
+    /// The steps of the decision, in words.
+    #[getter]
+    fn decision(&self) -> Vec<String> {
+        self.c.decision.clone()
+    }
+    /// Conditions attached to the review policy.
+    #[getter]
+    fn conditions(&self) -> Vec<String> {
+        self.c.conditions.clone()
+    }
+    /// Uncertain rule details bearing on this result.
+    #[getter]
+    fn uncertain(&self) -> Vec<String> {
+        self.c.uncertain.clone()
+    }
+    /// Not legal advice.
+    #[getter]
+    fn disclaimer(&self) -> &str {
+        &self.c.disclaimer
+    }
+    /// One line.
+    fn summary(&self) -> String {
+        self.c.summary()
+    }
+    /// Everything as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(&self.c).unwrap_or_default())
+    }
+    fn __repr__(&self) -> String {
+        let mut s = format!("Classification({})\n", self.c.summary());
+        for d in &self.c.decision {
+            s.push_str(&format!("  - {d}\n"));
+        }
+        if !self.c.uncertain.is_empty() {
+            s.push_str(&format!(
+                "  ⚠ {} uncertain rule detail(s): see .uncertain\n",
+                self.c.uncertain.len()
+            ));
+        }
+        s.push_str(&format!("  {}", self.c.disclaimer));
+        s
+    }
+}
+
+/// Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date``.
+#[pyfunction]
+#[pyo3(signature = (chip, destination="CN", date="2026-02-01", rules=None, end_user_hq=None))]
+pub fn classify(
+    chip: &Bound<'_, PyAny>,
+    destination: &str,
+    date: &str,
+    rules: Option<&Bound<'_, PyAny>>,
+    end_user_hq: Option<&str>,
+) -> PyResult<PyClassification> {
+    let c = chip_of(chip)?;
+    let rs = match rules_of(rules)? {
+        Some(r) => Some(r),
+        None => RuleSet::on(date).map_err(PyChipModelError::from)?,
+    };
+    let out = chipmodel_compliance::classify_metrics(
+        &ChipMetrics::of(&c),
+        destination,
+        date,
+        rs.as_ref(),
+        end_user_hq,
+    )
+    .map_err(PyChipModelError::from)?;
+    Ok(PyClassification { c: out })
+}
+
+/// The chip's status at every rule change: ``[{"date", "rules", "eccn", "license_required",
+/// "review_policy", "tariff_rate", "summary"}]``.
+#[pyfunction]
+#[pyo3(signature = (chip, destination="CN", end_user_hq=None))]
+pub fn timeline<'py>(
+    py: Python<'py>,
+    chip: &Bound<'py, PyAny>,
+    destination: &str,
+    end_user_hq: Option<&str>,
+) -> PyResult<Bound<'py, PyList>> {
+    let c = chip_of(chip)?;
+    let t = chipmodel_compliance::timeline_of(&c, destination, end_user_hq)
+        .map_err(PyChipModelError::from)?;
+    let out = PyList::empty(py);
+    for e in t {
+        let d = PyDict::new(py);
+        d.set_item("date", &e.date)?;
+        d.set_item("rules", e.classification.rules.clone())?;
+        d.set_item("eccn", e.classification.eccn.clone())?;
+        d.set_item("determined", e.classification.determined)?;
+        d.set_item("license_required", e.classification.license_required)?;
+        d.set_item("review_policy", e.classification.review_policy.as_str())?;
+        d.set_item(
+            "tariff_rate",
+            e.classification.tariff.as_ref().map(|t| t.rate),
+        )?;
+        d.set_item("summary", e.classification.summary())?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
+/// Every embedded rule set, oldest first.
+#[pyfunction]
+pub fn rule_sets() -> PyRes<Vec<PyRuleSet>> {
+    Ok(RuleSet::all()?
+        .into_iter()
+        .map(|rules| PyRuleSet { rules })
+        .collect())
+}
+
+/// A rule set by id; ``load_rules`` reads a custom one.
+#[pyfunction]
+pub fn rule_set(id: &str) -> PyRes<PyRuleSet> {
+    Ok(PyRuleSet {
+        rules: RuleSet::get(id)?,
+    })
+}
+
+/// A custom rule set from TOML text (a file's content; it may ``extends`` an embedded version).
+#[pyfunction]
+#[pyo3(signature = (text, name="rules.toml"))]
+pub fn _rules_from_toml(text: &str, name: &str) -> PyRes<PyRuleSet> {
+    Ok(PyRuleSet {
+        rules: RuleSet::from_toml(name, text)?,
+    })
+}
+
+/// A custom rule set from a JSON object (a Python dict serialized by the caller), same keys as a
+/// rule file.
+#[pyfunction]
+#[pyo3(signature = (text, name="rules.json"))]
+pub fn _rules_from_json(text: &str, name: &str) -> PyRes<PyRuleSet> {
+    let bad = |m: String| chipmodel_compliance::ComplianceError::Invalid {
+        field: "rules".into(),
+        value: name.into(),
+        message: m,
+    };
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let value = toml::Value::try_from(json).map_err(|e| bad(e.to_string()))?;
+    let toml_text = toml::to_string(&value).map_err(|e| bad(e.to_string()))?;
+    Ok(PyRuleSet {
+        rules: RuleSet::from_toml(name, &toml_text)?,
+    })
+}
+
+/// Chips whose ECCN, licence or policy differs between two rule sets.
+#[pyfunction]
+#[pyo3(signature = (base, variant, chips=None, destination="CN", date=None))]
+pub fn flips<'py>(
+    py: Python<'py>,
+    base: &Bound<'py, PyAny>,
+    variant: &Bound<'py, PyAny>,
+    chips: Option<&Bound<'py, PyAny>>,
+    destination: &str,
+    date: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let missing =
+        || PyTypeError::new_err("base and variant must be rule-set ids or RuleSet objects");
+    let (b, v) = (
+        rules_of(Some(base))?.ok_or_else(missing)?,
+        rules_of(Some(variant))?.ok_or_else(missing)?,
+    );
+    let list: Vec<Chip> = match chips {
+        None => Catalog::try_embedded()
+            .map_err(PyChipModelError::from)?
+            .chips()
+            .to_vec(),
+        Some(x) => x
+            .try_iter()?
+            .map(|i| chip_of(&i?).map(|c| (*c).clone()))
+            .collect::<PyResult<_>>()?,
+    };
+    let date = date
+        .map(String::from)
+        .unwrap_or_else(|| b.effective.clone().max(v.effective.clone()));
+    let f = chipmodel_compliance::flips(&b, &v, &list, destination, &date)
+        .map_err(PyChipModelError::from)?;
+    let rows: Vec<serde_json::Value> = f
+        .iter()
+        .map(|x| {
+            serde_json::json!({
+                "chip": x.chip,
+                "base": {"eccn": x.base.eccn, "license_required": x.base.license_required, "review_policy": x.base.review_policy.as_str()},
+                "variant": {"eccn": x.variant.eccn, "license_required": x.variant.license_required, "review_policy": x.variant.review_policy.as_str()},
+            })
+        })
+        .collect();
+    json_to_py(py, &serde_json::Value::Array(rows))
+}
+
+/// How far a chip's compute must be cut to leave 3A090.a and 3A090 under ``rules``.
+#[pyfunction]
+#[pyo3(signature = (chip, rules=None))]
+pub fn headroom<'py>(
+    py: Python<'py>,
+    chip: &Bound<'py, PyAny>,
+    rules: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let c = chip_of(chip)?;
+    let rs = match rules_of(rules)? {
+        Some(r) => r,
+        None => RuleSet::get("us-2023-10").map_err(PyChipModelError::from)?,
+    };
+    let h = chipmodel_compliance::headroom_of(&c, &rs).map_err(PyChipModelError::from)?;
+    json_to_py(py, &serde_json::to_value(&h).unwrap_or_default())
+}
+
+/// A fleet's TPP against the Diffusion rule's caps: ``fleet`` maps chip names to counts.
+#[pyfunction]
+pub fn diffusion_caps<'py>(
+    py: Python<'py>,
+    fleet: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut items: Vec<(String, f64)> = Vec::new();
+    for (k, v) in fleet.iter() {
+        items.push((k.extract()?, v.extract()?));
+    }
+    let refs: Vec<(&str, f64)> = items.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let caps = chipmodel_compliance::diffusion_caps(&refs).map_err(PyChipModelError::from)?;
+    json_to_py(py, &serde_json::to_value(&caps).unwrap_or_default())
+}

@@ -1,0 +1,72 @@
+"""Python helpers for the export-control classifier: custom rule sets and a frame of chips."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from chipmodel._chipmodel import Chip, RuleSet, _rules_from_json, _rules_from_toml, classify, embedded_catalog
+
+if TYPE_CHECKING:
+    import pandas
+
+
+def load_rules(source: str | os.PathLike[str] | Mapping[str, Any]) -> RuleSet:
+    """A custom rule set from a TOML file or a dict with the same keys as the rule files.
+
+    It may ``extends`` an embedded version and replace what it lists — a what-if.
+
+    >>> what_if = load_rules({"id": "tpp-3000", "extends": "us-2023-10", "name": "4,800 at 3,000",
+    ...     "paragraph": [{"eccn": "3A090.a", "clause": [{"id": "3A090.a.1", "citation": "what-if",
+    ...         "criteria": [{"metric": "tpp", "op": ">=", "value": 3000}]}]}]})
+    >>> what_if.id, what_if.effective
+    ('tpp-3000', '2023-11-17')
+    """
+    if isinstance(source, Mapping):
+        return _rules_from_json(json.dumps(source), name=str(source.get("id", "rules")))
+    path = Path(os.fspath(source))
+    return _rules_from_toml(path.read_text(encoding="utf-8"), name=str(path))
+
+
+def compliance_frame(
+    chips: Iterable[str | Chip] | None = None,
+    destination: str = "CN",
+    date: str = "2026-02-01",
+    rules: str | RuleSet | None = None,
+) -> pandas.DataFrame:
+    """One row per chip: TPP, performance density, DRAM bandwidth and the classification.
+
+    >>> df = compliance_frame(["h200", "h20", "b200"], date="2026-02-01")
+    >>> list(df["review_policy"])
+    ['case-by-case', 'case-by-case', 'presumption-of-denial']
+    """
+    from chipmodel._frames import _pandas
+
+    pd = _pandas()
+    items: list[str | Chip] = list(chips) if chips is not None else list(embedded_catalog().chips())
+    rows = []
+    for item in items:
+        c = classify(item, destination=destination, date=date, rules=rules)
+        chip = item if isinstance(item, Chip) else embedded_catalog().chip(item)
+        tariff = c.tariff
+        rows.append(
+            {
+                "chip": chip.id,
+                "tpp": chip.tpp,
+                "performance_density": chip.performance_density,
+                "dram_bandwidth_gbps": chip.memory_bandwidth_bytes_per_s / 1e9,
+                "datacenter": chip.datacenter,
+                "rules": c.rules,
+                "eccn": c.eccn,
+                "determined": c.determined,
+                "controlled": c.controlled,
+                "license_required": c.license_required,
+                "review_policy": c.review_policy,
+                "tariff_rate": tariff["rate"] if tariff else 0.0,
+                "summary": c.summary(),
+            }
+        )
+    return cast("pandas.DataFrame", pd.DataFrame(rows).set_index("chip"))
