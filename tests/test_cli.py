@@ -81,3 +81,13 @@ def test_models_estimate_and_best(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["fits"] and data["tpot_s"] <= 0.05 and data["chosen_by"].startswith("best_inference")
     code, _, err = run(capsys, "estimate", "llama-2-71b", "h100")
     assert code == 1 and "did you mean 'llama-2-70b'" in err
+
+
+def test_classify_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "classify", "h200", "--date", "2026-02-01")
+    assert code == 0 and "case-by-case" in out and "TPP 15,832 ≥ 4,800 by 11,032" in out
+    assert out.rstrip().endswith("counsel before acting.")
+    code, out, _ = run(capsys, "classify", "a800", "--timeline")
+    assert code == 0 and out.splitlines()[0].startswith("2022-10-07") and "Not legal advice" in out
+    code, _, err = run(capsys, "classify", "h200", "--destination", "Mars")
+    assert code == 1 and "unknown destination" in err

@@ -49,11 +49,13 @@ def test_timeline_is_a_step_function() -> None:
     assert t[-1]["review_policy"] == "case-by-case" and t[-1]["tariff_rate"] == 0.25
     h20 = {e["date"]: e["license_required"] for e in chipmodel.timeline("h20")}
     assert h20["2023-11-17"] is False and h20["2025-04-09"] is True
+    assert all(e["disclaimer"].startswith("Not legal advice") for e in t)
 
 
 def test_frame_what_if_headroom_and_caps(tmp_path: Path) -> None:
     df = chipmodel.compliance_frame(date="2024-06-01")
     assert len(df) == len(chipmodel.chips())
+    assert df.attrs["disclaimer"].startswith("Not legal advice")
     assert bool(df["eccn"].isna().loc["h20"]) and df.loc["h100-sxm", "eccn"] == "3A090.a"
     base = chipmodel.rule_set("us-2023-10")
     variant = base.with_line("tpp", 4800, 3000)

@@ -19,6 +19,7 @@ Every value carries a source and an estimate flag; every number is SI with its u
 from __future__ import annotations
 
 from chipmodel._chipmodel import (
+    NOT_LEGAL_ADVICE,
     CalibrationFit,
     Classification,
     RuleSet,
@@ -62,6 +63,7 @@ from chipmodel._sweep import sweep_inference
 import os
 
 __all__ = [
+    "NOT_LEGAL_ADVICE",
     "Classification",
     "RuleSet",
     "UnknownRulesError",

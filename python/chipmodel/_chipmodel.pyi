@@ -12,7 +12,9 @@ import numpy as np
 import numpy.typing as npt
 
 __version__: str
+NOT_LEGAL_ADVICE: str
 __all__ = [
+    "NOT_LEGAL_ADVICE",
     "Classification",
     "RuleSet",
     "UnknownRulesError",

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from chipmodel._chipmodel import Chip, RuleSet, _rules_from_json, _rules_from_toml, classify, embedded_catalog
+from chipmodel._chipmodel import NOT_LEGAL_ADVICE, Chip, RuleSet, _rules_from_json, _rules_from_toml, classify, embedded_catalog
 
 if TYPE_CHECKING:
     import pandas
@@ -38,6 +38,8 @@ def compliance_frame(
     rules: str | RuleSet | None = None,
 ) -> pandas.DataFrame:
     """One row per chip: TPP, performance density, DRAM bandwidth and the classification.
+
+    ``frame.attrs["disclaimer"]`` carries the not-legal-advice line.
 
     >>> df = compliance_frame(["h200", "h20", "b200"], date="2026-02-01")
     >>> list(df["review_policy"])
@@ -69,4 +71,6 @@ def compliance_frame(
                 "summary": c.summary(),
             }
         )
-    return cast("pandas.DataFrame", pd.DataFrame(rows).set_index("chip"))
+    frame = pd.DataFrame(rows).set_index("chip")
+    frame.attrs["disclaimer"] = NOT_LEGAL_ADVICE
+    return cast("pandas.DataFrame", frame)

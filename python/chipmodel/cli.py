@@ -63,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--pp", type=int, default=1, help="pipeline stages (default 1)")
     sp.add_argument("--ep", type=int, default=1, help="expert parallelism (default 1)")
     sp.add_argument("--batch", type=int, default=1, help="concurrent sequences (default 1)")
+    sp = sub.add_parser("classify", help="US export-control classification of a chip (not legal advice)")
+    sp.add_argument("name", help="chip id or alias, e.g. h200")
+    sp.add_argument("--destination", default="CN", help="ISO country code (default CN)")
+    sp.add_argument("--date", default="2026-02-01", help="YYYY-MM-DD (default 2026-02-01)")
+    sp.add_argument("--rules", default=None, help="rule-set id (default: the one in force on the date)")
+    sp.add_argument("--end-user-hq", default=None, help="ISO code of the end user's headquarters")
+    sp.add_argument("--timeline", action="store_true", help="the status at every rule change instead")
+    common(sp)
     sp = sub.add_parser("best", help="highest-throughput configuration that fits and meets targets")
     workload(sp)
     sp.add_argument("--ttft-slo-s", type=float, default=None, help="largest time to first token, s")
@@ -117,6 +125,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     kind = ("MoE " if m.is_moe else "dense ") + ("MLA" if m.is_mla else "GQA" if m.num_kv_heads < m.num_heads else "MHA")
                     print(f"{m.id:<18} {m.total_params / 1e9:>8.1f}B {m.active_params / 1e9:>7.1f}B {m.num_layers:>6} "
                           f"{m.kv_cache_bytes_per_token('bf16') / 1024:>10.0f}  {kind}")
+        elif args.command == "classify":
+            chip = cat.chip(args.name)
+            if args.timeline:
+                steps = chipmodel.timeline(chip, destination=args.destination, end_user_hq=args.end_user_hq)
+                if args.json:
+                    print(json.dumps(steps, indent=2))
+                else:
+                    for step in steps:
+                        print(f"{step['date']}  {step['summary'].split(': ', 1)[-1]}  [{step['rules']}]")
+                    print(chipmodel.NOT_LEGAL_ADVICE)
+            else:
+                result = chipmodel.classify(chip, destination=args.destination, date=args.date, rules=args.rules,
+                                       end_user_hq=args.end_user_hq)  # fmt: skip
+                if args.json:
+                    print(json.dumps(result.to_dict(), indent=2))
+                else:
+                    print(result.summary())
+                    for line in result.decision:
+                        print(f"  - {line}")
+                    print("  tested:")
+                    for r in result.reasons:
+                        print(f"    {r['text']}")
+                    for u in result.uncertain:
+                        print(f"  uncertain: {u}")
+                    print(result.disclaimer)
         elif args.command in ("estimate", "best"):
             chip = cat.chip(args.chip)
             common_kw = dict(

@@ -305,6 +305,7 @@ pub fn timeline<'py>(
             e.classification.tariff.as_ref().map(|t| t.rate),
         )?;
         d.set_item("summary", e.classification.summary())?;
+        d.set_item("disclaimer", &e.classification.disclaimer)?;
         out.append(d)?;
     }
     Ok(out)
@@ -393,6 +394,7 @@ pub fn flips<'py>(
                 "chip": x.chip,
                 "base": {"eccn": x.base.eccn, "license_required": x.base.license_required, "review_policy": x.base.review_policy.as_str()},
                 "variant": {"eccn": x.variant.eccn, "license_required": x.variant.license_required, "review_policy": x.variant.review_policy.as_str()},
+                "disclaimer": chipmodel_compliance::NOT_LEGAL_ADVICE,
             })
         })
         .collect();

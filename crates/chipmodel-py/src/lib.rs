@@ -551,6 +551,7 @@ mod _chipmodel {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         errors::register(m)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        m.add("NOT_LEGAL_ADVICE", chipmodel_compliance::NOT_LEGAL_ADVICE)?;
         Ok(())
     }
 }
