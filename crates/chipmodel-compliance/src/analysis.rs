@@ -187,6 +187,10 @@ pub struct Headroom {
     pub tpp_to_leave_3a090: Option<f64>,
     /// Largest compute scale that keeps the case-by-case window (January 2026), if the rule has one.
     pub scale_within_case_by_case: Option<f64>,
+    /// Largest chip-to-chip I/O scale that leaves 3A090, where the rule tests I/O (October 2022).
+    pub io_scale_to_leave_3a090: Option<f64>,
+    /// Largest DRAM-bandwidth scale that keeps the case-by-case window (January 2026).
+    pub dram_scale_within_case_by_case: Option<f64>,
     /// Plain-language lines.
     pub lines: Vec<String>,
     /// Not legal advice.
@@ -210,7 +214,9 @@ fn largest(pred: impl Fn(f64) -> bool, hi: f64) -> Option<f64> {
 }
 
 /// How far compute (TPP and, with it, performance density) must be cut for `chip` to leave
-/// 3A090.a and 3A090 under `rules`, and how far it may grow within the January 2026 window.
+/// 3A090.a and 3A090 under `rules`; where the rule tests them, how far chip-to-chip I/O must be
+/// cut (October 2022) and how far compute and DRAM bandwidth may grow within the January 2026
+/// case-by-case window.
 ///
 /// # Examples
 ///
@@ -282,6 +288,47 @@ pub fn headroom_of(chip: &Chip, rules: &RuleSet) -> Result<Headroom, ComplianceE
         };
         largest(ok, 100.0)
     });
+    let uses = |metric: Metric| {
+        rules
+            .paragraph
+            .iter()
+            .flat_map(|p| p.clause.iter().flat_map(|c| c.criteria.iter()))
+            .any(|c| c.metric == metric)
+    };
+    let io_leave = if uses(Metric::IoBandwidthGbps) && m.io_bandwidth_gbps.is_some() {
+        let io_out = |s: f64| {
+            classify_metrics(&m.scaled_io(s), "CN", &date, Some(rules), None)
+                .map(|c| c.eccn.is_none())
+                .unwrap_or(false)
+        };
+        largest(io_out, 1.0)
+    } else {
+        None
+    };
+    if let (Some(s), Some(io)) = (io_leave.filter(|s| *s < 1.0), m.io_bandwidth_gbps) {
+        lines.push(format!(
+            "or cut chip-to-chip I/O to {:.1}% ({:.0} GB/s) to leave 3A090 under {}",
+            s * 100.0,
+            io * s,
+            rules.id
+        ));
+    }
+    let dram_within = rules.case_by_case.as_ref().and_then(|cbc| {
+        let ok = |s: f64| {
+            let x = m.scaled_dram(s);
+            cbc.criteria
+                .iter()
+                .all(|c| x.get(c.metric).is_some_and(|v| c.op.holds(v, c.value)))
+        };
+        largest(ok, 100.0)
+    });
+    if let Some(s) = dram_within {
+        lines.push(format!(
+            "the window holds up to {:.0}% of today's DRAM bandwidth ({:.0} GB/s, below 6,500)",
+            s * 100.0,
+            m.dram_bandwidth_gbps * s
+        ));
+    }
     if let Some(s) = within {
         lines.push(format!(
             "the case-by-case window holds up to {:.0}% of today's compute (TPP below 21,000 at today's {:.0} GB/s of DRAM bandwidth)",
@@ -297,6 +344,8 @@ pub fn headroom_of(chip: &Chip, rules: &RuleSet) -> Result<Headroom, ComplianceE
         scale_to_leave_3a090: leave,
         tpp_to_leave_3a090: leave.map(|s| m.tpp * s),
         scale_within_case_by_case: within,
+        io_scale_to_leave_3a090: io_leave,
+        dram_scale_within_case_by_case: dram_within,
         lines,
         disclaimer: NOT_LEGAL_ADVICE.to_string(),
     })

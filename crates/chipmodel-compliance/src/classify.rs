@@ -48,6 +48,22 @@ impl ChipMetrics {
         }
     }
 
+    /// The same chip with its chip-to-chip I/O scaled by `s`.
+    pub fn scaled_io(&self, s: f64) -> ChipMetrics {
+        ChipMetrics {
+            io_bandwidth_gbps: self.io_bandwidth_gbps.map(|x| x * s),
+            ..self.clone()
+        }
+    }
+
+    /// The same chip with its DRAM bandwidth scaled by `s`.
+    pub fn scaled_dram(&self, s: f64) -> ChipMetrics {
+        ChipMetrics {
+            dram_bandwidth_gbps: self.dram_bandwidth_gbps * s,
+            ..self.clone()
+        }
+    }
+
     /// The same chip with compute scaled by `s` (TPP and performance density scale together).
     pub fn scaled_compute(&self, s: f64) -> ChipMetrics {
         ChipMetrics {

@@ -317,6 +317,10 @@ fn timeline_what_if_and_headroom() {
     assert!((s * 5284.8 - 4800.0).abs() < 1.0, "{s}");
     let h200 = headroom("h200", "us-2026-01").unwrap();
     assert!((h200.scale_within_case_by_case.unwrap() * 15832.0 - 21000.0).abs() < 1.0);
+    assert!((h200.dram_scale_within_case_by_case.unwrap() * 4800.0 - 6500.0).abs() < 1.0);
+    // 2022: the A100's NVLink + PCIe (664 GB/s) must fall under 600 GB/s — the A800's route.
+    let a100 = headroom("a100", "us-2022-10").unwrap();
+    assert!((a100.io_scale_to_leave_3a090.unwrap() * 664.0 - 600.0).abs() < 0.01);
 }
 
 #[test]
