@@ -7,6 +7,8 @@ pub use chipmodel_catalog::{
 };
 pub use chipmodel_compliance as compliance;
 pub use chipmodel_compliance::{Classification, ComplianceError, RuleSet, classify};
+pub use chipmodel_fleet as fleet;
+pub use chipmodel_fleet::FleetError;
 pub use chipmodel_perf as perf;
 pub use chipmodel_perf::{
     BestConfig, InferenceConfig, InferenceEstimate, Mode, Model, PerfError, TrainingConfig,
@@ -37,6 +39,9 @@ pub enum Error {
     /// From the export-control classifier.
     #[error(transparent)]
     Compliance(#[from] ComplianceError),
+    /// From fleet economics.
+    #[error(transparent)]
+    Fleet(#[from] FleetError),
 }
 
 /// Shorthand for results with [`Error`].

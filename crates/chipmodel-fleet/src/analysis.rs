@@ -1,0 +1,263 @@
+//! Comparisons and uncertainty: the equivalent fleet of another chip, Monte Carlo over the
+//! assumption ranges, and one-at-a-time sensitivity.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Triangular};
+use serde::Serialize;
+
+use crate::FleetError;
+use crate::assumptions::Assumptions;
+use crate::error::invalid;
+use crate::fleet::{Fleet, FleetReport, Group, Workload};
+
+/// How many of `chip` deliver the same tokens per day as `fleet`, at `site`, and what they cost.
+///
+/// The other chip's throughput comes from the performance model times its vendor's software
+/// efficiency (an explicit, sourced assumption: `software_efficiency.<vendor>`).
+///
+/// # Examples
+///
+/// ```no_run
+/// use chipmodel_fleet::{equivalent_fleet, Assumptions, Fleet, Group, Workload};
+/// let h200 = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+/// let (n, report) = equivalent_fleet(&h200, "ascend-910c", "cn", &Workload::new("llama-3.1-70b"), &Assumptions::defaults()?)?;
+/// assert!(n > 1000.0);
+/// # Ok::<(), chipmodel_fleet::FleetError>(())
+/// ```
+pub fn equivalent_fleet(
+    fleet: &Fleet,
+    chip: &str,
+    site: &str,
+    workload: &Workload,
+    a: &Assumptions,
+) -> Result<(f64, FleetReport), FleetError> {
+    let base = fleet.report_with(a, workload)?;
+    let target = base.total.tokens_per_day.unwrap_or(0.0);
+    let probe = Fleet {
+        groups: vec![Group {
+            date: fleet.groups[0].date.clone(),
+            ..Group::new(chip, 1.0, site)
+        }],
+        horizon_years: fleet.horizon_years,
+    };
+    let one = probe.report_with(a, workload)?;
+    let per_chip = one.total.tokens_per_day.unwrap_or(0.0);
+    if per_chip.is_nan() || per_chip <= 0.0 {
+        return Err(invalid(
+            "chip",
+            chip,
+            "delivers no tokens for this workload",
+        ));
+    }
+    let n = (target / per_chip).ceil();
+    let alt = Fleet {
+        groups: vec![Group {
+            count: n,
+            ..probe.groups[0].clone()
+        }],
+        horizon_years: fleet.horizon_years,
+    };
+    Ok((n, alt.report_with(a, workload)?))
+}
+
+/// P10, P50 and P90 of one output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// Output name.
+    pub name: String,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Mean.
+    pub mean: f64,
+}
+
+/// A Monte Carlo run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonteCarlo {
+    /// Samples drawn.
+    pub samples: usize,
+    /// Seed (same seed, same numbers).
+    pub seed: u64,
+    /// Percentiles per output.
+    pub outputs: Vec<Percentiles>,
+    /// The samples of each output, in draw order.
+    pub draws: Vec<(String, Vec<f64>)>,
+}
+
+fn outputs(r: &FleetReport) -> Vec<(&'static str, f64)> {
+    let t = &r.total;
+    let mut v = vec![
+        ("capex_usd", t.capex.total()),
+        ("facility_mw", t.facility_mw),
+        ("annual_gwh", t.annual_gwh),
+        ("tco_per_year_usd", t.tco_per_year),
+        ("usd_per_gpu_hour", t.usd_per_gpu_hour),
+        ("usd_per_gpu_hour_utilized", t.usd_per_gpu_hour_utilized),
+    ];
+    if let (Some(d), Some(m)) = (t.tokens_per_day, t.usd_per_million_tokens) {
+        v.push(("tokens_per_day", d));
+        v.push(("usd_per_million_tokens", m));
+    }
+    v
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (i, frac) = (pos.floor() as usize, pos - pos.floor());
+    if i + 1 < sorted.len() {
+        sorted[i] * (1.0 - frac) + sorted[i + 1] * frac
+    } else {
+        sorted[i]
+    }
+}
+
+/// Samples every assumption from a triangular distribution over its range (mode = its value),
+/// `samples` times with a seeded ChaCha8 generator, and reports P10/P50/P90 of every output.
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_fleet::{monte_carlo, Assumptions, Fleet, Group};
+/// let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+/// let a = monte_carlo(&f, &Assumptions::defaults()?, None, 200, 7)?;
+/// let b = monte_carlo(&f, &Assumptions::defaults()?, None, 200, 7)?;
+/// assert_eq!(a, b); // reproducible for a seed
+/// let cost = a.outputs.iter().find(|o| o.name == "usd_per_gpu_hour").unwrap();
+/// assert!(cost.p10 < cost.p50 && cost.p50 < cost.p90);
+/// # Ok::<(), chipmodel_fleet::FleetError>(())
+/// ```
+pub fn monte_carlo(
+    fleet: &Fleet,
+    a: &Assumptions,
+    workload: Option<&Workload>,
+    samples: usize,
+    seed: u64,
+) -> Result<MonteCarlo, FleetError> {
+    if samples == 0 || samples > 1_000_000 {
+        return Err(invalid(
+            "samples",
+            samples,
+            "must be between 1 and 1,000,000",
+        ));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut cache = Vec::new();
+    let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
+    for _ in 0..samples {
+        let mut s = a.clone();
+        for x in s.values.values_mut() {
+            if x.high > x.low && !x.overridden {
+                let d = Triangular::new(x.low, x.high, x.value)
+                    .map_err(|e| invalid(&x.name, x.value, e.to_string()))?;
+                x.value = d.sample(&mut rng);
+            }
+        }
+        let r = fleet.evaluate(&s, workload, &mut cache)?;
+        for (i, (name, v)) in outputs(&r).into_iter().enumerate() {
+            if columns.len() <= i {
+                columns.push((name.to_string(), Vec::with_capacity(samples)));
+            }
+            columns[i].1.push(v);
+        }
+    }
+    let outputs = columns
+        .iter()
+        .map(|(name, v)| {
+            let mut s = v.clone();
+            s.sort_by(f64::total_cmp);
+            Percentiles {
+                name: name.clone(),
+                p10: quantile(&s, 0.1),
+                p50: quantile(&s, 0.5),
+                p90: quantile(&s, 0.9),
+                mean: v.iter().sum::<f64>() / v.len() as f64,
+            }
+        })
+        .collect();
+    Ok(MonteCarlo {
+        samples,
+        seed,
+        outputs,
+        draws: columns,
+    })
+}
+
+/// One bar of a tornado.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sensitivity {
+    /// Assumption.
+    pub name: String,
+    /// The output at the assumption's low end.
+    pub at_low: f64,
+    /// The output at its high end.
+    pub at_high: f64,
+    /// The output at the defaults.
+    pub base: f64,
+    /// |at_high − at_low|.
+    pub swing: f64,
+}
+
+/// One-at-a-time sensitivity of `output` (a name from the Monte Carlo outputs, e.g.
+/// `usd_per_gpu_hour`) to each assumption, largest swing first; assumptions that do not move it
+/// are left out.
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_fleet::{sensitivity, Assumptions, Fleet, Group};
+/// let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+/// let s = sensitivity(&f, &Assumptions::defaults()?, None, "usd_per_gpu_hour")?;
+/// // Economic life moves $/GPU-hour most, then the chip price and the cost of capital.
+/// assert_eq!(s[0].name, "it_life_years");
+/// assert!(s[..3].iter().any(|x| x.name == "price.h200-sxm"));
+/// # Ok::<(), chipmodel_fleet::FleetError>(())
+/// ```
+pub fn sensitivity(
+    fleet: &Fleet,
+    a: &Assumptions,
+    workload: Option<&Workload>,
+    output: &str,
+) -> Result<Vec<Sensitivity>, FleetError> {
+    let mut cache = Vec::new();
+    let pick = |r: &FleetReport| {
+        outputs(r)
+            .into_iter()
+            .find(|(n, _)| *n == output)
+            .map(|(_, v)| v)
+    };
+    let base_report = fleet.evaluate(a, workload, &mut cache)?;
+    let base = pick(&base_report).ok_or_else(|| {
+        invalid(
+            "output",
+            format!("'{output}'"),
+            "not an output of this report",
+        )
+    })?;
+    let mut out = Vec::new();
+    for (name, x) in &a.values {
+        if x.high <= x.low {
+            continue;
+        }
+        let lo =
+            pick(&fleet.evaluate(&a.with(name, x.low)?, workload, &mut cache)?).unwrap_or(base);
+        let hi =
+            pick(&fleet.evaluate(&a.with(name, x.high)?, workload, &mut cache)?).unwrap_or(base);
+        let swing = (hi - lo).abs();
+        if swing > base.abs() * 1e-12 {
+            out.push(Sensitivity {
+                name: name.clone(),
+                at_low: lo,
+                at_high: hi,
+                base,
+                swing,
+            });
+        }
+    }
+    out.sort_by(|x, y| y.swing.total_cmp(&x.swing).then(x.name.cmp(&y.name)));
+    Ok(out)
+}

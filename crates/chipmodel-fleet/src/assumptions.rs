@@ -1,0 +1,200 @@
+//! Assumptions: each with a default, a range, a unit and a source; overridable and sampleable.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chipmodel_catalog::datafile::{self, Ctx};
+use chipmodel_catalog::{CatalogError, Source};
+use serde::Serialize;
+use toml::Value;
+
+use crate::FleetError;
+use crate::error::invalid;
+
+/// One assumption.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumption {
+    /// Name (`wacc`, `price.h200-sxm`, `pue.cn`).
+    pub name: String,
+    /// Value used.
+    pub value: f64,
+    /// Low end of the range.
+    pub low: f64,
+    /// High end of the range.
+    pub high: f64,
+    /// Unit.
+    pub unit: String,
+    /// Source key.
+    pub source: String,
+    /// Date of the source or data.
+    pub date: String,
+    /// No source behind the number.
+    pub assumption: bool,
+    /// Note.
+    pub note: Option<String>,
+    /// Whether the user changed it.
+    pub overridden: bool,
+}
+
+/// A set of assumptions, by name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumptions {
+    /// By name.
+    pub values: BTreeMap<String, Assumption>,
+    /// Sources.
+    pub sources: BTreeMap<String, Source>,
+}
+
+fn parse(file: &str, text: &str) -> Result<Assumptions, CatalogError> {
+    let mut doc = datafile::parse_document(file, text)?;
+    let mut sources = BTreeMap::new();
+    if let Some(Value::Table(t)) = doc.remove("sources") {
+        for (k, v) in t {
+            sources.insert(k.clone(), datafile::parse_source(file, &k, v)?);
+        }
+    }
+    let mut values = BTreeMap::new();
+    if let Some(Value::Array(items)) = doc.remove("assumption") {
+        for item in items {
+            let Value::Table(mut t) = item else { continue };
+            let name = t
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
+            let ctx = Ctx {
+                file,
+                item: "assumption",
+                id: &name,
+            };
+            t.remove("name");
+            let num = |t: &mut toml::Table, k: &str| -> Result<f64, CatalogError> {
+                match t.remove(k) {
+                    Some(Value::Float(f)) if f.is_finite() => Ok(f),
+                    Some(Value::Integer(i)) => Ok(i as f64),
+                    other => Err(ctx.err(k, format!("expected a finite number, got {other:?}"))),
+                }
+            };
+            let value = num(&mut t, "value")?;
+            let low = num(&mut t, "low")?;
+            let high = num(&mut t, "high")?;
+            if !(low <= value && value <= high) {
+                return Err(ctx.err(
+                    "value",
+                    format!("{value} is outside its range [{low}, {high}]"),
+                ));
+            }
+            let unit = datafile::take_string(ctx, &mut t, "unit", true)?.unwrap_or_default();
+            let source = datafile::take_string(ctx, &mut t, "source", true)?.unwrap_or_default();
+            if !sources.contains_key(&source) {
+                return Err(ctx.err("source", format!("unknown source key '{source}'")));
+            }
+            let date = datafile::take_string(ctx, &mut t, "date", true)?.unwrap_or_default();
+            let assumption = matches!(t.remove("assumption"), Some(Value::Boolean(true)));
+            let note = datafile::take_string(ctx, &mut t, "note", false)?;
+            ctx.unknown_fields(
+                "",
+                &t,
+                &[
+                    "name",
+                    "value",
+                    "low",
+                    "high",
+                    "unit",
+                    "source",
+                    "date",
+                    "assumption",
+                    "note",
+                ],
+            )?;
+            values.insert(
+                name.clone(),
+                Assumption {
+                    name,
+                    value,
+                    low,
+                    high,
+                    unit,
+                    source,
+                    date,
+                    assumption,
+                    note,
+                    overridden: false,
+                },
+            );
+        }
+    }
+    Ok(Assumptions { values, sources })
+}
+
+impl Assumptions {
+    /// The defaults shipped with chipmodel (`data/assumptions.toml`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let a = chipmodel_fleet::Assumptions::defaults().unwrap();
+    /// assert_eq!(a.get("wacc").unwrap(), 0.07);
+    /// assert!(a.values["wacc"].assumption); // no source behind the number: marked
+    /// ```
+    pub fn defaults() -> Result<Assumptions, FleetError> {
+        static CELL: OnceLock<Result<Assumptions, CatalogError>> = OnceLock::new();
+        CELL.get_or_init(|| parse("assumptions.toml", include_str!("../data/assumptions.toml")))
+            .clone()
+            .map_err(FleetError::Catalog)
+    }
+
+    /// A value by name.
+    pub fn get(&self, name: &str) -> Result<f64, FleetError> {
+        self.values
+            .get(name)
+            .map(|a| a.value)
+            .ok_or_else(|| FleetError::UnknownAssumption {
+                name: name.to_string(),
+                suggestions: datafile::suggest_from(
+                    name,
+                    self.values.keys().map(|k| (k.as_str(), k.as_str())),
+                ),
+            })
+    }
+
+    /// A value by name, or a fallback name's.
+    pub fn get_or(&self, name: &str, fallback: &str) -> Result<f64, FleetError> {
+        match self.values.get(name) {
+            Some(a) => Ok(a.value),
+            None => self.get(fallback),
+        }
+    }
+
+    /// The same set with `name` set to `value` (marked overridden). The value may leave the
+    /// documented range — it is the user's — but must be finite and not negative.
+    pub fn with(&self, name: &str, value: f64) -> Result<Assumptions, FleetError> {
+        if !value.is_finite() || value < 0.0 {
+            return Err(invalid(name, value, "must be finite and not negative"));
+        }
+        let mut out = self.clone();
+        match out.values.get_mut(name) {
+            Some(a) => {
+                a.value = value;
+                a.overridden = true;
+                Ok(out)
+            }
+            None => Err(FleetError::UnknownAssumption {
+                name: name.to_string(),
+                suggestions: datafile::suggest_from(
+                    name,
+                    self.values.keys().map(|k| (k.as_str(), k.as_str())),
+                ),
+            }),
+        }
+    }
+
+    /// Names of the assumptions with no source behind the number.
+    pub fn unsourced(&self) -> Vec<String> {
+        self.values
+            .values()
+            .filter(|a| a.assumption)
+            .map(|a| a.name.clone())
+            .collect()
+    }
+}

@@ -1,0 +1,58 @@
+//! The fleet crate's error type.
+
+use chipmodel_catalog::CatalogError;
+use chipmodel_compliance::ComplianceError;
+use chipmodel_perf::PerfError;
+
+/// Everything that can go wrong building or evaluating a fleet.
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_fleet::{Assumptions, Fleet, Group};
+/// let err = Fleet::new(vec![Group::new("h200", -1.0, "cn")]).report(&Assumptions::defaults().unwrap()).unwrap_err();
+/// assert!(err.to_string().contains("count"), "{err}");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FleetError {
+    /// An assumption name matched nothing.
+    #[error("unknown assumption '{name}'{}", chipmodel_catalog::did_you_mean(.suggestions))]
+    UnknownAssumption {
+        /// The name given.
+        name: String,
+        /// Closest names.
+        suggestions: Vec<String>,
+    },
+    /// A bad value.
+    #[error("invalid {field} {value}: {message}")]
+    Invalid {
+        /// The field.
+        field: String,
+        /// Its value as given.
+        value: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// From the catalog or a data file.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// From the performance model.
+    #[error(transparent)]
+    Perf(#[from] PerfError),
+    /// From the compliance classifier.
+    #[error(transparent)]
+    Compliance(#[from] ComplianceError),
+}
+
+pub(crate) fn invalid(
+    field: &str,
+    value: impl std::fmt::Display,
+    message: impl Into<String>,
+) -> FleetError {
+    FleetError::Invalid {
+        field: field.into(),
+        value: value.to_string(),
+        message: message.into(),
+    }
+}

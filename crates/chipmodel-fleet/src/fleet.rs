@@ -1,0 +1,536 @@
+//! The fleet model: capex, power, energy, opex, capital charge, TCO, $/GPU-hour, money flows and,
+//! with a workload, tokens per day and $/million tokens. Formulas: `docs/fleet.md`.
+
+use chipmodel_catalog::{Catalog, Chip, Precision};
+use chipmodel_perf::{BestConfig, InferenceEstimate, Model, best_inference_with};
+use serde::Serialize;
+
+use crate::FleetError;
+use crate::assumptions::Assumptions;
+use crate::error::invalid;
+
+/// Hours in a year.
+pub const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// Chips of one kind at one site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// Chip id, alias or name.
+    pub chip: String,
+    /// How many.
+    pub count: f64,
+    /// Site: `"cn"` or `"us"` (selects PUE, power price, construction cost, destination).
+    pub site: String,
+    /// Who owns it (for reports).
+    pub owner: String,
+    /// Date the chips are bought (for the tariff and the compliance check), `YYYY-MM-DD`.
+    pub date: String,
+}
+
+impl Group {
+    /// `count` chips at `site`, bought on 2026-02-01.
+    pub fn new(chip: &str, count: f64, site: &str) -> Group {
+        Group {
+            chip: chip.to_string(),
+            count,
+            site: site.to_string(),
+            owner: String::new(),
+            date: "2026-02-01".to_string(),
+        }
+    }
+}
+
+/// What the fleet serves.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workload {
+    /// Model id.
+    pub model: String,
+    /// Prompt tokens.
+    pub input_tokens: u32,
+    /// Generated tokens.
+    pub output_tokens: u32,
+    /// Weight precision.
+    pub weight_dtype: Precision,
+    /// Time-to-first-token target, s.
+    pub ttft_slo_s: Option<f64>,
+    /// Time-per-output-token target, s.
+    pub tpot_slo_s: Option<f64>,
+}
+
+impl Workload {
+    /// 1,024 in, 256 out, fp8 where the chip computes in it (else bf16), no targets.
+    pub fn new(model: &str) -> Workload {
+        Workload {
+            model: model.to_string(),
+            input_tokens: 1024,
+            output_tokens: 256,
+            weight_dtype: Precision::Fp8,
+            ttft_slo_s: None,
+            tpot_slo_s: None,
+        }
+    }
+}
+
+/// A fleet: groups of chips.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fleet {
+    /// The groups.
+    pub groups: Vec<Group>,
+    /// TCO horizon, years.
+    pub horizon_years: f64,
+}
+
+/// Capital expenditure by item, USD.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Capex {
+    /// Accelerators.
+    pub chips: f64,
+    /// The share of the US tariff added to the buyer's price.
+    pub tariff: f64,
+    /// The rest of the servers.
+    pub servers: f64,
+    /// Cluster networking.
+    pub network: f64,
+    /// Storage and other IT.
+    pub storage: f64,
+    /// Data-centre construction.
+    pub datacenter: f64,
+}
+
+impl Capex {
+    /// IT capex (everything but the building).
+    pub fn it(&self) -> f64 {
+        self.chips + self.tariff + self.servers + self.network + self.storage
+    }
+    /// Everything.
+    pub fn total(&self) -> f64 {
+        self.it() + self.datacenter
+    }
+}
+
+/// Operating expenditure per year by item, USD.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Opex {
+    /// Electricity (after any subsidy).
+    pub electricity: f64,
+    /// Hardware maintenance and operations.
+    pub maintenance: f64,
+    /// Facility upkeep other than energy.
+    pub facility: f64,
+}
+
+impl Opex {
+    /// Everything.
+    pub fn total(&self) -> f64 {
+        self.electricity + self.maintenance + self.facility
+    }
+}
+
+/// The figures of one group, or of the whole fleet.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Figures {
+    /// Chips.
+    pub count: f64,
+    /// Capex by item.
+    pub capex: Capex,
+    /// Critical IT power, MW.
+    pub it_mw: f64,
+    /// Facility power at peak (IT × PUE), MW.
+    pub facility_mw: f64,
+    /// Average facility power (× load factor), MW.
+    pub facility_mw_avg: f64,
+    /// Energy per year, GWh.
+    pub annual_gwh: f64,
+    /// Opex per year by item.
+    pub opex: Opex,
+    /// Annualized capital charge (annuity at the cost of capital), USD per year.
+    pub capital_charge: f64,
+    /// Capital charge + opex, USD per year.
+    pub tco_per_year: f64,
+    /// Over the horizon, USD.
+    pub tco_horizon: f64,
+    /// USD per installed chip-hour.
+    pub usd_per_gpu_hour: f64,
+    /// USD per chip-hour in use (÷ allocation utilization).
+    pub usd_per_gpu_hour_utilized: f64,
+    /// Dense 16-bit peak, FLOP/s.
+    pub peak_flops: f64,
+    /// Peak × allocation utilization × software efficiency, FLOP/s.
+    pub effective_flops: f64,
+    /// Sum of TPP.
+    pub total_tpp: f64,
+    /// Paid to chip vendors, USD.
+    pub vendor_revenue: f64,
+    /// US tariff on the chips (whoever bears it), USD.
+    pub us_tariff: f64,
+    /// Output tokens per second with a workload.
+    pub tokens_per_s: Option<f64>,
+    /// Output tokens per day.
+    pub tokens_per_day: Option<f64>,
+    /// USD per million output tokens (TCO per year ÷ tokens per year).
+    pub usd_per_million_tokens: Option<f64>,
+    /// Facility energy per output token at average load, J.
+    pub joules_per_token: Option<f64>,
+}
+
+/// One group's report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReport {
+    /// The group.
+    pub group: Group,
+    /// Chip id.
+    pub chip: String,
+    /// Chip vendor.
+    pub vendor: String,
+    /// Price used, USD per chip.
+    pub price_usd: f64,
+    /// IT power per chip, kW.
+    pub it_kw_per_chip: f64,
+    /// Tariff rate applied to this group (0 when none).
+    pub tariff_rate: f64,
+    /// Software efficiency applied to throughput.
+    pub software_efficiency: f64,
+    /// How the serving configuration was chosen, with a workload.
+    pub serving: Option<String>,
+    /// Output tokens per second per chip at full allocation, with a workload.
+    pub tokens_per_s_per_chip: Option<f64>,
+    /// Figures.
+    pub figures: Figures,
+}
+
+/// A fleet's report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FleetReport {
+    /// Per group.
+    pub groups: Vec<GroupReport>,
+    /// The whole fleet.
+    pub total: Figures,
+    /// Assumption values used, by name.
+    pub assumptions: Vec<(String, f64)>,
+    /// Names of the assumptions with no source behind the number.
+    pub unsourced_assumptions: Vec<String>,
+    /// The workload, if any.
+    pub workload: Option<Workload>,
+}
+
+/// Capital recovery factor: the annuity that repays 1 over `years` at `rate`.
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_fleet::crf;
+/// assert_eq!(crf(0.0, 4.0), 0.25); // straight line without a cost of capital
+/// assert!((crf(0.07, 4.0) - 0.29523).abs() < 1e-5);
+/// ```
+pub fn crf(rate: f64, years: f64) -> f64 {
+    if rate == 0.0 {
+        1.0 / years
+    } else {
+        let g = (1.0 + rate).powf(years);
+        rate * g / (g - 1.0)
+    }
+}
+
+fn site_country(site: &str) -> Result<&'static str, FleetError> {
+    match site.trim().to_ascii_lowercase().as_str() {
+        "cn" => Ok("cn"),
+        "us" => Ok("us"),
+        _ => Err(invalid(
+            "site",
+            format!("'{site}'"),
+            "expected 'cn' or 'us'",
+        )),
+    }
+}
+
+impl Fleet {
+    /// A fleet of these groups over a 4-year horizon.
+    pub fn new(groups: Vec<Group>) -> Fleet {
+        Fleet {
+            groups,
+            horizon_years: 4.0,
+        }
+    }
+
+    /// The report at these assumptions, without a workload.
+    pub fn report(&self, a: &Assumptions) -> Result<FleetReport, FleetError> {
+        self.evaluate(a, None, &mut Vec::new())
+    }
+
+    /// The report with a workload: each group serves it at the highest throughput that fits
+    /// (and meets the targets), chosen by `best_inference` on one serving unit.
+    pub fn report_with(
+        &self,
+        a: &Assumptions,
+        workload: &Workload,
+    ) -> Result<FleetReport, FleetError> {
+        self.evaluate(a, Some(workload), &mut Vec::new())
+    }
+
+    /// Evaluates, reusing serving throughputs in `cache` (chip id → (tokens/s per chip, how)),
+    /// so Monte Carlo and sensitivity runs do not repeat the search.
+    pub(crate) fn evaluate(
+        &self,
+        a: &Assumptions,
+        workload: Option<&Workload>,
+        cache: &mut Vec<(String, f64, String)>,
+    ) -> Result<FleetReport, FleetError> {
+        if self.groups.is_empty() {
+            return Err(invalid("groups", "[]", "a fleet needs at least one group"));
+        }
+        if !(self.horizon_years.is_finite() && self.horizon_years > 0.0) {
+            return Err(invalid(
+                "horizon_years",
+                self.horizon_years,
+                "must be a positive number of years",
+            ));
+        }
+        let catalog = Catalog::try_embedded()?;
+        let mut groups = Vec::with_capacity(self.groups.len());
+        let mut total = Figures::default();
+        let (mut tps_sum, mut any_tokens) = (0.0, false);
+        for g in &self.groups {
+            if !(g.count.is_finite() && g.count > 0.0) {
+                return Err(invalid(
+                    "count",
+                    g.count,
+                    format!("must be a positive number of chips ({})", g.chip),
+                ));
+            }
+            let chip = catalog.get(&g.chip)?;
+            let country = site_country(&g.site)?;
+            let r = group_report(g, chip, country, a, workload, cache)?;
+            add(&mut total, &r.figures);
+            if let Some(t) = r.figures.tokens_per_s {
+                tps_sum += t;
+                any_tokens = true;
+            }
+            groups.push(r);
+        }
+        let n = total.count;
+        total.tco_horizon = total.tco_per_year * self.horizon_years;
+        total.usd_per_gpu_hour = total.tco_per_year / (n * HOURS_PER_YEAR);
+        total.usd_per_gpu_hour_utilized =
+            total.usd_per_gpu_hour / a.get("allocation_utilization")?;
+        if any_tokens {
+            total.tokens_per_s = Some(tps_sum);
+            total.tokens_per_day = Some(tps_sum * 86_400.0);
+            total.usd_per_million_tokens =
+                Some(total.tco_per_year / (tps_sum * 3600.0 * HOURS_PER_YEAR / 1e6));
+            total.joules_per_token = Some(total.facility_mw_avg * 1e6 / tps_sum);
+        }
+        for r in &mut groups {
+            r.figures.tco_horizon = r.figures.tco_per_year * self.horizon_years;
+        }
+        Ok(FleetReport {
+            groups,
+            total,
+            assumptions: a
+                .values
+                .values()
+                .map(|x| (x.name.clone(), x.value))
+                .collect(),
+            unsourced_assumptions: a.unsourced(),
+            workload: workload.cloned(),
+        })
+    }
+}
+
+fn add(t: &mut Figures, f: &Figures) {
+    t.count += f.count;
+    t.capex.chips += f.capex.chips;
+    t.capex.tariff += f.capex.tariff;
+    t.capex.servers += f.capex.servers;
+    t.capex.network += f.capex.network;
+    t.capex.storage += f.capex.storage;
+    t.capex.datacenter += f.capex.datacenter;
+    t.it_mw += f.it_mw;
+    t.facility_mw += f.facility_mw;
+    t.facility_mw_avg += f.facility_mw_avg;
+    t.annual_gwh += f.annual_gwh;
+    t.opex.electricity += f.opex.electricity;
+    t.opex.maintenance += f.opex.maintenance;
+    t.opex.facility += f.opex.facility;
+    t.capital_charge += f.capital_charge;
+    t.tco_per_year += f.tco_per_year;
+    t.peak_flops += f.peak_flops;
+    t.effective_flops += f.effective_flops;
+    t.total_tpp += f.total_tpp;
+    t.vendor_revenue += f.vendor_revenue;
+    t.us_tariff += f.us_tariff;
+}
+
+/// Output tokens per second per chip for a workload: `best_inference` on serving units of 1, 2,
+/// 4 and 8 chips (up to 64 when the model needs them), keeping the highest throughput per chip.
+pub fn serving_throughput(chip: &Chip, w: &Workload) -> Result<(f64, String), FleetError> {
+    let model = Model::get(&w.model)?;
+    // fp8/fp4 weights on a chip without that rate run weight-only in 16-bit.
+    let mut last_err = None;
+    let mut best: Option<(f64, String)> = None;
+    for n in [1u32, 2, 4, 8, 16, 32, 64] {
+        if n > 8 && best.is_some() {
+            break;
+        }
+        let mut cfg = BestConfig::new(&model.id, &chip.id, n);
+        cfg.input_tokens = w.input_tokens;
+        cfg.output_tokens = w.output_tokens;
+        cfg.weight_dtype = w.weight_dtype;
+        cfg.ttft_slo_s = w.ttft_slo_s;
+        cfg.tpot_slo_s = w.tpot_slo_s;
+        match best_inference_with(model, chip, &cfg) {
+            Ok(e) => {
+                let candidate = per_chip(&e, n);
+                if best.as_ref().is_none_or(|b| candidate.0 > b.0) {
+                    best = Some(candidate);
+                }
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    best.ok_or_else(|| {
+        last_err.map_or_else(
+            || invalid("workload", &w.model, "no serving unit fits"),
+            FleetError::Perf,
+        )
+    })
+}
+
+fn per_chip(e: &InferenceEstimate, n: u32) -> (f64, String) {
+    (
+        e.throughput_tokens_per_s / f64::from(n),
+        format!("{n} × {} serving unit: {}", e.chip, e.chosen_by),
+    )
+}
+
+fn group_report(
+    g: &Group,
+    chip: &Chip,
+    country: &str,
+    a: &Assumptions,
+    workload: Option<&Workload>,
+    cache: &mut Vec<(String, f64, String)>,
+) -> Result<GroupReport, FleetError> {
+    let n = g.count;
+    let price = match a.values.get(&format!("price.{}", chip.id)) {
+        Some(p) => p.value,
+        None => chip
+            .price_usd()
+            .map_or_else(|| a.get("price.default"), Ok)?,
+    };
+    let it_kw = match a.values.get(&format!("it_kw.{}", chip.id)) {
+        Some(x) => x.value,
+        None => chip.tdp_w() / 1000.0 * a.get("it_power_factor")?,
+    };
+    let software = a
+        .values
+        .get(&format!(
+            "software_efficiency.{}",
+            chip.vendor.to_ascii_lowercase()
+        ))
+        .map_or(1.0, |x| x.value);
+    // The tariff on this group's chips, from the rule in force for the site's country on the date.
+    let tariff_rate = chipmodel_compliance::classify(
+        &chip.id,
+        &country.to_ascii_uppercase(),
+        &g.date,
+        None,
+        None,
+    )?
+    .tariff
+    .map_or(0.0, |t| t.rate);
+    let pue = a.get(&format!("pue.{country}"))?;
+    let dc_per_mw = a.get(&format!("dc_capex_per_mw.{country}"))?;
+    let power_price_usd = {
+        let v = a.get(&format!("electricity.{country}"))?;
+        let unit = &a.values[&format!("electricity.{country}")].unit;
+        if unit.starts_with("CNY") {
+            v / a.get("cny_per_usd")?
+        } else {
+            v
+        }
+    };
+    let domestic = country == "cn" && matches!(chip.vendor.as_str(), "Huawei" | "Cambricon");
+    let subsidy = if domestic {
+        a.get("domestic_power_subsidy")?
+    } else {
+        0.0
+    };
+    let load = a.get("load_factor")?;
+    let alloc = a.get("allocation_utilization")?;
+
+    let capex = Capex {
+        chips: n * price,
+        tariff: n * price * tariff_rate * a.get("tariff_passthrough")?,
+        servers: n * a.get("server_other_per_chip")?,
+        network: n * a.get("network_per_chip")?,
+        storage: n * a.get("storage_per_chip")?,
+        datacenter: n * it_kw / 1000.0 * dc_per_mw,
+    };
+    let it_mw = n * it_kw / 1000.0;
+    let facility_mw = it_mw * pue;
+    let facility_mw_avg = facility_mw * load;
+    let annual_gwh = facility_mw_avg * HOURS_PER_YEAR / 1000.0;
+    let opex = Opex {
+        electricity: annual_gwh * 1e6 * power_price_usd * (1.0 - subsidy),
+        maintenance: a.get("maintenance_fraction")? * capex.it(),
+        facility: a.get("facility_om_fraction")? * capex.datacenter,
+    };
+    let wacc = a.get("wacc")?;
+    let capital_charge = capex.it() * crf(wacc, a.get("it_life_years")?)
+        + capex.datacenter * crf(wacc, a.get("dc_life_years")?);
+    let tco = capital_charge + opex.total();
+    let sixteen = chip
+        .dense_flops_per_s(Precision::Bf16)
+        .or(chip.dense_flops_per_s(Precision::Fp16))
+        .unwrap_or(0.0);
+    let mut f = Figures {
+        count: n,
+        capex,
+        it_mw,
+        facility_mw,
+        facility_mw_avg,
+        annual_gwh,
+        opex,
+        capital_charge,
+        tco_per_year: tco,
+        tco_horizon: 0.0,
+        usd_per_gpu_hour: tco / (n * HOURS_PER_YEAR),
+        usd_per_gpu_hour_utilized: tco / (n * HOURS_PER_YEAR) / alloc,
+        peak_flops: n * sixteen,
+        effective_flops: n * sixteen * alloc * software,
+        total_tpp: n * chip.tpp(),
+        vendor_revenue: n * price,
+        us_tariff: n * price * tariff_rate,
+        ..Figures::default()
+    };
+    let (mut serving, mut per_chip_tps) = (None, None);
+    if let Some(w) = workload {
+        let (tps, how) = match cache.iter().find(|(id, _, _)| *id == chip.id) {
+            Some((_, t, h)) => (*t, h.clone()),
+            None => {
+                let (t, h) = serving_throughput(chip, w)?;
+                cache.push((chip.id.clone(), t, h.clone()));
+                (t, h)
+            }
+        };
+        let fleet_tps = tps * software * n * alloc;
+        f.tokens_per_s = Some(fleet_tps);
+        f.tokens_per_day = Some(fleet_tps * 86_400.0);
+        f.usd_per_million_tokens = Some(tco / (fleet_tps * 3600.0 * HOURS_PER_YEAR / 1e6));
+        f.joules_per_token = Some(facility_mw_avg * 1e6 / fleet_tps);
+        serving = Some(how);
+        per_chip_tps = Some(tps);
+    }
+    Ok(GroupReport {
+        group: g.clone(),
+        chip: chip.id.clone(),
+        vendor: chip.vendor.clone(),
+        price_usd: price,
+        it_kw_per_chip: it_kw,
+        tariff_rate,
+        software_efficiency: software,
+        serving,
+        tokens_per_s_per_chip: per_chip_tps,
+        figures: f,
+    })
+}
