@@ -20,6 +20,12 @@ from __future__ import annotations
 
 from chipmodel._chipmodel import (
     NOT_LEGAL_ADVICE,
+    Assumptions,
+    Fleet,
+    FleetReport,
+    equivalent_fleet,
+    monte_carlo,
+    sensitivity,
     CalibrationFit,
     Classification,
     RuleSet,
@@ -64,6 +70,12 @@ import os
 
 __all__ = [
     "NOT_LEGAL_ADVICE",
+    "Assumptions",
+    "Fleet",
+    "FleetReport",
+    "equivalent_fleet",
+    "monte_carlo",
+    "sensitivity",
     "Classification",
     "RuleSet",
     "UnknownRulesError",

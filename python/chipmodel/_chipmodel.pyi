@@ -15,6 +15,12 @@ __version__: str
 NOT_LEGAL_ADVICE: str
 __all__ = [
     "NOT_LEGAL_ADVICE",
+    "Assumptions",
+    "Fleet",
+    "FleetReport",
+    "equivalent_fleet",
+    "monte_carlo",
+    "sensitivity",
     "Classification",
     "RuleSet",
     "UnknownRulesError",
@@ -533,3 +539,60 @@ def flips(
 ) -> list[dict[str, Any]]: ...
 def headroom(chip: str | Chip, rules: str | RuleSet | None = None) -> dict[str, Any]: ...
 def diffusion_caps(fleet: dict[str, float]) -> dict[str, Any]: ...
+
+@final
+class Assumptions:
+    """Economic assumptions, each with a default, a range, a unit and a source."""
+
+    def __new__(cls, overrides: dict[str, float] | None = None) -> Assumptions: ...
+    def replace(self, name: str, value: float) -> Assumptions: ...
+    def get(self, name: str) -> float: ...
+    @property
+    def names(self) -> list[str]: ...
+    @property
+    def unsourced(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_frame(self) -> Any: ...
+
+@final
+class Fleet:
+    """Groups of chips at sites."""
+
+    def __new__(cls, groups: Any, horizon_years: float = 4.0) -> Fleet: ...
+    @property
+    def count(self) -> float: ...
+    def tco(self, assumptions: Assumptions | None = None, workload: str | dict[str, Any] | None = None) -> FleetReport: ...
+
+@final
+class FleetReport:
+    """A fleet's costs and output (USD, MW, GWh, tokens)."""
+
+    @property
+    def total(self) -> dict[str, Any]: ...
+    @property
+    def groups(self) -> list[dict[str, Any]]: ...
+    @property
+    def unsourced_assumptions(self) -> list[str]: ...
+    def to_frame(self) -> Any: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def equivalent_fleet(
+    fleet: Fleet,
+    chip: str = "ascend-910c",
+    site: str = "cn",
+    workload: str | dict[str, Any] | None = None,
+    assumptions: Assumptions | None = None,
+) -> tuple[float, FleetReport]: ...
+def monte_carlo(
+    fleet: Fleet,
+    assumptions: Assumptions | None = None,
+    workload: str | dict[str, Any] | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]: ...
+def sensitivity(
+    fleet: Fleet,
+    output: str = "usd_per_gpu_hour",
+    assumptions: Assumptions | None = None,
+    workload: str | dict[str, Any] | None = None,
+) -> list[dict[str, Any]]: ...

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas
 
-    from chipmodel._chipmodel import Catalog, Comparison, InferenceEstimate
+    from chipmodel._chipmodel import Assumptions, Catalog, Comparison, FleetReport, InferenceEstimate
 
 
 def _pandas() -> Any:
@@ -84,3 +84,41 @@ def sweep_frame(columns: dict[str, npt.NDArray[Any]]) -> pandas.DataFrame:
     """
     pd = _pandas()
     return cast("pandas.DataFrame", pd.DataFrame(columns, copy=False))
+
+
+def assumptions_frame(assumptions: Assumptions) -> pandas.DataFrame:
+    """Every assumption with its range, unit, source and flags, indexed by name.
+
+    >>> import chipmodel
+    >>> df = chipmodel.Assumptions().to_frame()
+    >>> float(df.loc["wacc", "value"]), bool(df.loc["wacc", "assumption"])
+    (0.07, True)
+    """
+    pd = _pandas()
+    d = assumptions.to_dict()
+    frame = pd.DataFrame.from_dict(d["values"], orient="index")
+    frame.index.name = "name"
+    return cast("pandas.DataFrame", frame.drop(columns=["name"]))
+
+
+def fleet_frame(report: FleetReport) -> pandas.DataFrame:
+    """One row per group plus a ``total`` row: counts, capex, MW, GWh, TCO, $/GPU-hour, tokens.
+
+    >>> import chipmodel
+    >>> df = chipmodel.Fleet([("h200", 1000, "cn")]).tco().to_frame()
+    >>> float(df.loc["total", "facility_mw"])
+    1.75
+    """
+    pd = _pandas()
+
+    def flat(f: dict[str, Any]) -> dict[str, Any]:
+        row = {k: v for k, v in f.items() if not isinstance(v, dict)}
+        row.update({f"capex_{k}_usd": v for k, v in f["capex"].items()})
+        row.update({f"opex_{k}_usd_per_year": v for k, v in f["opex"].items()})
+        return row
+
+    rows = {}
+    for i, g in enumerate(report.groups):
+        rows[f"{i}: {g['group']['count']:.0f} x {g['chip']} @ {g['group']['site']}"] = flat(g["figures"])
+    rows["total"] = flat(report.total)
+    return cast("pandas.DataFrame", pd.DataFrame.from_dict(rows, orient="index"))

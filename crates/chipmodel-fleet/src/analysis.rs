@@ -92,10 +92,10 @@ pub struct MonteCarlo {
 fn outputs(r: &FleetReport) -> Vec<(&'static str, f64)> {
     let t = &r.total;
     let mut v = vec![
-        ("capex_usd", t.capex.total()),
+        ("capex_total_usd", t.capex.total()),
         ("facility_mw", t.facility_mw),
         ("annual_gwh", t.annual_gwh),
-        ("tco_per_year_usd", t.tco_per_year),
+        ("tco_usd_per_year", t.tco_usd_per_year),
         ("usd_per_gpu_hour", t.usd_per_gpu_hour),
         ("usd_per_gpu_hour_utilized", t.usd_per_gpu_hour_utilized),
     ];

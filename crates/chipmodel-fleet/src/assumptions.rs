@@ -189,7 +189,8 @@ impl Assumptions {
         }
     }
 
-    /// Names of the assumptions with no source behind the number.
+    /// Names of the values flagged `assumption`: our own judgement, or a figure stretched beyond
+    /// what its source states. Reports list them so readers know which numbers rest on them.
     pub fn unsourced(&self) -> Vec<String> {
         self.values
             .values()

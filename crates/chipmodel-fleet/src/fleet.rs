@@ -144,25 +144,25 @@ pub struct Figures {
     /// Opex per year by item.
     pub opex: Opex,
     /// Annualized capital charge (annuity at the cost of capital), USD per year.
-    pub capital_charge: f64,
+    pub capital_charge_usd_per_year: f64,
     /// Capital charge + opex, USD per year.
-    pub tco_per_year: f64,
+    pub tco_usd_per_year: f64,
     /// Over the horizon, USD.
-    pub tco_horizon: f64,
+    pub tco_horizon_usd: f64,
     /// USD per installed chip-hour.
     pub usd_per_gpu_hour: f64,
     /// USD per chip-hour in use (÷ allocation utilization).
     pub usd_per_gpu_hour_utilized: f64,
     /// Dense 16-bit peak, FLOP/s.
-    pub peak_flops: f64,
+    pub peak_flop_per_s: f64,
     /// Peak × allocation utilization × software efficiency, FLOP/s.
-    pub effective_flops: f64,
+    pub effective_flop_per_s: f64,
     /// Sum of TPP.
     pub total_tpp: f64,
     /// Paid to chip vendors, USD.
-    pub vendor_revenue: f64,
+    pub vendor_revenue_usd: f64,
     /// US tariff on the chips (whoever bears it), USD.
-    pub us_tariff: f64,
+    pub us_tariff_usd: f64,
     /// Output tokens per second with a workload.
     pub tokens_per_s: Option<f64>,
     /// Output tokens per day.
@@ -252,6 +252,40 @@ impl Fleet {
         }
     }
 
+    /// Checks the fleet without evaluating it: at least one group, a positive horizon, and per
+    /// group a positive count, a catalog chip and a known site.
+    ///
+    /// ```
+    /// use chipmodel_fleet::{Fleet, Group};
+    /// let bad = Fleet::new(vec![Group::new("h2000", 8.0, "cn")]);
+    /// assert!(bad.validate().unwrap_err().to_string().contains("h200"));
+    /// ```
+    pub fn validate(&self) -> Result<(), FleetError> {
+        if self.groups.is_empty() {
+            return Err(invalid("groups", "[]", "a fleet needs at least one group"));
+        }
+        if !(self.horizon_years.is_finite() && self.horizon_years > 0.0) {
+            return Err(invalid(
+                "horizon_years",
+                self.horizon_years,
+                "must be a positive number of years",
+            ));
+        }
+        let catalog = Catalog::try_embedded()?;
+        for g in &self.groups {
+            if !(g.count.is_finite() && g.count > 0.0) {
+                return Err(invalid(
+                    "count",
+                    g.count,
+                    format!("must be a positive number of chips ({})", g.chip),
+                ));
+            }
+            catalog.get(&g.chip)?;
+            site_country(&g.site)?;
+        }
+        Ok(())
+    }
+
     /// The report at these assumptions, without a workload.
     pub fn report(&self, a: &Assumptions) -> Result<FleetReport, FleetError> {
         self.evaluate(a, None, &mut Vec::new())
@@ -275,28 +309,12 @@ impl Fleet {
         workload: Option<&Workload>,
         cache: &mut Vec<(String, f64, String)>,
     ) -> Result<FleetReport, FleetError> {
-        if self.groups.is_empty() {
-            return Err(invalid("groups", "[]", "a fleet needs at least one group"));
-        }
-        if !(self.horizon_years.is_finite() && self.horizon_years > 0.0) {
-            return Err(invalid(
-                "horizon_years",
-                self.horizon_years,
-                "must be a positive number of years",
-            ));
-        }
+        self.validate()?;
         let catalog = Catalog::try_embedded()?;
         let mut groups = Vec::with_capacity(self.groups.len());
         let mut total = Figures::default();
         let (mut tps_sum, mut any_tokens) = (0.0, false);
         for g in &self.groups {
-            if !(g.count.is_finite() && g.count > 0.0) {
-                return Err(invalid(
-                    "count",
-                    g.count,
-                    format!("must be a positive number of chips ({})", g.chip),
-                ));
-            }
             let chip = catalog.get(&g.chip)?;
             let country = site_country(&g.site)?;
             let r = group_report(g, chip, country, a, workload, cache)?;
@@ -308,19 +326,19 @@ impl Fleet {
             groups.push(r);
         }
         let n = total.count;
-        total.tco_horizon = total.tco_per_year * self.horizon_years;
-        total.usd_per_gpu_hour = total.tco_per_year / (n * HOURS_PER_YEAR);
+        total.tco_horizon_usd = total.tco_usd_per_year * self.horizon_years;
+        total.usd_per_gpu_hour = total.tco_usd_per_year / (n * HOURS_PER_YEAR);
         total.usd_per_gpu_hour_utilized =
             total.usd_per_gpu_hour / a.get("allocation_utilization")?;
         if any_tokens {
             total.tokens_per_s = Some(tps_sum);
             total.tokens_per_day = Some(tps_sum * 86_400.0);
             total.usd_per_million_tokens =
-                Some(total.tco_per_year / (tps_sum * 3600.0 * HOURS_PER_YEAR / 1e6));
+                Some(total.tco_usd_per_year / (tps_sum * 3600.0 * HOURS_PER_YEAR / 1e6));
             total.joules_per_token = Some(total.facility_mw_avg * 1e6 / tps_sum);
         }
         for r in &mut groups {
-            r.figures.tco_horizon = r.figures.tco_per_year * self.horizon_years;
+            r.figures.tco_horizon_usd = r.figures.tco_usd_per_year * self.horizon_years;
         }
         Ok(FleetReport {
             groups,
@@ -351,13 +369,13 @@ fn add(t: &mut Figures, f: &Figures) {
     t.opex.electricity += f.opex.electricity;
     t.opex.maintenance += f.opex.maintenance;
     t.opex.facility += f.opex.facility;
-    t.capital_charge += f.capital_charge;
-    t.tco_per_year += f.tco_per_year;
-    t.peak_flops += f.peak_flops;
-    t.effective_flops += f.effective_flops;
+    t.capital_charge_usd_per_year += f.capital_charge_usd_per_year;
+    t.tco_usd_per_year += f.tco_usd_per_year;
+    t.peak_flop_per_s += f.peak_flop_per_s;
+    t.effective_flop_per_s += f.effective_flop_per_s;
     t.total_tpp += f.total_tpp;
-    t.vendor_revenue += f.vendor_revenue;
-    t.us_tariff += f.us_tariff;
+    t.vendor_revenue_usd += f.vendor_revenue_usd;
+    t.us_tariff_usd += f.us_tariff_usd;
 }
 
 /// Output tokens per second per chip for a workload: `best_inference` on serving units of 1, 2,
@@ -476,9 +494,9 @@ fn group_report(
         facility: a.get("facility_om_fraction")? * capex.datacenter,
     };
     let wacc = a.get("wacc")?;
-    let capital_charge = capex.it() * crf(wacc, a.get("it_life_years")?)
+    let capital_charge_usd_per_year = capex.it() * crf(wacc, a.get("it_life_years")?)
         + capex.datacenter * crf(wacc, a.get("dc_life_years")?);
-    let tco = capital_charge + opex.total();
+    let tco = capital_charge_usd_per_year + opex.total();
     let sixteen = chip
         .dense_flops_per_s(Precision::Bf16)
         .or(chip.dense_flops_per_s(Precision::Fp16))
@@ -491,16 +509,16 @@ fn group_report(
         facility_mw_avg,
         annual_gwh,
         opex,
-        capital_charge,
-        tco_per_year: tco,
-        tco_horizon: 0.0,
+        capital_charge_usd_per_year,
+        tco_usd_per_year: tco,
+        tco_horizon_usd: 0.0,
         usd_per_gpu_hour: tco / (n * HOURS_PER_YEAR),
         usd_per_gpu_hour_utilized: tco / (n * HOURS_PER_YEAR) / alloc,
-        peak_flops: n * sixteen,
-        effective_flops: n * sixteen * alloc * software,
+        peak_flop_per_s: n * sixteen,
+        effective_flop_per_s: n * sixteen * alloc * software,
         total_tpp: n * chip.tpp(),
-        vendor_revenue: n * price,
-        us_tariff: n * price * tariff_rate,
+        vendor_revenue_usd: n * price,
+        us_tariff_usd: n * price * tariff_rate,
         ..Figures::default()
     };
     let (mut serving, mut per_chip_tps) = (None, None);

@@ -21,7 +21,7 @@
 //! assert!((r.total.it_mw - 560.0).abs() < 1e-6);
 //! assert!((r.total.facility_mw - 700.0).abs() < 1e-6);
 //! // The 25% Section 232 tariff on 400,000 × $27,000.
-//! assert!((r.total.us_tariff - 0.25 * 27_000.0 * 400_000.0).abs() < 1.0);
+//! assert!((r.total.us_tariff_usd - 0.25 * 27_000.0 * 400_000.0).abs() < 1.0);
 //! # Ok::<(), chipmodel_fleet::FleetError>(())
 //! ```
 

@@ -30,18 +30,19 @@ fn small_h200_fleet_by_hand() {
     assert!(close(t.opex.maintenance, 0.03 * 42.5e6) && close(t.opex.facility, 0.02 * 11.48e6));
     // Capital charge: annuities at 7% over 4 and 15 years.
     let cc = 42.5e6 * crf(0.07, 4.0) + 11.48e6 * crf(0.07, 15.0);
-    assert!(close(t.capital_charge, cc));
+    assert!(close(t.capital_charge_usd_per_year, cc));
     let tco = cc + t.opex.electricity + t.opex.maintenance + t.opex.facility;
-    assert!(close(t.tco_per_year, tco));
-    assert!(close(t.tco_horizon, 4.0 * tco));
+    assert!(close(t.tco_usd_per_year, tco));
+    assert!(close(t.tco_horizon_usd, 4.0 * tco));
     // $/GPU-hour: TCO ÷ (1,000 × 8,760); utilized ÷ 0.8.
     assert!(close(t.usd_per_gpu_hour, tco / 8.76e6));
     assert!(close(t.usd_per_gpu_hour_utilized, tco / 8.76e6 / 0.8));
     // Money flows: vendor revenue and the 25% Section 232 tariff on China-bound H200s (2026-02-01).
-    assert!(close(t.vendor_revenue, 27e6) && close(t.us_tariff, 0.25 * 27e6));
+    assert!(close(t.vendor_revenue_usd, 27e6) && close(t.us_tariff_usd, 0.25 * 27e6));
     assert!(close(t.total_tpp, 1000.0 * 15_832.0));
     assert!(
-        close(t.peak_flops, 1000.0 * 989.4e12) && close(t.effective_flops, 0.8 * 1000.0 * 989.4e12)
+        close(t.peak_flop_per_s, 1000.0 * 989.4e12)
+            && close(t.effective_flop_per_s, 0.8 * 1000.0 * 989.4e12)
     );
     assert!(r.unsourced_assumptions.contains(&"wacc".to_string()));
 }
@@ -82,7 +83,7 @@ fn tokens_per_day_and_cost_per_token() {
     assert!(close(r.total.tokens_per_day.unwrap(), tps * 86_400.0));
     assert!(close(
         r.total.usd_per_million_tokens.unwrap(),
-        r.total.tco_per_year / (tps * 3600.0 * 8760.0 / 1e6)
+        r.total.tco_usd_per_year / (tps * 3600.0 * 8760.0 / 1e6)
     ));
     assert!(close(
         r.total.joules_per_token.unwrap(),
@@ -100,7 +101,10 @@ fn scaling_the_count_scales_the_cost() {
     let ten = Fleet::new(vec![Group::new("b200", 1000.0, "us")])
         .report(&a)
         .unwrap();
-    assert!(close(ten.total.tco_per_year, 10.0 * one.total.tco_per_year));
+    assert!(close(
+        ten.total.tco_usd_per_year,
+        10.0 * one.total.tco_usd_per_year
+    ));
     assert!(close(
         ten.total.usd_per_gpu_hour,
         one.total.usd_per_gpu_hour

@@ -4,7 +4,7 @@
 //! which `create_exception!` cannot express, so they are made with `type(name, bases, ns)` once
 //! per interpreter and kept in `PyOnceLock`s.
 
-use chipmodel::{CatalogError, ComplianceError, Error, PerfError};
+use chipmodel::{CatalogError, ComplianceError, Error, FleetError, PerfError};
 use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -24,6 +24,17 @@ impl From<ComplianceError> for PyChipModelError {
         match e {
             ComplianceError::Catalog(c) => PyChipModelError(Error::Catalog(c)),
             other => PyChipModelError(Error::Compliance(other)),
+        }
+    }
+}
+
+impl From<FleetError> for PyChipModelError {
+    fn from(e: FleetError) -> Self {
+        match e {
+            FleetError::Catalog(c) => PyChipModelError(Error::Catalog(c)),
+            FleetError::Perf(p) => PyChipModelError::from(p),
+            FleetError::Compliance(c) => PyChipModelError::from(c),
+            other => PyChipModelError(Error::Fleet(other)),
         }
     }
 }
@@ -269,6 +280,25 @@ impl From<PyChipModelError> for PyErr {
                     &[("field", s("destination")), ("value", s(code))],
                 ),
                 Error::Compliance(ComplianceError::Invalid { field, value, .. }) => raise(
+                    py,
+                    &CONFIG,
+                    message,
+                    &[("field", s(field)), ("value", s(value))],
+                ),
+                Error::Fleet(FleetError::UnknownAssumption { name, suggestions }) => {
+                    let list = suggestions
+                        .clone()
+                        .into_pyobject(py)
+                        .map(|o| o.into_any().unbind())
+                        .unwrap_or_else(|_| py.None());
+                    raise(
+                        py,
+                        &CONFIG,
+                        message,
+                        &[("field", s(name)), ("value", none()), ("suggestions", list)],
+                    )
+                }
+                Error::Fleet(FleetError::Invalid { field, value, .. }) => raise(
                     py,
                     &CONFIG,
                     message,

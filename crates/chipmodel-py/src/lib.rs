@@ -6,6 +6,7 @@
 
 mod compliance;
 mod errors;
+mod fleet;
 mod perf;
 
 use std::sync::{Arc, OnceLock};
@@ -539,6 +540,10 @@ mod _chipmodel {
     use crate::compliance::{
         _rules_from_json, _rules_from_toml, PyClassification, PyRuleSet, classify, diffusion_caps,
         flips, headroom, rule_set, rule_sets, timeline,
+    };
+    #[pymodule_export]
+    use crate::fleet::{
+        PyAssumptions, PyFleet, PyFleetReport, equivalent_fleet, monte_carlo, sensitivity,
     };
     #[pymodule_export]
     use crate::perf::{

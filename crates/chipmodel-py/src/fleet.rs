@@ -1,0 +1,384 @@
+//! Python surface of fleet economics.
+
+use chipmodel_catalog::Precision;
+use chipmodel_fleet::{Assumptions, Fleet, FleetReport, Group, Workload};
+use numpy::IntoPyArray;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::errors::PyChipModelError;
+use crate::json_to_py;
+
+type PyRes<T> = Result<T, PyChipModelError>;
+
+fn bad(field: &str, value: impl std::fmt::Display, message: &str) -> PyChipModelError {
+    chipmodel_fleet::FleetError::Invalid {
+        field: field.into(),
+        value: value.to_string(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Economic assumptions: each with a default, a range, a unit and a source.
+#[pyclass(module = "chipmodel", name = "Assumptions", frozen)]
+pub struct PyAssumptions {
+    pub(crate) a: Assumptions,
+}
+
+#[pymethods]
+impl PyAssumptions {
+    /// The defaults, with any ``overrides`` (name → value) applied.
+    #[new]
+    #[pyo3(signature = (overrides=None))]
+    fn new(overrides: Option<&Bound<'_, PyDict>>) -> PyResult<PyAssumptions> {
+        let mut a = Assumptions::defaults().map_err(PyChipModelError::from)?;
+        if let Some(o) = overrides {
+            for (k, v) in o.iter() {
+                let name: String = k.extract()?;
+                let value: f64 = v.extract().map_err(|_| {
+                    PyTypeError::new_err(format!("override '{name}' must be a number"))
+                })?;
+                a = a.with(&name, value).map_err(PyChipModelError::from)?;
+            }
+        }
+        Ok(PyAssumptions { a })
+    }
+    /// A copy with ``name`` set to ``value``.
+    fn replace(&self, name: &str, value: f64) -> PyRes<PyAssumptions> {
+        Ok(PyAssumptions {
+            a: self.a.with(name, value)?,
+        })
+    }
+    /// A value by name.
+    fn get(&self, name: &str) -> PyRes<f64> {
+        Ok(self.a.get(name)?)
+    }
+    /// Every assumption name.
+    #[getter]
+    fn names(&self) -> Vec<String> {
+        self.a.values.keys().cloned().collect()
+    }
+    /// Names with no source behind the number.
+    #[getter]
+    fn unsourced(&self) -> Vec<String> {
+        self.a.unsourced()
+    }
+    /// ``{name: {"value", "low", "high", "unit", "source", "date", "assumption", "note", "overridden"}}``
+    /// and the sources.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(&self.a).unwrap_or_default())
+    }
+    /// A pandas DataFrame, one row per assumption (value, low, high, unit, source, date, flags).
+    fn to_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("chipmodel._frames")?
+            .call_method1("assumptions_frame", (slf,))
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Assumptions({} values, {} overridden, {} without a source)",
+            self.a.values.len(),
+            self.a.values.values().filter(|x| x.overridden).count(),
+            self.a.unsourced().len()
+        )
+    }
+}
+
+/// Groups of chips at sites.
+#[pyclass(module = "chipmodel", name = "Fleet", frozen)]
+pub struct PyFleet {
+    pub(crate) fleet: Fleet,
+}
+
+fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
+    if let Ok(d) = x.cast::<PyDict>() {
+        let get_s = |k: &str| -> PyResult<Option<String>> {
+            d.get_item(k)?.map(|v| v.extract::<String>()).transpose()
+        };
+        for key in d.keys() {
+            let k: String = key.extract()?;
+            if !["chip", "count", "site", "owner", "date"].contains(&k.as_str()) {
+                return Err(bad(
+                    &format!("group.{k}"),
+                    "?",
+                    "unknown key (expected chip, count, site, owner, date)",
+                )
+                .into());
+            }
+        }
+        let chip = get_s("chip")?.ok_or_else(|| bad("group.chip", "None", "missing"))?;
+        let count: f64 = d
+            .get_item("count")?
+            .ok_or_else(|| bad("group.count", "None", "missing"))?
+            .extract()?;
+        let mut g = Group::new(&chip, count, &get_s("site")?.unwrap_or_else(|| "cn".into()));
+        if let Some(o) = get_s("owner")? {
+            g.owner = o;
+        }
+        if let Some(dt) = get_s("date")? {
+            g.date = dt;
+        }
+        return Ok(g);
+    }
+    if let Ok(t) = x.cast::<PyTuple>() {
+        let chip: String = t.get_item(0)?.extract()?;
+        let count: f64 = t.get_item(1)?.extract()?;
+        let site: String = if t.len() > 2 {
+            t.get_item(2)?.extract()?
+        } else {
+            "cn".into()
+        };
+        return Ok(Group::new(&chip, count, &site));
+    }
+    Err(PyTypeError::new_err(
+        "a group is a dict {chip, count, site, owner, date} or a tuple (chip, count, site)",
+    ))
+}
+
+fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workload>> {
+    let Some(x) = x else { return Ok(None) };
+    if x.is_none() {
+        return Ok(None);
+    }
+    if let Ok(name) = x.extract::<String>() {
+        return Ok(Some(Workload::new(&name)));
+    }
+    let d = x
+        .cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err("workload must be a model name or a dict"))?;
+    let model: String = d
+        .get_item("model")?
+        .ok_or_else(|| bad("workload.model", "None", "missing"))?
+        .extract()?;
+    let mut w = Workload::new(&model);
+    for (k, v) in d.iter() {
+        let key: String = k.extract()?;
+        match key.as_str() {
+            "model" => {}
+            "input_tokens" => w.input_tokens = v.extract()?,
+            "output_tokens" => w.output_tokens = v.extract()?,
+            "weight_dtype" => {
+                let s: String = v.extract()?;
+                w.weight_dtype = s
+                    .parse::<Precision>()
+                    .map_err(|e| bad("workload.weight_dtype", format!("'{s}'"), &e.to_string()))?;
+            }
+            "ttft_slo_s" => w.ttft_slo_s = v.extract()?,
+            "tpot_slo_s" => w.tpot_slo_s = v.extract()?,
+            other => return Err(bad(&format!("workload.{other}"), "?", "unknown key").into()),
+        }
+    }
+    Ok(Some(w))
+}
+
+fn assumptions_of(a: Option<&Bound<'_, PyAssumptions>>) -> PyResult<Assumptions> {
+    match a {
+        Some(a) => Ok(a.get().a.clone()),
+        None => Ok(Assumptions::defaults().map_err(PyChipModelError::from)?),
+    }
+}
+
+#[pymethods]
+impl PyFleet {
+    /// A fleet from groups: dicts ``{"chip", "count", "site", "owner", "date"}`` or tuples
+    /// ``(chip, count, site)``; TCO over ``horizon_years``.
+    #[new]
+    #[pyo3(signature = (groups, horizon_years=4.0))]
+    fn new(groups: &Bound<'_, PyAny>, horizon_years: f64) -> PyResult<PyFleet> {
+        let gs: Vec<Group> = groups
+            .try_iter()?
+            .map(|g| group_of(&g?))
+            .collect::<PyResult<_>>()?;
+        let fleet = Fleet {
+            groups: gs,
+            horizon_years,
+        };
+        fleet.validate().map_err(PyChipModelError::from)?;
+        Ok(PyFleet { fleet })
+    }
+    /// Chips in the fleet.
+    #[getter]
+    fn count(&self) -> f64 {
+        self.fleet.groups.iter().map(|g| g.count).sum()
+    }
+    /// The fleet's report at ``assumptions`` (default: the defaults), with a ``workload`` (a model
+    /// name or a dict with ``model``, ``input_tokens``, ``output_tokens``, ``weight_dtype``,
+    /// ``ttft_slo_s``, ``tpot_slo_s``) for tokens per day and $/million tokens.
+    #[pyo3(signature = (assumptions=None, workload=None))]
+    fn tco(
+        &self,
+        py: Python<'_>,
+        assumptions: Option<&Bound<'_, PyAssumptions>>,
+        workload: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyFleetReport> {
+        let a = assumptions_of(assumptions)?;
+        let w = workload_of(workload)?;
+        let r = py
+            .detach(|| match &w {
+                Some(w) => self.fleet.report_with(&a, w),
+                None => self.fleet.report(&a),
+            })
+            .map_err(PyChipModelError::from)?;
+        Ok(PyFleetReport { r })
+    }
+    fn __repr__(&self) -> String {
+        let parts: Vec<String> = self
+            .fleet
+            .groups
+            .iter()
+            .map(|g| format!("{:.0} × {} @ {}", g.count, g.chip, g.site))
+            .collect();
+        format!(
+            "Fleet({}; {} years)",
+            parts.join(", "),
+            self.fleet.horizon_years
+        )
+    }
+}
+
+/// A fleet's costs and output. USD, MW, GWh, tokens.
+#[pyclass(module = "chipmodel", name = "FleetReport", frozen)]
+pub struct PyFleetReport {
+    r: FleetReport,
+}
+
+#[pymethods]
+impl PyFleetReport {
+    /// The whole fleet's figures as a dict (capex and opex by item).
+    #[getter]
+    fn total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &total_json(&self.r))
+    }
+    /// Per group: chip, price, IT kW per chip, tariff rate, software efficiency, serving choice
+    /// and figures.
+    #[getter]
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(
+            py,
+            &serde_json::to_value(&self.r.groups).unwrap_or_default(),
+        )
+    }
+    /// Names of assumptions with no source behind the number that this report used.
+    #[getter]
+    fn unsourced_assumptions(&self) -> Vec<String> {
+        self.r.unsourced_assumptions.clone()
+    }
+    /// A pandas DataFrame, one row per group and a ``total`` row (USD, MW, GWh, tokens).
+    fn to_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("chipmodel._frames")?
+            .call_method1("fleet_frame", (slf,))
+    }
+    /// Everything as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let mut v = serde_json::to_value(&self.r).unwrap_or_default();
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("total".into(), total_json(&self.r));
+        }
+        json_to_py(py, &v)
+    }
+    fn __repr__(&self) -> String {
+        let t = &self.r.total;
+        let mut s = format!(
+            "FleetReport({:.0} chips · capex ${:.2}B · {:.0} MW facility · {:.0} GWh/yr · TCO ${:.2}B/yr · ${:.2}/GPU-h (${:.2} utilized)",
+            t.count,
+            t.capex.total() / 1e9,
+            t.facility_mw,
+            t.annual_gwh,
+            t.tco_usd_per_year / 1e9,
+            t.usd_per_gpu_hour,
+            t.usd_per_gpu_hour_utilized
+        );
+        if let (Some(d), Some(m)) = (t.tokens_per_day, t.usd_per_million_tokens) {
+            s.push_str(&format!(" · {:.3e} tokens/day · ${m:.3}/Mtok", d));
+        }
+        s.push(')');
+        s
+    }
+}
+
+fn total_json(r: &FleetReport) -> serde_json::Value {
+    let mut v = serde_json::to_value(&r.total).unwrap_or_default();
+    if let serde_json::Value::Object(m) = &mut v {
+        m.insert("capex_total_usd".into(), r.total.capex.total().into());
+        m.insert("capex_it_usd".into(), r.total.capex.it().into());
+        m.insert("opex_usd_per_year".into(), r.total.opex.total().into());
+    }
+    v
+}
+
+/// How many of another chip deliver the fleet's tokens per day: ``(count, FleetReport)``.
+#[pyfunction]
+#[pyo3(signature = (fleet, chip="ascend-910c", site="cn", workload=None, assumptions=None))]
+pub fn equivalent_fleet(
+    py: Python<'_>,
+    fleet: &Bound<'_, PyFleet>,
+    chip: &str,
+    site: &str,
+    workload: Option<&Bound<'_, PyAny>>,
+    assumptions: Option<&Bound<'_, PyAssumptions>>,
+) -> PyResult<(f64, PyFleetReport)> {
+    let a = assumptions_of(assumptions)?;
+    // Default workload: a 70B-class model (Llama 3.1 70B), 1,024 in / 256 out, fp8.
+    let w = workload_of(workload)?.unwrap_or_else(|| Workload::new("llama-3.1-70b"));
+    let f = fleet.get().fleet.clone();
+    let (n, r) = py
+        .detach(|| chipmodel_fleet::equivalent_fleet(&f, chip, site, &w, &a))
+        .map_err(PyChipModelError::from)?;
+    Ok((n, PyFleetReport { r }))
+}
+
+/// Monte Carlo over the assumption ranges (triangular, seeded): ``{"samples", "seed",
+/// "outputs": [{"name", "p10", "p50", "p90", "mean"}], "draws": {name: numpy array}}``.
+#[pyfunction]
+#[pyo3(signature = (fleet, assumptions=None, workload=None, samples=1000, seed=0))]
+pub fn monte_carlo<'py>(
+    py: Python<'py>,
+    fleet: &Bound<'py, PyFleet>,
+    assumptions: Option<&Bound<'py, PyAssumptions>>,
+    workload: Option<&Bound<'py, PyAny>>,
+    samples: usize,
+    seed: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let a = assumptions_of(assumptions)?;
+    let w = workload_of(workload)?;
+    let f = fleet.get().fleet.clone();
+    let mc = py
+        .detach(|| chipmodel_fleet::monte_carlo(&f, &a, w.as_ref(), samples, seed))
+        .map_err(PyChipModelError::from)?;
+    let d = PyDict::new(py);
+    d.set_item("samples", mc.samples)?;
+    d.set_item("seed", mc.seed)?;
+    d.set_item(
+        "outputs",
+        json_to_py(py, &serde_json::to_value(&mc.outputs).unwrap_or_default())?,
+    )?;
+    let draws = PyDict::new(py);
+    for (name, v) in mc.draws {
+        draws.set_item(name, v.into_pyarray(py))?;
+    }
+    d.set_item("draws", draws)?;
+    Ok(d)
+}
+
+/// One-at-a-time sensitivity of ``output`` to each assumption, largest swing first:
+/// ``[{"name", "at_low", "at_high", "base", "swing"}]``.
+#[pyfunction]
+#[pyo3(signature = (fleet, output="usd_per_gpu_hour", assumptions=None, workload=None))]
+pub fn sensitivity<'py>(
+    py: Python<'py>,
+    fleet: &Bound<'py, PyFleet>,
+    output: &str,
+    assumptions: Option<&Bound<'py, PyAssumptions>>,
+    workload: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = assumptions_of(assumptions)?;
+    let w = workload_of(workload)?;
+    let f = fleet.get().fleet.clone();
+    let s = py
+        .detach(|| chipmodel_fleet::sensitivity(&f, &a, w.as_ref(), output))
+        .map_err(PyChipModelError::from)?;
+    json_to_py(py, &serde_json::to_value(&s).unwrap_or_default())
+}

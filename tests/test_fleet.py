@@ -1,0 +1,116 @@
+"""Fleet economics from Python: the seed scenario (400,000 H200s in China) with real figures."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import chipmodel
+
+SEED = [{"chip": "h200-sxm", "count": 400_000, "site": "cn"}]
+
+
+def test_seed_scenario_figures() -> None:
+    r = chipmodel.Fleet(SEED).tco(workload="llama-3.1-70b")
+    t = r.total
+    # 400k × 1.4 kW IT (0.7 kW chip + server share) = 560 MW; × PUE 1.25 = 700 MW.
+    assert t["it_mw"] == pytest.approx(560.0)
+    assert t["facility_mw"] == pytest.approx(700.0)
+    # 700 MW × 0.75 load × 8,760 h = 4,599 GWh.
+    assert t["annual_gwh"] == pytest.approx(4599.0)
+    # Chips 400k × $27,000; the tariff is borne by the seller in the default scenario.
+    assert t["capex"]["chips"] == pytest.approx(10.8e9)
+    assert t["us_tariff_usd"] == pytest.approx(0.25 * 27_000 * 400_000)
+    assert t["capex_total_usd"] == pytest.approx(21.592e9)
+    assert t["tco_usd_per_year"] == pytest.approx(6.4488e9, rel=1e-4)
+    assert t["usd_per_gpu_hour"] == pytest.approx(1.8404, rel=1e-4)
+    assert t["usd_per_gpu_hour_utilized"] == pytest.approx(2.3005, rel=1e-4)
+    assert t["tokens_per_day"] == pytest.approx(4.0317e13, rel=1e-3)
+    assert t["usd_per_million_tokens"] == pytest.approx(0.4382, rel=1e-3)
+    # The identity behind $/Mtok: TCO per year over tokens per year.
+    assert t["usd_per_million_tokens"] == pytest.approx(t["tco_usd_per_year"] / (t["tokens_per_day"] * 365 / 1e6))
+    assert "FleetReport(400000 chips" in repr(r)
+
+
+def test_report_frame_has_a_row_per_group_and_a_total() -> None:
+    pytest.importorskip("pandas")
+    f = chipmodel.Fleet([("h200-sxm", 1000, "cn"), ("h20", 1000, "cn")])
+    df = f.tco().to_frame()
+    assert list(df.index)[-1] == "total" and len(df) == 3
+    assert df.loc["total", "count"] == 2000
+    assert df.loc["total", "it_mw"] == pytest.approx(df["it_mw"].iloc[:2].sum())
+    assert df.loc["total", "capex_chips_usd"] == pytest.approx(df["capex_chips_usd"].iloc[:2].sum())
+
+
+def test_assumptions_are_sourced_and_overridable() -> None:
+    a = chipmodel.Assumptions()
+    assert a.get("wacc") == 0.07 and "pue.cn" in a.names
+    d = a.to_dict()["values"]
+    assert d["pue.cn"]["value"] == 1.25 and d["pue.cn"]["source"] == "china-pue-policy"
+    # Every value names a source; values that are our judgement (flagged ``assumption``: our own
+    # calls, or a figure stretched beyond what its source says) are listed as unsourced so that
+    # reports can say which numbers rest on them.
+    assert all(v["source"] for v in d.values())
+    assert set(a.unsourced) == {n for n, v in d.items() if v["assumption"]}
+    assert {n for n, v in d.items() if v["source"] == "chipmodel-assumption"} <= set(a.unsourced)
+    assert "wacc" in a.unsourced and "pue.cn" not in a.unsourced
+    cheap = a.replace("electricity.cn", 0.3)  # CNY/kWh
+    base = chipmodel.Fleet(SEED).tco(a).total["opex"]["electricity"]
+    low = chipmodel.Fleet(SEED).tco(cheap).total["opex"]["electricity"]
+    assert low < base
+    assert chipmodel.Assumptions({"wacc": 0.1}).get("wacc") == 0.1
+
+
+def test_domestic_equivalent_needs_more_chips_and_power() -> None:
+    f = chipmodel.Fleet(SEED)
+    n, rep = chipmodel.equivalent_fleet(f, "ascend-910c", workload="llama-3.1-70b")
+    assert n == pytest.approx(1_006_736, rel=1e-3)
+    assert rep.total["facility_mw"] == pytest.approx(1837.3, rel=1e-3)
+    base = f.tco(workload="llama-3.1-70b").total
+    assert rep.total["tokens_per_day"] >= base["tokens_per_day"]
+    assert rep.total["usd_per_million_tokens"] > base["usd_per_million_tokens"]
+
+
+def test_monte_carlo_is_reproducible_and_brackets_the_base() -> None:
+    f = chipmodel.Fleet(SEED)
+    a = chipmodel.monte_carlo(f, samples=300, seed=7)
+    b = chipmodel.monte_carlo(f, samples=300, seed=7)
+    assert a["outputs"] == b["outputs"]
+    out = {o["name"]: o for o in a["outputs"]}
+    mw = out["facility_mw"]
+    assert mw["p10"] < 700.0 < mw["p90"]
+    assert len(a["draws"]["facility_mw"]) == 300
+    assert all(math.isfinite(x) for x in a["draws"]["usd_per_gpu_hour"])
+
+
+def test_sensitivity_ranks_by_swing() -> None:
+    s = chipmodel.sensitivity(chipmodel.Fleet(SEED))
+    swings = [r["swing"] for r in s]
+    assert swings == sorted(swings, reverse=True)
+    assert [r["name"] for r in s[:3]] == ["it_life_years", "price.h200-sxm", "wacc"]
+    assert all(r["at_low"] != r["at_high"] for r in s)
+
+
+@pytest.mark.parametrize(
+    ("groups", "exc", "needle"),
+    [
+        ([{"chip": "h2000", "count": 8}], chipmodel.UnknownChipError, "h200"),
+        ([{"chip": "h200", "count": -1}], chipmodel.ConfigError, "count"),
+        ([{"chip": "h200", "count": 8, "site": "mars"}], chipmodel.ConfigError, "site"),
+        ([{"chip": "h200", "count": 8, "colour": "red"}], chipmodel.ConfigError, "colour"),
+        ([], chipmodel.ConfigError, "groups"),
+    ],
+)
+def test_bad_fleets_are_refused_at_construction(groups: list[dict[str, object]], exc: type, needle: str) -> None:
+    with pytest.raises(exc, match=needle):
+        chipmodel.Fleet(groups)
+
+
+def test_bad_assumptions_name_the_field() -> None:
+    with pytest.raises(chipmodel.ConfigError, match="did you mean 'wacc'"):
+        chipmodel.Assumptions({"wac": 0.1})
+    with pytest.raises(chipmodel.ConfigError, match="wacc"):
+        chipmodel.Assumptions().replace("wacc", -1)
+    with pytest.raises(chipmodel.ChipModelError, match="model"):
+        chipmodel.Fleet(SEED).tco(workload="llama-9")
