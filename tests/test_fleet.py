@@ -114,3 +114,18 @@ def test_bad_assumptions_name_the_field() -> None:
         chipmodel.Assumptions().replace("wacc", -1)
     with pytest.raises(chipmodel.ChipModelError, match="model"):
         chipmodel.Fleet(SEED).tco(workload="llama-9")
+
+
+def test_docs_table_matches_the_data() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "fleet.md").read_text(encoding="utf-8")
+    d = chipmodel.Assumptions().to_dict()
+    for n, v in d["values"].items():
+        row = (
+            f"| `{n}` | {v['value']:g} | {v['low']:g} – {v['high']:g} | {v['unit']} | "
+            f"`{v['source']}` ({v['date']}) | {'[A]' if v['assumption'] else ''} |"
+        )
+        assert row in text, f"docs/fleet.md is out of date for {n}: expected\n{row}"
+    for key in d["sources"]:
+        assert f"- `{key}`: " in text, key

@@ -159,7 +159,7 @@ pub struct Figures {
     pub effective_flop_per_s: f64,
     /// Sum of TPP.
     pub total_tpp: f64,
-    /// Paid to chip vendors, USD.
+    /// Kept by chip vendors after the US tariff (the buyer's chip spend less the tariff), USD.
     pub vendor_revenue_usd: f64,
     /// US tariff on the chips (whoever bears it), USD.
     pub us_tariff_usd: f64,
@@ -475,10 +475,11 @@ fn group_report(
     };
     let load = a.get("load_factor")?;
     let alloc = a.get("allocation_utilization")?;
+    let passthrough = a.get("tariff_passthrough")?;
 
     let capex = Capex {
         chips: n * price,
-        tariff: n * price * tariff_rate * a.get("tariff_passthrough")?,
+        tariff: n * price * tariff_rate * passthrough,
         servers: n * a.get("server_other_per_chip")?,
         network: n * a.get("network_per_chip")?,
         storage: n * a.get("storage_per_chip")?,
@@ -517,7 +518,8 @@ fn group_report(
         peak_flop_per_s: n * sixteen,
         effective_flop_per_s: n * sixteen * alloc * software,
         total_tpp: n * chip.tpp(),
-        vendor_revenue_usd: n * price,
+        // The buyer pays price × (1 + passthrough × rate); the US government takes rate × price.
+        vendor_revenue_usd: n * price * (1.0 + tariff_rate * (passthrough - 1.0)),
         us_tariff_usd: n * price * tariff_rate,
         ..Figures::default()
     };

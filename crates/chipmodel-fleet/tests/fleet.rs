@@ -38,7 +38,14 @@ fn small_h200_fleet_by_hand() {
     assert!(close(t.usd_per_gpu_hour, tco / 8.76e6));
     assert!(close(t.usd_per_gpu_hour_utilized, tco / 8.76e6 / 0.8));
     // Money flows: vendor revenue and the 25% Section 232 tariff on China-bound H200s (2026-02-01).
-    assert!(close(t.vendor_revenue_usd, 27e6) && close(t.us_tariff_usd, 0.25 * 27e6));
+    assert!(close(t.vendor_revenue_usd, 0.75 * 27e6) && close(t.us_tariff_usd, 0.25 * 27e6));
+    // With the tariff passed through to the buyer, the chips cost 25% more and the vendor keeps
+    // the full price.
+    let passed = Fleet::new(vec![Group::new("h200", 1000.0, "cn")])
+        .report(&a.with("tariff_passthrough", 1.0).unwrap())
+        .unwrap();
+    assert!(close(passed.total.capex.tariff, 0.25 * 27e6));
+    assert!(close(passed.total.vendor_revenue_usd, 27e6));
     assert!(close(t.total_tpp, 1000.0 * 15_832.0));
     assert!(
         close(t.peak_flop_per_s, 1000.0 * 989.4e12)
