@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 import chipmodel
+import chipmodel._compliance
 import chipmodel._frames
+import chipmodel._scenario
 import chipmodel.cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +51,10 @@ def test_python_blocks_run(where: str, code: str, tmp_path: Path, monkeypatch: p
 
 
 @pytest.mark.parametrize(("where", "code"), blocks("console"), ids=[w for w, _ in blocks("console")])
-def test_console_blocks_run(where: str, code: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_console_blocks_run(
+    where: str, code: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # `chipmodel run` writes its outputs under the working directory
     commands = [line[2:] for line in code.splitlines() if line.startswith("$ ")]
     assert commands, where
     for command in commands:
@@ -77,7 +82,7 @@ def test_quick_start_is_exactly_two_commands_and_ci_runs_the_second() -> None:
     assert commands[1] in ci, f".ci/run must run {commands[1]!r}"
 
 
-PUBLIC = [chipmodel, chipmodel._frames, chipmodel.cli, chipmodel._chipmodel]
+PUBLIC = [chipmodel, chipmodel._frames, chipmodel._scenario, chipmodel._compliance, chipmodel.cli, chipmodel._chipmodel]
 
 
 @pytest.mark.parametrize("module", PUBLIC, ids=[m.__name__ for m in PUBLIC])

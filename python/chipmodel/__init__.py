@@ -23,7 +23,11 @@ from chipmodel._chipmodel import (
     Assumptions,
     Fleet,
     FleetReport,
+    Scenario,
     equivalent_fleet,
+    load_scenario,
+    run_scenario,
+    scenarios,
     monte_carlo,
     sensitivity,
     CalibrationFit,
@@ -65,6 +69,7 @@ from chipmodel._chipmodel import load_catalog as _load_catalog
 from chipmodel._frames import breakdown_frame, catalog_frame, comparison_frame, sweep_frame
 from chipmodel._compliance import compliance_frame, load_rules
 from chipmodel._sweep import sweep_inference
+from chipmodel import _scenario
 
 import os
 
@@ -73,6 +78,10 @@ __all__ = [
     "Assumptions",
     "Fleet",
     "FleetReport",
+    "Scenario",
+    "load_scenario",
+    "run_scenario",
+    "scenarios",
     "equivalent_fleet",
     "monte_carlo",
     "sensitivity",

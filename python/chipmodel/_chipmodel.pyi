@@ -76,7 +76,7 @@ class UnknownPrecisionError(ChipModelError, ValueError):
     name: str
 
 class CatalogError(ChipModelError, ValueError):
-    """A catalog file is invalid; ``file``, ``chip`` and ``field`` say where."""
+    """A data file (catalog, model, rules or scenario) is invalid; ``file``, ``chip`` (the entry) and ``field`` say where."""
 
     file: str
     chip: str | None
@@ -108,7 +108,7 @@ class UnknownRulesError(ChipModelError, KeyError):
     suggestions: list[str]
 
 class CatalogFileError(ChipModelError, OSError):
-    """A catalog file could not be read."""
+    """A data file (catalog or scenario) could not be read."""
 
     file: str
 
@@ -596,3 +596,23 @@ def sensitivity(
     assumptions: Assumptions | None = None,
     workload: str | dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]: ...
+
+@final
+class Scenario:
+    """A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def fleet(self) -> Fleet: ...
+    @property
+    def assumptions(self) -> Assumptions: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def scenarios() -> list[str]: ...
+def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario: ...
+def run_scenario(scenario: Scenario | str | os.PathLike[str] | None = None) -> dict[str, Any]: ...

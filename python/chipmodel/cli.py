@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import chipmodel
 
@@ -34,6 +35,21 @@ def _parser() -> argparse.ArgumentParser:
             help="a catalog TOML file loaded over the embedded catalog",
         )
 
+    sp = sub.add_parser(
+        "run",
+        help="run a scenario (default: the seed scenario, 400,000 H200 in China): tables, results JSON, HTML report",
+    )
+    sp.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help="a scenario TOML file or the id of a shipped one (see --list); default: the seed scenario",
+    )
+    sp.add_argument("--out", metavar="DIR", default=None, help="where to write results.json and report.html "
+                    "(default: chipmodel-out/<scenario id>)")  # fmt: skip
+    sp.add_argument("--no-html", action="store_true", help="write results.json only")
+    sp.add_argument("--list", action="store_true", help="list the shipped scenarios and exit")
+    sp.add_argument("--json", action="store_true", help="print the results JSON instead of tables")
     sp = sub.add_parser("chips", help="table of every chip and its derived metrics")
     common(sp)
     sp = sub.add_parser("chip", help="one chip: every value with its source")
@@ -98,10 +114,32 @@ def _estimate_text(e: chipmodel.InferenceEstimate) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _run(args: argparse.Namespace) -> int:
+    from chipmodel import _scenario
+
+    if args.list:
+        for sid in chipmodel.scenarios():
+            s = chipmodel.load_scenario(sid)
+            print(f"{sid:<26} {s.title}")
+        return 0
+    scenario = chipmodel.load_scenario(args.scenario)
+    result = chipmodel.run_scenario(scenario)
+    out = Path(args.out) if args.out else Path("chipmodel-out") / scenario.id
+    paths = _scenario.write_outputs(result, out, html_report=not args.no_html)
+    if args.json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+    else:
+        print(_scenario.format_text(result))
+        print("\nwrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 chipmodel error, 2 usage)."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "run":
+            return _run(args)
         path = getattr(args, "catalog", None)
         cat = chipmodel.load_catalog(path) if path else chipmodel.catalog()
         if args.command == "chips":

@@ -189,6 +189,55 @@ impl Assumptions {
         }
     }
 
+    /// The same set with `name` set to `value` and its range to `low..=high` (marked overridden),
+    /// for Monte Carlo and sensitivity runs over a range of the user's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let a = chipmodel_fleet::Assumptions::defaults()?.with_range("wacc", 0.05, 0.03, 0.08)?;
+    /// assert_eq!((a.values["wacc"].low, a.values["wacc"].high), (0.03, 0.08));
+    /// assert!(chipmodel_fleet::Assumptions::defaults()?.with_range("wacc", 0.05, 0.08, 0.03).is_err());
+    /// # Ok::<(), chipmodel_fleet::FleetError>(())
+    /// ```
+    pub fn with_range(
+        &self,
+        name: &str,
+        value: f64,
+        low: f64,
+        high: f64,
+    ) -> Result<Assumptions, FleetError> {
+        for (what, x) in [("low", low), ("high", high)] {
+            if !x.is_finite() || x < 0.0 {
+                return Err(invalid(
+                    &format!("{name}.{what}"),
+                    x,
+                    "must be finite and not negative",
+                ));
+            }
+        }
+        if low > high {
+            return Err(invalid(
+                &format!("{name}.low"),
+                low,
+                format!("is above high {high}"),
+            ));
+        }
+        if !(low <= value && value <= high) {
+            return Err(invalid(
+                name,
+                value,
+                format!("is outside its range [{low}, {high}]"),
+            ));
+        }
+        let mut out = self.with(name, value)?;
+        if let Some(a) = out.values.get_mut(name) {
+            a.low = low;
+            a.high = high;
+        }
+        Ok(out)
+    }
+
     /// Names of the values flagged `assumption`: our own judgement, or a figure stretched beyond
     /// what its source states. Reports list them so readers know which numbers rest on them.
     pub fn unsourced(&self) -> Vec<String> {

@@ -34,6 +34,14 @@ pub enum FleetError {
         /// What is wrong.
         message: String,
     },
+    /// A scenario file could not be read.
+    #[error("cannot read scenario file '{path}': {message}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
     /// From the catalog or a data file.
     #[error(transparent)]
     Catalog(#[from] CatalogError),

@@ -29,6 +29,8 @@ mod analysis;
 mod assumptions;
 mod error;
 mod fleet;
+mod plan;
+mod scenario;
 
 pub use analysis::{
     MonteCarlo, Percentiles, Sensitivity, equivalent_fleet, monte_carlo, sensitivity,
@@ -38,4 +40,12 @@ pub use error::FleetError;
 pub use fleet::{
     Capex, Figures, Fleet, FleetReport, Group, GroupReport, HOURS_PER_YEAR, Opex, Workload, crf,
     serving_throughput,
+};
+pub use plan::{
+    Allocation, AllocationProblem, Assignment, CapResult, Demand, DemandResult, HybridPlan,
+    PlanInput, PlannedOption, Supply, SupplyOption, SupplyResult, WorkloadDemand, plan_hybrid,
+    solve_allocation,
+};
+pub use scenario::{
+    ComplianceRow, Equivalent, SCENARIOS, SEED_SCENARIO, Scenario, ScenarioResult, run_scenario,
 };

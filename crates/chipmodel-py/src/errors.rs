@@ -95,7 +95,7 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
         make(
             "CatalogError",
             with(py.get_type::<PyValueError>())?,
-            "A catalog file is invalid: attributes `file`, `chip` and `field` say where.",
+            "A data file (catalog, model, rules or scenario) is invalid: attributes `file`, `chip` (the entry) and `field` say where.",
         )
     })?;
     UNKNOWN_MODEL.get_or_try_init(py, || {
@@ -118,7 +118,7 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
         make(
             "CatalogFileError",
             with(py.get_type::<PyOSError>())?,
-            "A catalog file could not be read.",
+            "A data file (catalog or scenario) could not be read.",
         )
     })?;
     Ok(vec![
@@ -191,7 +191,8 @@ impl From<PyChipModelError> for PyErr {
                 Error::Catalog(CatalogError::UnknownPrecision { name, .. }) => {
                     raise(py, &UNKNOWN_PRECISION, message, &[("name", s(name))])
                 }
-                Error::Catalog(CatalogError::Io { path, .. }) => {
+                Error::Catalog(CatalogError::Io { path, .. })
+                | Error::Fleet(FleetError::Io { path, .. }) => {
                     raise(py, &CATALOG_FILE, message, &[("file", s(path))])
                 }
                 Error::Catalog(CatalogError::Invalid {

@@ -137,7 +137,7 @@ fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
     ))
 }
 
-fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workload>> {
+pub(crate) fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workload>> {
     let Some(x) = x else { return Ok(None) };
     if x.is_none() {
         return Ok(None);
@@ -173,7 +173,7 @@ fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workload>> {
     Ok(Some(w))
 }
 
-fn assumptions_of(a: Option<&Bound<'_, PyAssumptions>>) -> PyResult<Assumptions> {
+pub(crate) fn assumptions_of(a: Option<&Bound<'_, PyAssumptions>>) -> PyResult<Assumptions> {
     match a {
         Some(a) => Ok(a.get().a.clone()),
         None => Ok(Assumptions::defaults().map_err(PyChipModelError::from)?),

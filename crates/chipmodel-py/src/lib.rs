@@ -8,6 +8,8 @@ mod compliance;
 mod errors;
 mod fleet;
 mod perf;
+mod plan;
+mod scenario;
 
 use std::sync::{Arc, OnceLock};
 
@@ -545,6 +547,10 @@ mod _chipmodel {
     use crate::fleet::{
         PyAssumptions, PyFleet, PyFleetReport, equivalent_fleet, monte_carlo, sensitivity,
     };
+    #[pymodule_export]
+    use crate::scenario::{PyScenario, load_scenario, run_scenario, scenarios};
+    #[pymodule_export]
+    use crate::plan::plan_hybrid;
     #[pymodule_export]
     use crate::perf::{
         _sweep_inference, PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate,

@@ -1,0 +1,807 @@
+//! Scenario files: a fleet, a workload, assumption overrides, the compliance dates to check and
+//! the comparisons to run, in one TOML file; [`run_scenario`] runs them all.
+//!
+//! The format (every table but `[scenario]` and `[[group]]` is optional):
+//!
+//! ```toml
+//! [scenario]
+//! id = "my-fleet"
+//! title = "10,000 H200 in China"
+//! horizon_years = 4
+//!
+//! [assumptions]
+//! wacc = 0.06                                                 # a value
+//! "price.h200-sxm" = { value = 25000, low = 20000, high = 30000 } # a value and its range
+//!
+//! [[group]]
+//! chip = "h200-sxm"
+//! count = 10000
+//! site = "cn"
+//! owner = "a cloud"
+//! date = "2026-02-01"
+//!
+//! [workload]
+//! model = "llama-3.1-70b"
+//! input_tokens = 1024
+//! output_tokens = 256
+//! weight_dtype = "fp8"
+//!
+//! [compliance]
+//! destinations = ["CN"]
+//! dates = ["2024-06-01", "2026-02-01"]
+//!
+//! [compare]
+//! equivalent = ["ascend-910c"]
+//!
+//! [monte_carlo]
+//! samples = 500
+//! seed = 0
+//!
+//! [sensitivity]
+//! output = "usd_per_gpu_hour"
+//! ```
+
+use chipmodel_catalog::datafile::{self, Ctx};
+use chipmodel_catalog::{Catalog, Precision};
+use chipmodel_perf::Model;
+use serde::Serialize;
+use toml::{Table, Value};
+
+use crate::analysis::{MonteCarlo, Sensitivity, equivalent_fleet, monte_carlo, sensitivity};
+use crate::{Assumptions, Fleet, FleetError, FleetReport, Group, Workload};
+
+/// The seed scenario: 400,000 H200 for ByteDance, Alibaba and Tencent, sited in China, 2026.
+pub const SEED_SCENARIO: &str = include_str!("../data/scenarios/seed-h200-china-2026.toml");
+
+/// Scenarios shipped with chipmodel: (file name, text).
+pub const SCENARIOS: [(&str, &str); 3] = [
+    ("seed-h200-china-2026.toml", SEED_SCENARIO),
+    (
+        "us-b200-buildout-2025.toml",
+        include_str!("../data/scenarios/us-b200-buildout-2025.toml"),
+    ),
+    (
+        "h800-china-2023.toml",
+        include_str!("../data/scenarios/h800-china-2023.toml"),
+    ),
+];
+
+/// A parsed, checked scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// The file it came from.
+    pub file: String,
+    /// Short id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Longer description.
+    pub description: Option<String>,
+    /// The fleet.
+    pub fleet: Fleet,
+    /// Assumptions with the scenario's overrides.
+    #[serde(skip)]
+    pub assumptions: Assumptions,
+    /// Names overridden by the scenario.
+    pub overrides: Vec<String>,
+    /// The workload for tokens and $/million tokens.
+    pub workload: Option<Workload>,
+    /// Destinations to classify the fleet's chips for (default: the sites' countries).
+    pub destinations: Vec<String>,
+    /// Dates to classify on (default: each group's date).
+    pub dates: Vec<String>,
+    /// Extra chips to classify besides the fleet's and the comparison chips.
+    pub compliance_chips: Vec<String>,
+    /// Chips to size an equivalent fleet of.
+    pub equivalent: Vec<String>,
+    /// Site of the equivalent fleets.
+    pub equivalent_site: String,
+    /// Monte Carlo (samples, seed).
+    pub monte_carlo: Option<(usize, u64)>,
+    /// Sensitivity output.
+    pub sensitivity: Option<String>,
+}
+
+fn err(file: &str, id: &str, field: &str, message: impl Into<String>) -> FleetError {
+    FleetError::Catalog(
+        Ctx {
+            file,
+            item: "scenario",
+            id,
+        }
+        .err(field, message),
+    )
+}
+
+fn table(v: Value, file: &str, id: &str, field: &str) -> Result<Table, FleetError> {
+    match v {
+        Value::Table(t) => Ok(t),
+        other => Err(err(
+            file,
+            id,
+            field,
+            format!("expected a table, got {}", datafile::show(&other)),
+        )),
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) if f.is_finite() => Some(*f),
+        Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+fn strings(v: Value, file: &str, id: &str, field: &str) -> Result<Vec<String>, FleetError> {
+    match v {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| match x {
+                Value::String(s) if !s.trim().is_empty() => Ok(s),
+                other => Err(err(
+                    file,
+                    id,
+                    &format!("{field}[{i}]"),
+                    format!("expected a string, got {}", datafile::show(&other)),
+                )),
+            })
+            .collect(),
+        other => Err(err(
+            file,
+            id,
+            field,
+            format!(
+                "expected an array of strings, got {}",
+                datafile::show(&other)
+            ),
+        )),
+    }
+}
+
+fn no_more(
+    t: &Table,
+    file: &str,
+    id: &str,
+    prefix: &str,
+    expected: &[&str],
+) -> Result<(), FleetError> {
+    match t.keys().next() {
+        None => Ok(()),
+        Some(k) => Err(err(
+            file,
+            id,
+            &format!("{prefix}{k}"),
+            format!(
+                "unknown key '{k}' (expected one of: {})",
+                expected.join(", ")
+            ),
+        )),
+    }
+}
+
+/// A positive finite number at `field`, as f64.
+fn positive(v: Value, file: &str, id: &str, field: &str) -> Result<f64, FleetError> {
+    match number(&v) {
+        Some(x) if x > 0.0 => Ok(x),
+        _ => Err(err(
+            file,
+            id,
+            field,
+            format!("must be a positive number, got {}", datafile::show(&v)),
+        )),
+    }
+}
+
+fn count(v: Value, file: &str, id: &str, field: &str) -> Result<u32, FleetError> {
+    match v {
+        Value::Integer(i) if i > 0 && i <= i64::from(u32::MAX) => Ok(i as u32),
+        other => Err(err(
+            file,
+            id,
+            field,
+            format!(
+                "must be a positive whole number, got {}",
+                datafile::show(&other)
+            ),
+        )),
+    }
+}
+
+impl Scenario {
+    /// Parses and checks a scenario file's text; every problem names the file and the key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_fleet::Scenario;
+    /// let s = Scenario::parse("mine.toml", "[scenario]\nid = \"x\"\ntitle = \"X\"\n[[group]]\nchip = \"h200\"\ncount = 8\n")?;
+    /// assert_eq!(s.fleet.groups[0].count, 8.0);
+    /// let e = Scenario::parse("mine.toml", "[scenario]\nid = \"x\"\ntitle = \"X\"\n[[group]]\nchip = \"h200\"\ncount = -8\n").unwrap_err();
+    /// assert!(e.to_string().contains("mine.toml") && e.to_string().contains("group[0].count"), "{e}");
+    /// # Ok::<(), chipmodel_fleet::FleetError>(())
+    /// ```
+    pub fn parse(file: &str, text: &str) -> Result<Scenario, FleetError> {
+        let mut doc = datafile::parse_document(file, text)?;
+        let mut head = table(
+            doc.remove("scenario").ok_or_else(|| {
+                err(
+                    file,
+                    "?",
+                    "scenario",
+                    "missing the [scenario] table (id, title)",
+                )
+            })?,
+            file,
+            "?",
+            "scenario",
+        )?;
+        let id = match head.remove("id") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s,
+            other => {
+                return Err(err(
+                    file,
+                    "?",
+                    "scenario.id",
+                    format!(
+                        "expected a non-empty string, got {}",
+                        other.map_or("nothing".into(), |v| datafile::show(&v))
+                    ),
+                ));
+            }
+        };
+        let ctx = Ctx {
+            file,
+            item: "scenario",
+            id: &id,
+        };
+        let id_s = id.as_str();
+        let title = datafile::take_string(ctx, &mut head, "title", true)?.unwrap_or_default();
+        let description = datafile::take_string(ctx, &mut head, "description", false)?;
+        let horizon_years = match head.remove("horizon_years") {
+            None => 4.0,
+            Some(v) => positive(v, file, id_s, "scenario.horizon_years")?,
+        };
+        no_more(
+            &head,
+            file,
+            id_s,
+            "scenario.",
+            &["id", "title", "description", "horizon_years"],
+        )?;
+
+        // Assumption overrides.
+        let mut assumptions = Assumptions::defaults()?;
+        let mut overrides = Vec::new();
+        if let Some(v) = doc.remove("assumptions") {
+            for (name, v) in table(v, file, id_s, "assumptions")? {
+                let key = format!("assumptions.{name}");
+                let known = assumptions.values.contains_key(&name);
+                if !known {
+                    let hint = datafile::suggest_from(
+                        &name,
+                        assumptions.values.keys().map(|k| (k.as_str(), k.as_str())),
+                    );
+                    return Err(err(
+                        file,
+                        id_s,
+                        &key,
+                        format!(
+                            "unknown assumption '{name}'{}",
+                            chipmodel_catalog::did_you_mean(&hint)
+                        ),
+                    ));
+                }
+                let at = |e: FleetError| err(file, id_s, &key, e.to_string());
+                assumptions = match v {
+                    Value::Table(mut t) => {
+                        let mut get = |k: &str| -> Result<Option<f64>, FleetError> {
+                            match t.remove(k) {
+                                None => Ok(None),
+                                Some(x) => number(&x).map(Some).ok_or_else(|| {
+                                    err(
+                                        file,
+                                        id_s,
+                                        &format!("{key}.{k}"),
+                                        format!("expected a number, got {}", datafile::show(&x)),
+                                    )
+                                }),
+                            }
+                        };
+                        let value = get("value")?;
+                        let (low, high) = (get("low")?, get("high")?);
+                        no_more(
+                            &t,
+                            file,
+                            id_s,
+                            &format!("{key}."),
+                            &["value", "low", "high"],
+                        )?;
+                        let cur = &assumptions.values[&name];
+                        let value = value.unwrap_or(cur.value);
+                        let (low, high) = (low.unwrap_or(cur.low), high.unwrap_or(cur.high));
+                        assumptions
+                            .with_range(&name, value, low, high)
+                            .map_err(at)?
+                    }
+                    other => match number(&other) {
+                        Some(x) => assumptions.with(&name, x).map_err(at)?,
+                        None => {
+                            return Err(err(
+                                file,
+                                id_s,
+                                &key,
+                                format!(
+                                    "expected a number or {{ value, low, high }}, got {}",
+                                    datafile::show(&other)
+                                ),
+                            ));
+                        }
+                    },
+                };
+                overrides.push(name);
+            }
+        }
+
+        // The fleet.
+        let catalog = Catalog::try_embedded()?;
+        let chip_id = |name: &str, field: &str| -> Result<String, FleetError> {
+            catalog
+                .get(name)
+                .map(|c| c.id.clone())
+                .map_err(|e| err(file, id_s, field, e.to_string()))
+        };
+        let groups_v = match doc.remove("group") {
+            Some(Value::Array(a)) if !a.is_empty() => a,
+            Some(other) => {
+                return Err(err(
+                    file,
+                    id_s,
+                    "group",
+                    format!("expected [[group]] tables, got {}", datafile::show(&other)),
+                ));
+            }
+            None => {
+                return Err(err(
+                    file,
+                    id_s,
+                    "group",
+                    "a scenario needs at least one [[group]]",
+                ));
+            }
+        };
+        let mut groups = Vec::new();
+        for (i, g) in groups_v.into_iter().enumerate() {
+            let p = format!("group[{i}]");
+            let mut t = table(g, file, id_s, &p)?;
+            let chip = datafile::take_string(ctx, &mut t, "chip", true)
+                .map_err(|_| err(file, id_s, &format!("{p}.chip"), "missing or not a string"))?
+                .unwrap_or_default();
+            let chip = chip_id(&chip, &format!("{p}.chip"))?;
+            let n = positive(
+                t.remove("count").unwrap_or(Value::Integer(0)),
+                file,
+                id_s,
+                &format!("{p}.count"),
+            )?;
+            let mut group = Group::new(&chip, n, "cn");
+            if let Some(v) = t.remove("site") {
+                match v {
+                    Value::String(s) if s == "cn" || s == "us" => group.site = s,
+                    other => {
+                        return Err(err(
+                            file,
+                            id_s,
+                            &format!("{p}.site"),
+                            format!("expected 'cn' or 'us', got {}", datafile::show(&other)),
+                        ));
+                    }
+                }
+            }
+            if let Some(o) = datafile::take_string(ctx, &mut t, "owner", false)
+                .map_err(|_| err(file, id_s, &format!("{p}.owner"), "expected a string"))?
+            {
+                group.owner = o;
+            }
+            if let Some(v) = t.remove("date") {
+                group.date = datafile::parse_date(ctx, &format!("{p}.date"), &v)?;
+            }
+            no_more(
+                &t,
+                file,
+                id_s,
+                &format!("{p}."),
+                &["chip", "count", "site", "owner", "date"],
+            )?;
+            groups.push(group);
+        }
+        let fleet = Fleet {
+            groups,
+            horizon_years,
+        };
+
+        // The workload.
+        let workload = match doc.remove("workload") {
+            None => None,
+            Some(v) => {
+                let mut t = table(v, file, id_s, "workload")?;
+                let model = datafile::take_string(ctx, &mut t, "model", true)
+                    .map_err(|_| err(file, id_s, "workload.model", "missing or not a string"))?
+                    .unwrap_or_default();
+                let m = Model::get(&model)
+                    .map_err(|e| err(file, id_s, "workload.model", e.to_string()))?;
+                let mut w = Workload::new(&m.id);
+                if let Some(v) = t.remove("input_tokens") {
+                    w.input_tokens = count(v, file, id_s, "workload.input_tokens")?;
+                }
+                if let Some(v) = t.remove("output_tokens") {
+                    w.output_tokens = count(v, file, id_s, "workload.output_tokens")?;
+                }
+                if let Some(v) = t.remove("weight_dtype") {
+                    let s = v.as_str().unwrap_or_default().to_string();
+                    w.weight_dtype = s
+                        .parse::<Precision>()
+                        .map_err(|e| err(file, id_s, "workload.weight_dtype", e.to_string()))?;
+                }
+                if let Some(v) = t.remove("ttft_slo_s") {
+                    w.ttft_slo_s = Some(positive(v, file, id_s, "workload.ttft_slo_s")?);
+                }
+                if let Some(v) = t.remove("tpot_slo_s") {
+                    w.tpot_slo_s = Some(positive(v, file, id_s, "workload.tpot_slo_s")?);
+                }
+                no_more(
+                    &t,
+                    file,
+                    id_s,
+                    "workload.",
+                    &[
+                        "model",
+                        "input_tokens",
+                        "output_tokens",
+                        "weight_dtype",
+                        "ttft_slo_s",
+                        "tpot_slo_s",
+                    ],
+                )?;
+                Some(w)
+            }
+        };
+
+        // Compliance checks.
+        let (mut destinations, mut dates, mut compliance_chips) =
+            (Vec::new(), Vec::new(), Vec::new());
+        if let Some(v) = doc.remove("compliance") {
+            let mut t = table(v, file, id_s, "compliance")?;
+            if let Some(v) = t.remove("destinations") {
+                destinations = strings(v, file, id_s, "compliance.destinations")?;
+            }
+            if let Some(v) = t.remove("dates") {
+                let Value::Array(items) = v else {
+                    return Err(err(
+                        file,
+                        id_s,
+                        "compliance.dates",
+                        "expected an array of dates",
+                    ));
+                };
+                for (i, d) in items.iter().enumerate() {
+                    dates.push(datafile::parse_date(
+                        ctx,
+                        &format!("compliance.dates[{i}]"),
+                        d,
+                    )?);
+                }
+            }
+            if let Some(v) = t.remove("chips") {
+                for (i, c) in strings(v, file, id_s, "compliance.chips")?
+                    .iter()
+                    .enumerate()
+                {
+                    compliance_chips.push(chip_id(c, &format!("compliance.chips[{i}]"))?);
+                }
+            }
+            no_more(
+                &t,
+                file,
+                id_s,
+                "compliance.",
+                &["destinations", "dates", "chips"],
+            )?;
+        }
+        for (i, d) in destinations.iter().enumerate() {
+            chipmodel_compliance::classify("h100", d, "2026-02-01", None, None).map_err(|e| {
+                err(
+                    file,
+                    id_s,
+                    &format!("compliance.destinations[{i}]"),
+                    e.to_string(),
+                )
+            })?;
+        }
+        if destinations.is_empty() {
+            for g in &fleet.groups {
+                let d = g.site.to_ascii_uppercase();
+                if !destinations.contains(&d) {
+                    destinations.push(d);
+                }
+            }
+        }
+        if dates.is_empty() {
+            for g in &fleet.groups {
+                if !dates.contains(&g.date) {
+                    dates.push(g.date.clone());
+                }
+            }
+        }
+
+        // Comparisons.
+        let (mut equivalent, mut equivalent_site) = (Vec::new(), "cn".to_string());
+        if let Some(v) = doc.remove("compare") {
+            let mut t = table(v, file, id_s, "compare")?;
+            if let Some(v) = t.remove("equivalent") {
+                for (i, c) in strings(v, file, id_s, "compare.equivalent")?
+                    .iter()
+                    .enumerate()
+                {
+                    equivalent.push(chip_id(c, &format!("compare.equivalent[{i}]"))?);
+                }
+            }
+            if let Some(v) = t.remove("equivalent_site") {
+                match v {
+                    Value::String(s) if s == "cn" || s == "us" => equivalent_site = s,
+                    other => {
+                        return Err(err(
+                            file,
+                            id_s,
+                            "compare.equivalent_site",
+                            format!("expected 'cn' or 'us', got {}", datafile::show(&other)),
+                        ));
+                    }
+                }
+            }
+            no_more(
+                &t,
+                file,
+                id_s,
+                "compare.",
+                &["equivalent", "equivalent_site"],
+            )?;
+        }
+        if !equivalent.is_empty() && workload.is_none() {
+            return Err(err(
+                file,
+                id_s,
+                "compare.equivalent",
+                "an equivalent fleet makes the same tokens per day: add a [workload]",
+            ));
+        }
+        let monte_carlo = match doc.remove("monte_carlo") {
+            None => None,
+            Some(v) => {
+                let mut t = table(v, file, id_s, "monte_carlo")?;
+                let samples = match t.remove("samples") {
+                    None => 1000,
+                    Some(v) => count(v, file, id_s, "monte_carlo.samples")? as usize,
+                };
+                let seed = match t.remove("seed") {
+                    None => 0,
+                    Some(Value::Integer(i)) if i >= 0 => i as u64,
+                    Some(other) => {
+                        return Err(err(
+                            file,
+                            id_s,
+                            "monte_carlo.seed",
+                            format!("must be a whole number ≥ 0, got {}", datafile::show(&other)),
+                        ));
+                    }
+                };
+                no_more(&t, file, id_s, "monte_carlo.", &["samples", "seed"])?;
+                Some((samples, seed))
+            }
+        };
+        let sensitivity = match doc.remove("sensitivity") {
+            None => None,
+            Some(v) => {
+                let mut t = table(v, file, id_s, "sensitivity")?;
+                let o = datafile::take_string(ctx, &mut t, "output", false)?
+                    .unwrap_or_else(|| "usd_per_gpu_hour".into());
+                no_more(&t, file, id_s, "sensitivity.", &["output"])?;
+                Some(o)
+            }
+        };
+        no_more(
+            &doc,
+            file,
+            id_s,
+            "",
+            &[
+                "scenario",
+                "assumptions",
+                "group",
+                "workload",
+                "compliance",
+                "compare",
+                "monte_carlo",
+                "sensitivity",
+            ],
+        )?;
+        let s = Scenario {
+            file: file.to_string(),
+            id: id.clone(),
+            title,
+            description,
+            fleet,
+            assumptions,
+            overrides,
+            workload,
+            destinations,
+            dates,
+            compliance_chips,
+            equivalent,
+            equivalent_site,
+            monte_carlo,
+            sensitivity,
+        };
+        s.fleet
+            .validate()
+            .map_err(|e| err(file, &s.id, "group", e.to_string()))?;
+        Ok(s)
+    }
+
+    /// Reads and checks a scenario file.
+    pub fn load(path: &std::path::Path) -> Result<Scenario, FleetError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| FleetError::Io {
+            path: file.clone(),
+            message: e.to_string(),
+        })?;
+        Scenario::parse(&file, &text)
+    }
+
+    /// The seed scenario, embedded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = chipmodel_fleet::Scenario::seed()?;
+    /// assert_eq!(s.fleet.groups[0].count, 400_000.0);
+    /// # Ok::<(), chipmodel_fleet::FleetError>(())
+    /// ```
+    pub fn seed() -> Result<Scenario, FleetError> {
+        Scenario::parse(SCENARIOS[0].0, SEED_SCENARIO)
+    }
+}
+
+/// One chip on one date for one destination.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComplianceRow {
+    /// Chip id.
+    pub chip: String,
+    /// Destination.
+    pub destination: String,
+    /// Date.
+    pub date: String,
+    /// Rule version in force.
+    pub rules: Option<String>,
+    /// ECCN, if controlled.
+    pub eccn: Option<String>,
+    /// Whether the rules decide the case with the data we have.
+    pub determined: bool,
+    /// Licence required.
+    pub license_required: bool,
+    /// Review policy.
+    pub review_policy: String,
+    /// Tariff rate, if any.
+    pub tariff_rate: Option<f64>,
+    /// Rule details flagged uncertain.
+    pub uncertain: Vec<String>,
+}
+
+/// An equivalent fleet of another chip.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Equivalent {
+    /// The chip.
+    pub chip: String,
+    /// How many.
+    pub count: f64,
+    /// Its report.
+    pub report: FleetReport,
+}
+
+/// Everything a scenario run produces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioResult {
+    /// The scenario as read.
+    pub scenario: Scenario,
+    /// The fleet's report.
+    pub report: FleetReport,
+    /// Equivalent fleets.
+    pub equivalents: Vec<Equivalent>,
+    /// Monte Carlo percentiles and draws.
+    pub monte_carlo: Option<MonteCarlo>,
+    /// Sensitivity (tornado) rows.
+    pub sensitivity: Option<Vec<Sensitivity>>,
+    /// Compliance status of each chip on each date for each destination.
+    pub compliance: Vec<ComplianceRow>,
+    /// Not legal advice.
+    pub disclaimer: String,
+}
+
+/// Runs every part of a scenario.
+///
+/// # Examples
+///
+/// ```no_run
+/// let r = chipmodel_fleet::run_scenario(&chipmodel_fleet::Scenario::seed()?)?;
+/// assert!((r.report.total.facility_mw - 700.0).abs() < 1e-6);
+/// # Ok::<(), chipmodel_fleet::FleetError>(())
+/// ```
+pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
+    let a = &s.assumptions;
+    let w = s.workload.as_ref();
+    let report = match w {
+        Some(w) => s.fleet.report_with(a, w)?,
+        None => s.fleet.report(a)?,
+    };
+    let mut equivalents = Vec::new();
+    if let Some(w) = w {
+        for chip in &s.equivalent {
+            let (count, report) = equivalent_fleet(&s.fleet, chip, &s.equivalent_site, w, a)?;
+            equivalents.push(Equivalent {
+                chip: chip.clone(),
+                count,
+                report,
+            });
+        }
+    }
+    let mc = match s.monte_carlo {
+        Some((n, seed)) => Some(monte_carlo(&s.fleet, a, w, n, seed)?),
+        None => None,
+    };
+    let sens = match &s.sensitivity {
+        Some(o) => Some(sensitivity(&s.fleet, a, w, o)?),
+        None => None,
+    };
+    let mut chips: Vec<String> = Vec::new();
+    for c in s
+        .fleet
+        .groups
+        .iter()
+        .map(|g| &g.chip)
+        .chain(&s.compliance_chips)
+    {
+        if !chips.contains(c) {
+            chips.push(c.clone());
+        }
+    }
+    let mut compliance = Vec::new();
+    for chip in &chips {
+        for dest in &s.destinations {
+            for date in &s.dates {
+                let c = chipmodel_compliance::classify(chip, dest, date, None, None)?;
+                compliance.push(ComplianceRow {
+                    chip: chip.clone(),
+                    destination: dest.clone(),
+                    date: date.clone(),
+                    rules: c.rules,
+                    eccn: c.eccn,
+                    determined: c.determined,
+                    license_required: c.license_required,
+                    review_policy: c.review_policy.as_str().to_string(),
+                    tariff_rate: c.tariff.map(|t| t.rate),
+                    uncertain: c.uncertain,
+                });
+            }
+        }
+    }
+    Ok(ScenarioResult {
+        scenario: s.clone(),
+        report,
+        equivalents,
+        monte_carlo: mc,
+        sensitivity: sens,
+        compliance,
+        disclaimer: chipmodel_compliance::NOT_LEGAL_ADVICE.to_string(),
+    })
+}

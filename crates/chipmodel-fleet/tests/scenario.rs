@@ -1,0 +1,121 @@
+//! Scenario files: the shipped ones load and run; the seed scenario's full result is locked by a
+//! snapshot; bad files name the file and the key.
+
+use chipmodel_fleet::{SCENARIOS, Scenario, run_scenario};
+
+#[test]
+fn shipped_scenarios_parse() {
+    for (file, text) in SCENARIOS {
+        let s = Scenario::parse(file, text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(!s.fleet.groups.is_empty() && s.workload.is_some(), "{file}");
+    }
+}
+
+#[test]
+fn seed_scenario_report_snapshot() {
+    let s = Scenario::seed().unwrap();
+    let mut r = run_scenario(&s).unwrap();
+    // The draws are 1,000 numbers per output; their percentiles are in the snapshot.
+    if let Some(mc) = r.monte_carlo.as_mut() {
+        mc.draws.clear();
+    }
+    let t = &r.report.total;
+    assert!((t.facility_mw - 700.0).abs() < 1e-9);
+    assert_eq!(r.equivalents[0].chip, "ascend-910c");
+    insta::assert_json_snapshot!("seed_scenario", r);
+}
+
+const HEAD: &str = "[scenario]\nid = \"t\"\ntitle = \"T\"\n";
+
+fn bad(body: &str) -> String {
+    let text = format!("{HEAD}{body}");
+    Scenario::parse("bad.toml", &text)
+        .expect_err(&text)
+        .to_string()
+}
+
+#[test]
+fn bad_scenarios_name_the_file_and_key() {
+    let group = "[[group]]\nchip = \"h200\"\ncount = 8\n";
+    let cases: [(String, &[&str]); 12] = [
+        (
+            format!("{group}colour = 1\n"),
+            &["bad.toml", "group[0].colour", "unknown key"],
+        ),
+        (
+            "[[group]]\nchip = \"h2000\"\ncount = 8\n".into(),
+            &["bad.toml", "group[0].chip", "h200"],
+        ),
+        (
+            "[[group]]\nchip = \"h200\"\ncount = -8\n".into(),
+            &["bad.toml", "group[0].count", "-8"],
+        ),
+        (
+            "[[group]]\nchip = \"h200\"\ncount = 8\nsite = \"mars\"\n".into(),
+            &["group[0].site", "mars"],
+        ),
+        (
+            format!("{group}[workload]\nmodel = \"llama-9\"\n"),
+            &["bad.toml", "workload.model", "llama-9"],
+        ),
+        (
+            format!("[assumptions]\n\"price.h200-sxm\" = -5\n{group}"),
+            &["assumptions.price.h200-sxm", "-5"],
+        ),
+        (
+            format!("[assumptions]\nwacc = {{ value = 0.05, low = 0.08, high = 0.03 }}\n{group}"),
+            &["bad.toml", "assumptions.wacc", "above high"],
+        ),
+        (
+            format!("[assumptions]\nwac = 0.05\n{group}"),
+            &["assumptions.wac", "did you mean 'wacc'"],
+        ),
+        (
+            format!("{group}[compare]\nequivalent = [\"ascend-910c\"]\n"),
+            &["compare.equivalent", "workload"],
+        ),
+        (
+            format!("{group}[monte_carlo]\nsamples = 0\n"),
+            &["monte_carlo.samples"],
+        ),
+        (
+            format!("{group}[extra]\nx = 1\n"),
+            &["bad.toml", "unknown key 'extra'"],
+        ),
+        (String::new(), &["bad.toml", "group", "at least one"]),
+    ];
+    for (body, needles) in cases {
+        let e = bad(&body);
+        for n in needles {
+            assert!(e.contains(n), "{body:?} → {e} (wanted {n:?})");
+        }
+    }
+    let e = Scenario::parse("x.toml", "[[group]]\nchip = \"h200\"\ncount = 8\n").unwrap_err();
+    assert!(e.to_string().contains("[scenario]"), "{e}");
+    let e = Scenario::load(std::path::Path::new("/nonexistent/s.toml")).unwrap_err();
+    assert!(e.to_string().contains("/nonexistent/s.toml"), "{e}");
+}
+
+#[test]
+fn overrides_and_ranges_apply() {
+    let s = Scenario::parse(
+        "o.toml",
+        &format!(
+            "{HEAD}[assumptions]\nwacc = 0.05\n\"pue.cn\" = {{ value = 1.3, low = 1.2, high = 1.5 }}\n[[group]]\nchip = \"h200\"\ncount = 1000\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(s.overrides, ["pue.cn", "wacc"]);
+    let p = &s.assumptions.values["pue.cn"];
+    assert_eq!(
+        (p.value, p.low, p.high, p.overridden),
+        (1.3, 1.2, 1.5, true)
+    );
+    let r = run_scenario(&s).unwrap();
+    // 1,000 × 1.4 kW × PUE 1.3.
+    assert!((r.report.total.facility_mw - 1.82).abs() < 1e-9);
+    // Defaults: compliance for the site's country on the group's date.
+    assert_eq!(r.compliance.len(), 1);
+    assert_eq!(r.compliance[0].destination, "CN");
+    assert_eq!(r.compliance[0].review_policy, "case-by-case");
+}

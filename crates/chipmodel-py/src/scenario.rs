@@ -1,0 +1,118 @@
+//! Python surface of scenario files.
+
+use std::path::PathBuf;
+
+use chipmodel_fleet::{SCENARIOS, Scenario, run_scenario as run};
+use pyo3::prelude::*;
+
+use crate::errors::PyChipModelError;
+use crate::fleet::{PyAssumptions, PyFleet};
+use crate::json_to_py;
+
+type PyRes<T> = Result<T, PyChipModelError>;
+
+/// A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons.
+#[pyclass(module = "chipmodel", name = "Scenario", frozen)]
+pub struct PyScenario {
+    pub(crate) s: Scenario,
+}
+
+#[pymethods]
+impl PyScenario {
+    /// Short id, e.g. ``"seed-h200-china-2026"``.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.s.id
+    }
+    /// Title.
+    #[getter]
+    fn title(&self) -> &str {
+        &self.s.title
+    }
+    /// The file it came from (a shipped name for embedded scenarios).
+    #[getter]
+    fn file(&self) -> &str {
+        &self.s.file
+    }
+    /// The fleet.
+    #[getter]
+    fn fleet(&self) -> PyFleet {
+        PyFleet {
+            fleet: self.s.fleet.clone(),
+        }
+    }
+    /// The assumptions with the scenario's overrides applied.
+    #[getter]
+    fn assumptions(&self) -> PyAssumptions {
+        PyAssumptions {
+            a: self.s.assumptions.clone(),
+        }
+    }
+    /// Everything the file says, checked, as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &serde_json::to_value(&self.s).unwrap_or_default())
+    }
+    fn __repr__(&self) -> String {
+        format!("Scenario('{}': {})", self.s.id, self.s.title)
+    }
+}
+
+fn shipped(name: &str) -> Option<&'static str> {
+    SCENARIOS
+        .iter()
+        .find(|(f, _)| *f == name || f.strip_suffix(".toml") == Some(name))
+        .map(|(_, t)| *t)
+}
+
+fn scenario_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Scenario> {
+    let Some(x) = x else {
+        return Ok(Scenario::seed().map_err(PyChipModelError::from)?);
+    };
+    if let Ok(s) = x.cast::<PyScenario>() {
+        return Ok(s.get().s.clone());
+    }
+    let path: PathBuf = x.extract()?;
+    let name = path.to_string_lossy().to_string();
+    if let Some(text) = shipped(&name) {
+        let file = if name.ends_with(".toml") {
+            name.clone()
+        } else {
+            format!("{name}.toml")
+        };
+        return Ok(Scenario::parse(&file, text).map_err(PyChipModelError::from)?);
+    }
+    Ok(Scenario::load(&path).map_err(PyChipModelError::from)?)
+}
+
+/// Ids of the scenarios shipped with chipmodel (the first is the seed scenario).
+#[pyfunction]
+pub fn scenarios() -> Vec<String> {
+    SCENARIOS
+        .iter()
+        .map(|(f, _)| f.trim_end_matches(".toml").to_string())
+        .collect()
+}
+
+/// Reads and checks a scenario: a path to a TOML file, the id of a shipped scenario, or ``None``
+/// for the seed scenario. Errors name the file and the key.
+#[pyfunction]
+#[pyo3(signature = (path=None))]
+pub fn load_scenario(path: Option<&Bound<'_, PyAny>>) -> PyResult<PyScenario> {
+    Ok(PyScenario {
+        s: scenario_of(path)?,
+    })
+}
+
+/// Runs a scenario (a ``Scenario``, a path, a shipped id, or ``None`` for the seed scenario) and
+/// returns every result as plain data: ``scenario``, ``report``, ``equivalents``,
+/// ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``.
+#[pyfunction]
+#[pyo3(signature = (scenario=None))]
+pub fn run_scenario<'py>(
+    py: Python<'py>,
+    scenario: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let s = scenario_of(scenario)?;
+    let r: PyRes<_> = py.detach(|| run(&s)).map_err(PyChipModelError::from);
+    json_to_py(py, &serde_json::to_value(r?).unwrap_or_default())
+}

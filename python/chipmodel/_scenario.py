@@ -1,0 +1,327 @@
+"""Scenario output: readable tables, a results JSON and a self-contained HTML report with plots.
+
+The numbers all come from :func:`chipmodel.run_scenario` (Rust); this module only lays them out.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["format_text", "headline", "headline_markdown", "write_html", "write_outputs"]
+
+
+def _money(x: float) -> str:
+    for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"${x / div:,.2f}{unit}"
+    return f"${x:,.2f}"
+
+
+def _big(x: float) -> str:
+    for div, unit in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if abs(x) >= div:
+            return f"{x / div:,.2f}{unit}"
+    return f"{x:,.0f}"
+
+
+def headline(result: dict[str, Any]) -> dict[str, str]:
+    """The figures the README quotes, formatted as printed.
+
+    >>> import chipmodel
+    >>> h = chipmodel._scenario.headline(chipmodel.run_scenario("h800-china-2023"))
+    >>> h["chips"]
+    '50,000 × h800-sxm'
+    """
+    t = result["report"]["total"]
+    groups = result["report"]["groups"]
+    out = {
+        "chips": " + ".join(f"{g['group']['count']:,.0f} × {g['chip']}" for g in groups),
+        "capex": _money(t["capex"]["chips"] + sum(v for k, v in t["capex"].items() if k != "chips")),
+        "facility_mw": f"{t['facility_mw']:,.0f} MW",
+        "annual_gwh": f"{t['annual_gwh']:,.0f} GWh",
+        "tco_per_year": _money(t["tco_usd_per_year"]),
+        "usd_per_gpu_hour": f"${t['usd_per_gpu_hour']:.2f}",
+        "usd_per_gpu_hour_utilized": f"${t['usd_per_gpu_hour_utilized']:.2f}",
+        "us_tariff": _money(t["us_tariff_usd"]),
+    }
+    if t.get("tokens_per_day") is not None:
+        out["tokens_per_day"] = _big(t["tokens_per_day"])
+        out["usd_per_million_tokens"] = f"${t['usd_per_million_tokens']:.3f}"
+        out["joules_per_token"] = f"{t['joules_per_token']:.2f} J"
+    for e in result["equivalents"]:
+        et = e["report"]["total"]
+        out[f"equivalent.{e['chip']}"] = (
+            f"{e['count']:,.0f} chips, {et['facility_mw']:,.0f} MW, ${et['usd_per_million_tokens']:.3f}/Mtok"
+        )
+    return out
+
+
+_LABELS = {
+    "chips": "fleet",
+    "capex": "capital cost (chips, servers, network, storage, data centres)",
+    "facility_mw": "facility power at peak",
+    "annual_gwh": "energy per year",
+    "tco_per_year": "total cost of ownership per year",
+    "usd_per_gpu_hour": "cost per GPU-hour installed",
+    "usd_per_gpu_hour_utilized": "cost per GPU-hour used",
+    "us_tariff": "US tariff on the chips",
+    "tokens_per_day": "output tokens per day",
+    "usd_per_million_tokens": "cost per million output tokens",
+    "joules_per_token": "facility energy per output token",
+}
+
+
+def headline_markdown(result: dict[str, Any]) -> str:
+    """The headline as a Markdown table (the README's copy is checked against it by a test)."""
+    rows = ["| figure | value |", "|---|---|"]
+    for k, v in headline(result).items():
+        label = _LABELS.get(k) or f"the same tokens per day on {k.split('.', 1)[1]}"
+        rows.append(f"| {label} | {v} |")
+    return "\n".join(rows)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    for r in rows:
+        out.append("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+    return "\n".join(out)
+
+
+def _fleet_rows(result: dict[str, Any]) -> list[tuple[str, dict[str, Any], float]]:
+    rows = [("this fleet", result["report"]["total"], result["report"]["total"]["count"])]
+    for e in result["equivalents"]:
+        rows.append((f"{e['chip']} equivalent", e["report"]["total"], e["count"]))
+    return rows
+
+
+def format_text(result: dict[str, Any]) -> str:
+    """The scenario's results as plain-text tables.
+
+    >>> import chipmodel
+    >>> text = chipmodel._scenario.format_text(chipmodel.run_scenario("h800-china-2023"))
+    >>> "Not legal advice" in text and "Fleet comparison" in text
+    True
+    """
+    s = result["scenario"]
+    t = result["report"]["total"]
+    parts = [f"{s['title']}  [{s['id']}, {s['file']}]"]
+    if s.get("description"):
+        parts.append(s["description"])
+    w = s.get("workload")
+    if w:
+        parts.append(
+            f"Workload: {w['model']}, {w['input_tokens']} in / {w['output_tokens']} out, "
+            f"{w['weight_dtype']} weights; horizon {s['fleet']['horizon_years']:g} years."
+        )
+    h = headline(result)
+    parts.append("\nHeadline")
+    parts.append(_table(["figure", "value"], [[k, v] for k, v in h.items()]))
+
+    parts.append("\nCapex by item (USD)")
+    parts.append(_table(["item", "USD"], [[k, _money(v)] for k, v in t["capex"].items()]))
+    parts.append("\nAnnual cost (USD/year)")
+    annual = [["capital charge", _money(t["capital_charge_usd_per_year"])]]
+    annual += [[f"opex: {k}", _money(v)] for k, v in t["opex"].items()]
+    annual.append(["TCO per year", _money(t["tco_usd_per_year"])])
+    parts.append(_table(["item", "USD/year"], annual))
+
+    rows = []
+    for name, f, n in _fleet_rows(result):
+        rows.append(
+            [
+                name,
+                f"{n:,.0f}",
+                _money(f["capex"]["chips"] + sum(v for k, v in f["capex"].items() if k != "chips")),
+                f"{f['facility_mw']:,.0f}",
+                f"{f['annual_gwh']:,.0f}",
+                _money(f["tco_usd_per_year"]),
+                f"{f['usd_per_gpu_hour']:.2f}",
+                "-" if f.get("tokens_per_day") is None else _big(f["tokens_per_day"]),
+                "-" if f.get("usd_per_million_tokens") is None else f"{f['usd_per_million_tokens']:.3f}",
+            ]
+        )
+    parts.append("\nFleet comparison")
+    parts.append(
+        _table(["fleet", "chips", "capex", "MW", "GWh/yr", "TCO/yr", "$/GPU-h", "tokens/day", "$/Mtok"], rows)
+    )
+
+    mc = result.get("monte_carlo")
+    if mc:
+        parts.append(f"\nUncertainty: {mc['samples']} draws, seed {mc['seed']} (triangular over each range)")
+        parts.append(
+            _table(
+                ["output", "P10", "P50", "P90"],
+                [[o["name"], f"{o['p10']:.4g}", f"{o['p50']:.4g}", f"{o['p90']:.4g}"] for o in mc["outputs"]],
+            )
+        )
+    sens = result.get("sensitivity")
+    if sens:
+        out_name = s.get("sensitivity") or "usd_per_gpu_hour"
+        parts.append(f"\nSensitivity of {out_name} (one at a time, low → high end of each range)")
+        parts.append(
+            _table(
+                ["assumption", "at low", "at high", "swing"],
+                [[r["name"], f"{r['at_low']:.4g}", f"{r['at_high']:.4g}", f"{r['swing']:.4g}"] for r in sens[:10]],
+            )
+        )
+    if result["compliance"]:
+        parts.append("\nCompliance (US export controls)")
+        parts.append(
+            _table(
+                ["chip", "to", "date", "rules", "ECCN", "licence", "policy", "tariff"],
+                [
+                    [
+                        c["chip"],
+                        c["destination"],
+                        c["date"],
+                        c["rules"] or "-",
+                        c["eccn"] or ("-" if c["determined"] else "undetermined"),
+                        "yes" if c["license_required"] else "no",
+                        c["review_policy"],
+                        "-" if c["tariff_rate"] is None else f"{c['tariff_rate']:.0%}",
+                    ]
+                    for c in result["compliance"]
+                ],
+            )
+        )
+    unsourced = result["report"]["unsourced_assumptions"]
+    if unsourced:
+        parts.append("\nAssumptions without a source behind the number [A]: " + ", ".join(unsourced))
+    parts.append("\n" + result["disclaimer"])
+    return "\n".join(parts)
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = []
+    # Annual cost breakdown of each fleet (stacked).
+    fleets = _fleet_rows(result)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    items = [("capital charge", lambda f: f["capital_charge_usd_per_year"])]
+    items += [(f"opex: {k}", (lambda k: lambda f: f["opex"][k])(k)) for k in fleets[0][1]["opex"]]
+    bottom = [0.0] * len(fleets)
+    for label, get in items:
+        vals = [get(f) / 1e9 for _, f, _ in fleets]
+        ax.bar([n for n, _, _ in fleets], vals, bottom=bottom, label=label)
+        bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
+    ax.set_ylabel("USD billion per year")
+    ax.set_title("Annual cost of ownership by item")
+    ax.legend(fontsize=8)
+    out.append(("Cost breakdown", _png(fig)))
+
+    if len(fleets) > 1:
+        metrics = [("facility_mw", "facility MW"), ("usd_per_million_tokens", "$/million tokens")]
+        fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
+        axes[0].bar([n for n, _, _ in fleets], [c for _, _, c in fleets])
+        axes[0].set_title("chips")
+        for ax, (key, label) in zip(axes[1:], metrics, strict=True):
+            ax.bar([n for n, _, _ in fleets], [f.get(key) or 0 for _, f, _ in fleets])
+            ax.set_title(label)
+        for ax in axes:
+            ax.tick_params(axis="x", labelrotation=20, labelsize=8)
+        fig.suptitle("Fleet comparison (same tokens per day)")
+        out.append(("Fleet comparison", _png(fig)))
+
+    sens = result.get("sensitivity")
+    if sens:
+        top = sens[:10][::-1]
+        base = top[0]["base"] if top else 0.0
+        fig, ax = plt.subplots(figsize=(7, 0.35 * len(top) + 1.2))
+        for i, r in enumerate(top):
+            lo, hi = sorted((r["at_low"], r["at_high"]))
+            ax.barh(i, hi - lo, left=lo, color="tab:blue")
+        ax.axvline(base, color="black", linewidth=1)
+        ax.set_yticks(range(len(top)), [r["name"] for r in top], fontsize=8)
+        ax.set_title(f"Sensitivity of {result['scenario'].get('sensitivity') or 'usd_per_gpu_hour'}")
+        out.append(("Sensitivity tornado", _png(fig)))
+
+    mc = result.get("monte_carlo")
+    if mc and mc.get("draws"):
+        draws = dict((k, v) for k, v in mc["draws"])
+        key = "usd_per_gpu_hour"
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        ax.hist(draws[key], bins=40)
+        p = {o["name"]: o for o in mc["outputs"]}[key]
+        for q in ("p10", "p50", "p90"):
+            ax.axvline(p[q], color="black", linestyle="--", linewidth=1)
+        ax.set_xlabel("USD per GPU-hour")
+        ax.set_title(f"Monte Carlo: {mc['samples']} draws, seed {mc['seed']} (P10/P50/P90 dashed)")
+        out.append(("Monte Carlo distribution", _png(fig)))
+    return out
+
+
+def write_html(result: dict[str, Any], path: str | Path) -> Path:
+    """A self-contained HTML report (plots embedded as PNG data) at ``path``."""
+    path = Path(path)
+    text = html.escape(format_text(result))
+    figures = "\n".join(f'<h2>{html.escape(t)}</h2>\n<img alt="{html.escape(t)}" src="{src}">' for t, src in _plots(result))
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(v))}</td>"
+            for v in (
+                c["chip"],
+                c["destination"],
+                c["date"],
+                c["rules"] or "-",
+                c["eccn"] or ("-" if c["determined"] else "undetermined"),
+                "yes" if c["license_required"] else "no",
+                c["review_policy"],
+                "-" if c["tariff_rate"] is None else f"{c['tariff_rate']:.0%}",
+                "; ".join(c["uncertain"]) or "-",
+            )
+        )
+        + "</tr>"
+        for c in result["compliance"]
+    )
+    title = html.escape(result["scenario"]["title"])
+    doc = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} — chipmodel</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}}
+pre{{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}}img{{max-width:100%}}
+table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:3px 6px}}</style>
+</head><body>
+<h1>{title}</h1>
+{"".join(f"<p>{html.escape(result['scenario']['description'])}</p>" for _ in [0] if result['scenario'].get('description'))}
+{figures}
+<h2>Compliance status on the scenario's dates</h2>
+<table><tr><th>chip</th><th>to</th><th>date</th><th>rules</th><th>ECCN</th><th>licence</th><th>policy</th><th>tariff</th><th>uncertain</th></tr>{rows}</table>
+<p><strong>{html.escape(result["disclaimer"])}</strong></p>
+<h2>Tables</h2>
+<pre>{text}</pre>
+<p>Made by chipmodel. Every input has a source or is marked [A]; see docs/fleet.md.</p>
+</body></html>
+"""
+    path.write_text(doc, encoding="utf-8")
+    return path
+
+
+def write_outputs(result: dict[str, Any], out_dir: str | Path, html_report: bool = True) -> list[Path]:
+    """Writes ``results.json`` (and ``report.html``) under ``out_dir``; returns the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "results.json"]
+    paths[0].write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if html_report:
+        paths.append(write_html(result, out / "report.html"))
+    return paths

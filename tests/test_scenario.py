@@ -1,0 +1,106 @@
+"""Scenarios from Python and the `chipmodel run` command: outputs, README headline, bad files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import chipmodel
+import chipmodel.cli
+from chipmodel import _scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_headline_is_the_code_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- headline:start -->\n(.*?)\n<!-- headline:end -->", readme, re.S)
+    assert m, "README.md lost its headline markers"
+    expected = _scenario.headline_markdown(chipmodel.run_scenario())
+    assert m.group(1) == expected, "README headline is stale; paste:\n" + expected
+
+
+def test_seed_headline_values() -> None:
+    r = chipmodel.run_scenario()
+    h = _scenario.headline(r)
+    assert h["chips"] == "400,000 × h200-sxm"
+    assert h["facility_mw"] == "700 MW" and h["capex"] == "$21.59B"
+    assert h["usd_per_gpu_hour"] == "$1.84" and h["usd_per_million_tokens"] == "$0.438"
+    assert h["tokens_per_day"] == "40.32 trillion"
+    assert h["equivalent.ascend-910c"].startswith("1,006,736 chips")
+    assert r["disclaimer"].startswith("Not legal advice")
+
+
+def test_shipped_scenarios_load_and_run() -> None:
+    ids = chipmodel.scenarios()
+    assert ids[0] == "seed-h200-china-2026" and len(ids) >= 3
+    assert {p.stem for p in (ROOT / "scenarios").glob("*.toml")} == set(ids)
+    for sid in ids:
+        s = chipmodel.load_scenario(sid)
+        assert s.id == sid and s.title
+    b200 = chipmodel.run_scenario("us-b200-buildout-2025")
+    assert b200["report"]["total"]["us_tariff_usd"] == 0.0
+    assert b200["report"]["groups"][0]["group"]["site"] == "us"
+    h800 = chipmodel.run_scenario(ROOT / "scenarios" / "h800-china-2023.toml")
+    policies = {(c["chip"], c["date"]): c["review_policy"] for c in h800["compliance"]}
+    assert policies[("h800-sxm", "2023-06-01")] == "none"  # the 2022 rule left the H800 out
+    assert policies[("h800-sxm", "2023-11-17")] == "presumption-of-denial"
+
+
+def test_scenario_object() -> None:
+    s = chipmodel.load_scenario()
+    assert s.fleet.count == 400_000
+    assert s.assumptions.get("wacc") == 0.07
+    d = s.to_dict()
+    assert d["workload"]["model"] == "llama-3.1-70b" and d["equivalent"] == ["ascend-910c", "ascend-910b"]
+    assert "seed-h200-china-2026" in repr(s)
+
+
+def test_cli_run_writes_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert chipmodel.cli.main(["run", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "400,000 × h200-sxm" in out and "Fleet comparison" in out and "Not legal advice" in out
+    data = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert data["report"]["total"]["facility_mw"] == 700.0
+    html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 4  # cost, comparison, tornado, Monte Carlo
+    assert "Compliance status" in html and "http" not in html.split("<body>")[1].split("Made by")[0]
+
+
+def test_cli_run_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert chipmodel.cli.main(["run", "--list"]) == 0
+    assert "us-b200-buildout-2025" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ('[[group]]\nchip = "h200"\ncount = 8\ncolour = "red"\n', "group[0].colour"),
+        ('[[group]]\nchip = "h2000"\ncount = 8\n', "group[0].chip"),
+        ('[[group]]\nchip = "h200"\ncount = -8\n', "group[0].count"),
+        ('[[group]]\nchip = "h200"\ncount = 8\n[workload]\nmodel = "llama-9"\n', "workload.model"),
+        ('[assumptions]\n"price.h200-sxm" = -1\n[[group]]\nchip = "h200"\ncount = 8\n', "price.h200-sxm"),
+        ('[assumptions]\nwacc = { value = 0.05, low = 0.08, high = 0.03 }\n[[group]]\nchip = "h200"\ncount = 8\n', "assumptions.wacc"),
+    ],
+)
+def test_bad_scenario_files_name_file_and_key_and_write_nothing(
+    body: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "bad.toml"
+    f.write_text('[scenario]\nid = "bad"\ntitle = "Bad"\n' + body, encoding="utf-8")
+    with pytest.raises(chipmodel.CatalogError, match=re.escape(needle)) as e:
+        chipmodel.load_scenario(f)
+    assert str(f) in str(e.value)
+    out = tmp_path / "out"
+    assert chipmodel.cli.main(["run", str(f), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert needle in err and "bad.toml" in err
+    assert not out.exists()
+
+
+def test_missing_scenario_file() -> None:
+    with pytest.raises(chipmodel.CatalogFileError, match="nope.toml"):
+        chipmodel.load_scenario("nope.toml")
