@@ -129,3 +129,23 @@ def test_docs_table_matches_the_data() -> None:
         assert row in text, f"docs/fleet.md is out of date for {n}: expected\n{row}"
     for key in d["sources"]:
         assert f"- `{key}`: " in text, key
+
+
+def test_schedule_and_export_shock() -> None:
+    ramp = {"2026-Q1": 100_000, "2026-Q2": 100_000, "2026-Q3": 100_000, "2026-Q4": 100_000}
+    f = chipmodel.Fleet([{"chip": "h200-sxm", "count": 400_000, "site": "cn", "deliveries": ramp}])
+    rows = chipmodel.schedule(f, workload="llama-3.1-70b")
+    assert [r["quarter"] for r in rows] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]
+    assert [r["in_service"] for r in rows] == [0, 100_000, 200_000, 300_000, 400_000]
+    assert rows[-1]["cumulative_capex_usd"] == pytest.approx(21.592e9)
+    assert rows[-1]["facility_mw"] == pytest.approx(700.0)
+    s = chipmodel.export_shock(f, "2026-07-01", ["h200"], replacement="ascend-910c", workload="llama-3.1-70b")
+    assert s["cut"] == [["h200-sxm", 200_000.0]]
+    assert s["report"]["total"]["count"] == 200_000
+    chip, n, rep = s["replacement"]
+    assert chip == "ascend-910c" and n == pytest.approx(503_368, abs=1)
+    assert rep["total"]["tokens_per_day"] >= s["tokens_per_day_lost"]
+    with pytest.raises(chipmodel.ConfigError, match="deliveries"):
+        chipmodel.Fleet([{"chip": "h200", "count": 10, "deliveries": {"2026-Q1": 5}}])
+    with pytest.raises(chipmodel.ConfigError, match="2026-Q9"):
+        chipmodel.Fleet([{"chip": "h200", "count": 10, "deliveries": {"2026-Q9": 10}}])

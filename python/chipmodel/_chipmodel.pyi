@@ -19,6 +19,13 @@ __all__ = [
     "Fleet",
     "FleetReport",
     "equivalent_fleet",
+    "export_shock",
+    "schedule",
+    "Scenario",
+    "load_scenario",
+    "run_scenario",
+    "scenarios",
+    "plan_hybrid",
     "monte_carlo",
     "sensitivity",
     "Classification",
@@ -583,6 +590,18 @@ def equivalent_fleet(
     workload: str | dict[str, Any] | None = None,
     assumptions: Assumptions | None = None,
 ) -> tuple[float, FleetReport]: ...
+def schedule(
+    fleet: Fleet, assumptions: Assumptions | None = None, workload: str | dict[str, Any] | None = None
+) -> list[dict[str, Any]]: ...
+def export_shock(
+    fleet: Fleet,
+    date: str,
+    chips: list[str],
+    replacement: str | None = None,
+    site: str = "cn",
+    assumptions: Assumptions | None = None,
+    workload: str | dict[str, Any] | None = None,
+) -> dict[str, Any]: ...
 def monte_carlo(
     fleet: Fleet,
     assumptions: Assumptions | None = None,
@@ -616,3 +635,16 @@ class Scenario:
 def scenarios() -> list[str]: ...
 def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario: ...
 def run_scenario(scenario: Scenario | str | os.PathLike[str] | None = None) -> dict[str, Any]: ...
+
+def plan_hybrid(
+    supplies: list[dict[str, Any]],
+    demands: list[dict[str, Any]],
+    power_cap_mw: float | None = None,
+    budget_usd: float | None = None,
+    assumptions: Assumptions | None = None,
+    horizon_years: float = 4.0,
+) -> dict[str, Any]:
+    """The cheapest chip mix (TCO USD/year) serving every demand (output tokens/day) within the
+    supply caps (chips), the power cap (MW) and the capex budget (USD), with shadow prices: USD/year
+    per token/day of demand, USD/year saved per extra chip, per MW, per USD of budget."""
+    ...

@@ -152,6 +152,45 @@ def format_text(result: dict[str, Any]) -> str:
         _table(["fleet", "chips", "capex", "MW", "GWh/yr", "TCO/yr", "$/GPU-h", "tokens/day", "$/Mtok"], rows)
     )
 
+    sched = result.get("schedule") or []
+    if len(sched) > 2:
+        parts.append("\nDeployment (chips delivered in a quarter serve from the next)")
+        parts.append(
+            _table(
+                ["quarter", "delivered", "in service", "capex", "cumulative", "facility MW", "cost", "tokens/day"],
+                [
+                    [
+                        r["quarter"],
+                        f"{r['delivered']:,.0f}",
+                        f"{r['in_service']:,.0f}",
+                        _money(r["capex_usd"]),
+                        _money(r["cumulative_capex_usd"]),
+                        f"{r['facility_mw']:,.0f}",
+                        _money(r["cost_usd"]),
+                        "-" if r.get("tokens_per_day") is None else _big(r["tokens_per_day"]),
+                    ]
+                    for r in sched
+                ],
+            )
+        )
+    shock = result.get("shock")
+    if shock:
+        cut = ", ".join(f"{n:,.0f} × {c}" for c, n in shock["cut"]) or "nothing"
+        st = shock["report"]["total"]
+        parts.append(f"\nExport shock on {shock['date']}: {cut} not delivered")
+        rows = [
+            ["chips delivered", f"{st['count']:,.0f}"],
+            ["facility MW", f"{st['facility_mw']:,.0f}"],
+            ["TCO per year", _money(st["tco_usd_per_year"])],
+        ]
+        if shock.get("tokens_per_day_lost") is not None:
+            rows.append(["tokens per day lost", _big(shock["tokens_per_day_lost"])])
+        if shock.get("replacement"):
+            chip, n, rep = shock["replacement"]
+            rt = rep["total"]
+            rows.append([f"{chip} to make them up", f"{n:,.0f} chips, {rt['facility_mw']:,.0f} MW, {_money(rt['capex']['chips'])} of chips"])
+        parts.append(_table(["after the cut", "value"], rows))
+
     mc = result.get("monte_carlo")
     if mc:
         parts.append(f"\nUncertainty: {mc['samples']} draws, seed {mc['seed']} (triangular over each range)")

@@ -25,6 +25,9 @@ pub struct Group {
     pub owner: String,
     /// Date the chips are bought (for the tariff and the compliance check), `YYYY-MM-DD`.
     pub date: String,
+    /// Chips delivered per quarter (adding up to `count`); empty: all in the quarter of `date`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<crate::Delivery>,
 }
 
 impl Group {
@@ -36,6 +39,7 @@ impl Group {
             site: site.to_string(),
             owner: String::new(),
             date: "2026-02-01".to_string(),
+            deliveries: Vec::new(),
         }
     }
 }
@@ -282,6 +286,7 @@ impl Fleet {
             }
             catalog.get(&g.chip)?;
             site_country(&g.site)?;
+            crate::schedule::deliveries_of(g)?;
         }
         Ok(())
     }

@@ -31,6 +31,7 @@ mod error;
 mod fleet;
 mod plan;
 mod scenario;
+mod schedule;
 
 pub use analysis::{
     MonteCarlo, Percentiles, Sensitivity, equivalent_fleet, monte_carlo, sensitivity,
@@ -47,5 +48,7 @@ pub use plan::{
     solve_allocation,
 };
 pub use scenario::{
-    ComplianceRow, Equivalent, SCENARIOS, SEED_SCENARIO, Scenario, ScenarioResult, run_scenario,
+    ComplianceRow, Equivalent, SCENARIOS, SEED_SCENARIO, Scenario, ScenarioResult, Shock,
+    run_scenario,
 };
+pub use schedule::{Delivery, QuarterRow, ShockResult, export_shock, schedule};

@@ -23,6 +23,9 @@ use crate::fleet::{Fleet, Group, HOURS_PER_YEAR, Workload};
 /// scale) are zero, constraints with a relative slack below it bind.
 const TOL: f64 = 1e-6;
 
+/// Clarabel's duality-gap tolerance (absolute and relative, on the scaled problem).
+const GAP_TOL: f64 = 1e-12;
+
 /// Days in a year (tokens per day × this = tokens per year).
 const DAYS_PER_YEAR: f64 = HOURS_PER_YEAR / 24.0;
 
@@ -445,33 +448,30 @@ fn validate(p: &AllocationProblem) -> Result<(), FleetError> {
     Ok(())
 }
 
-/// The problem in scaled form: variables `y = x / chips_scale`, objective
-/// `Σ cost_i / cost_scale · y`, every row divided by its bound (1 when the bound is 0), so the
-/// interior-point tolerances are relative. `df/db = cost_scale · chips_scale · dual / row_scale`.
+/// The problem in scaled form: variables `y_k = x_k / chips_scale_k`, where the scale of a chip
+/// serving workload `j` is the chips that meet its demand on the best option (so that a small
+/// workload beside a large one keeps its precision), objective `Σ cost_k chips_scale_k /
+/// cost_scale · y_k`, every row divided by its bound (1 when the bound is 0), so the
+/// interior-point tolerances are relative. `df/db = cost_scale · dual / row_scale`.
 struct Scaled {
-    chips_scale: f64,
     cost_scale: f64,
     /// `(i, j)` of each variable.
     vars: Vec<(usize, usize)>,
+    /// Chips per unit of each variable.
+    chips_scale: Vec<f64>,
 }
 
 impl Scaled {
     fn new(p: &AllocationProblem) -> Scaled {
-        let mut chips_scale: f64 = 1.0;
-        for (j, d) in p.demands.iter().enumerate() {
-            let best = (0..p.options.len())
-                .filter_map(|i| p.rate(i, j))
-                .fold(0.0, f64::max);
-            if best > 0.0 {
-                chips_scale = chips_scale.max(d.tokens_per_day / best);
-            }
-        }
-        let cost_scale = p
-            .options
-            .iter()
-            .map(|o| o.cost_usd_per_year_per_chip)
-            .fold(0.0, f64::max);
-        let cost_scale = if cost_scale > 0.0 { cost_scale } else { 1.0 };
+        let per_workload: Vec<f64> = (0..p.demands.len())
+            .map(|j| {
+                let best = (0..p.options.len())
+                    .filter_map(|i| p.rate(i, j))
+                    .fold(0.0, f64::max);
+                let n = p.demands[j].tokens_per_day / best;
+                if n.is_finite() && n > 0.0 { n } else { 1.0 }
+            })
+            .collect();
         let mut vars = Vec::new();
         for i in 0..p.options.len() {
             for j in 0..p.demands.len() {
@@ -480,10 +480,16 @@ impl Scaled {
                 }
             }
         }
+        let chips_scale: Vec<f64> = vars.iter().map(|&(_, j)| per_workload[j]).collect();
+        let cost_scale = vars
+            .iter()
+            .zip(&chips_scale)
+            .map(|(&(i, _), n)| p.options[i].cost_usd_per_year_per_chip * n)
+            .fold(0.0, f64::max);
         Scaled {
-            chips_scale,
-            cost_scale,
+            cost_scale: if cost_scale > 0.0 { cost_scale } else { 1.0 },
             vars,
+            chips_scale,
         }
     }
 }
@@ -498,9 +504,10 @@ fn row_scale(bound: f64) -> f64 {
 }
 
 /// A scaled row `Σ coef · y (≥ or ≤) bound`, from `(variable index, coefficient in chips)`.
-fn row(ys: &[Variable], terms: &[(usize, f64)], n: f64, bound: f64, geq: bool) -> Constraint {
+/// `ns[k]`: chips per unit of variable `k`.
+fn row(ys: &[Variable], terms: &[(usize, f64)], ns: &[f64], bound: f64, geq: bool) -> Constraint {
     let s = row_scale(bound);
-    let e: Expression = terms.iter().map(|&(k, c)| c * n / s * ys[k]).sum();
+    let e: Expression = terms.iter().map(|&(k, c)| c * ns[k] / s * ys[k]).sum();
     if geq {
         e.geq(bound / s)
     } else {
@@ -549,7 +556,7 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
     validate(problem)?;
     let p = problem;
     let sc = Scaled::new(p);
-    let n = sc.chips_scale;
+    let n = &sc.chips_scale;
     let (no, nd) = (p.options.len(), p.demands.len());
 
     let mut vars = ProblemVariables::new();
@@ -562,9 +569,13 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
         .vars
         .iter()
         .zip(&ys)
-        .map(|(&(i, _), &y)| p.options[i].cost_usd_per_year_per_chip / sc.cost_scale * y)
+        .zip(n)
+        .map(|((&(i, _), &y), nk)| p.options[i].cost_usd_per_year_per_chip * nk / sc.cost_scale * y)
         .sum();
     let mut model = vars.minimise(objective).using(clarabel);
+    // A small workload beside a large one is a tiny part of the objective: a tighter gap than
+    // Clarabel's default 1e-8 keeps it accurate too.
+    model.settings().tol_gap_abs(GAP_TOL).tol_gap_rel(GAP_TOL);
 
     let terms_where = |keep: &dyn Fn(usize, usize) -> Option<f64>| -> Vec<(usize, f64)> {
         sc.vars
@@ -626,19 +637,29 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
 
     // Counts, with interior-point noise below the tolerance set to zero.
     let mut chips = vec![vec![0.0; nd]; no];
-    for (&(i, j), &y) in sc.vars.iter().zip(&ys) {
+    for ((&(i, j), &y), nk) in sc.vars.iter().zip(&ys).zip(n) {
         let v = solution.value(y);
-        chips[i][j] = if v > TOL { v * n } else { 0.0 };
+        chips[i][j] = if v > TOL { v * nk } else { 0.0 };
+    }
+    let binds = |used: f64, bound: f64| (bound - used).abs() <= TOL * row_scale(bound);
+    // A cap met within the tolerance is met exactly: no "400,000.00001 of 400,000 chips".
+    for (i, o) in p.options.iter().enumerate() {
+        let count: f64 = chips[i].iter().sum();
+        if let Some(m) = o.max_count
+            && count > m
+            && binds(count, m)
+        {
+            chips[i].iter_mut().for_each(|x| *x *= m / count);
+        }
     }
     let dual = solution.compute_dual();
     // d(TCO)/d(bound) in USD per year per unit of the bound; 0 unless the row binds.
     let price = |r: Option<&ConstraintReference>, bound: f64, binding: bool| -> f64 {
         match r {
-            Some(r) if binding => sc.cost_scale * n * dual.dual(r.clone()) / row_scale(bound),
+            Some(r) if binding => sc.cost_scale * dual.dual(r.clone()) / row_scale(bound),
             _ => 0.0,
         }
     };
-    let binds = |used: f64, bound: f64| (bound - used).abs() <= TOL * row_scale(bound);
 
     let mut binding = Vec::new();
     let mut demands = Vec::with_capacity(nd);
@@ -745,6 +766,7 @@ fn most_alone(p: &AllocationProblem, j: usize) -> Option<f64> {
         .filter_map(|&i| p.rate(i, j))
         .fold(0.0, f64::max);
     let n = d / best;
+    let ns = vec![n; opts.len()];
     let mut vars = ProblemVariables::new();
     let ys: Vec<Variable> = opts.iter().map(|_| vars.add(variable().min(0.0))).collect();
     let served: Vec<(usize, f64)> = opts
@@ -754,10 +776,10 @@ fn most_alone(p: &AllocationProblem, j: usize) -> Option<f64> {
         .collect();
     let objective: Expression = served.iter().map(|&(k, r)| r * n / d * ys[k]).sum();
     let mut model = vars.maximise(objective).using(clarabel);
-    model.add_constraint(row(&ys, &served, n, d, false));
+    model.add_constraint(row(&ys, &served, &ns, d, false));
     for (k, &i) in opts.iter().enumerate() {
         if let Some(m) = p.options[i].max_count {
-            model.add_constraint(row(&ys, &[(k, 1.0)], n, m, false));
+            model.add_constraint(row(&ys, &[(k, 1.0)], &ns, m, false));
         }
     }
     let per = |f: fn(&SupplyOption) -> f64| -> Vec<(usize, f64)> {
@@ -767,10 +789,10 @@ fn most_alone(p: &AllocationProblem, j: usize) -> Option<f64> {
             .collect()
     };
     if let Some(c) = p.power_cap_mw {
-        model.add_constraint(row(&ys, &per(|o| o.facility_mw_per_chip), n, c, false));
+        model.add_constraint(row(&ys, &per(|o| o.facility_mw_per_chip), &ns, c, false));
     }
     if let Some(b) = p.budget_usd {
-        model.add_constraint(row(&ys, &per(|o| o.capex_usd_per_chip), n, b, false));
+        model.add_constraint(row(&ys, &per(|o| o.capex_usd_per_chip), &ns, b, false));
     }
     let s = model.solve().ok()?;
     Some(served.iter().map(|&(k, r)| r * n * s.value(ys[k])).sum())

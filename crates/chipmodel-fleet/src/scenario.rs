@@ -48,6 +48,7 @@ use serde::Serialize;
 use toml::{Table, Value};
 
 use crate::analysis::{MonteCarlo, Sensitivity, equivalent_fleet, monte_carlo, sensitivity};
+use crate::schedule::{QuarterRow, ShockResult, export_shock, schedule};
 use crate::{Assumptions, Fleet, FleetError, FleetReport, Group, Workload};
 
 /// The seed scenario: 400,000 H200 for ByteDance, Alibaba and Tencent, sited in China, 2026.
@@ -65,6 +66,17 @@ pub const SCENARIOS: [(&str, &str); 3] = [
         include_str!("../data/scenarios/h800-china-2023.toml"),
     ),
 ];
+
+/// An import channel cut at a date (`[shock]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shock {
+    /// Deliveries in quarters starting on or after this date are cancelled.
+    pub date: String,
+    /// Chips whose deliveries are cut.
+    pub chips: Vec<String>,
+    /// The chip that makes up the lost tokens, if any.
+    pub replacement: Option<String>,
+}
 
 /// A parsed, checked scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -100,6 +112,8 @@ pub struct Scenario {
     pub monte_carlo: Option<(usize, u64)>,
     /// Sensitivity output.
     pub sensitivity: Option<String>,
+    /// Export shock: the cut date, the chips cut, the replacement chip.
+    pub shock: Option<Shock>,
 }
 
 fn err(file: &str, id: &str, field: &str, message: impl Into<String>) -> FleetError {
@@ -407,12 +421,45 @@ impl Scenario {
             if let Some(v) = t.remove("date") {
                 group.date = datafile::parse_date(ctx, &format!("{p}.date"), &v)?;
             }
+            if let Some(v) = t.remove("deliveries") {
+                let key = format!("{p}.deliveries");
+                for (q, n) in table(v, file, id_s, &key)? {
+                    let at = format!("{key}.{q}");
+                    if crate::schedule::Quarter::parse(&q).is_none() {
+                        return Err(err(
+                            file,
+                            id_s,
+                            &at,
+                            "expected a quarter key YYYY-Qn, e.g. 2026-Q1",
+                        ));
+                    }
+                    match number(&n) {
+                        Some(x) if x >= 0.0 => group.deliveries.push(crate::Delivery {
+                            quarter: q,
+                            count: x,
+                        }),
+                        _ => {
+                            return Err(err(
+                                file,
+                                id_s,
+                                &at,
+                                format!(
+                                    "must be a number of chips ≥ 0, got {}",
+                                    datafile::show(&n)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                crate::schedule::deliveries_of(&group)
+                    .map_err(|e| err(file, id_s, &key, e.to_string()))?;
+            }
             no_more(
                 &t,
                 file,
                 id_s,
                 &format!("{p}."),
-                &["chip", "count", "site", "owner", "date"],
+                &["chip", "count", "site", "owner", "date", "deliveries"],
             )?;
             groups.push(group);
         }
@@ -610,6 +657,35 @@ impl Scenario {
                 Some(o)
             }
         };
+        let shock = match doc.remove("shock") {
+            None => None,
+            Some(v) => {
+                let mut t = table(v, file, id_s, "shock")?;
+                let date = match t.remove("date") {
+                    Some(v) => datafile::parse_date(ctx, "shock.date", &v)?,
+                    None => return Err(err(file, id_s, "shock.date", "missing required field")),
+                };
+                let mut chips = Vec::new();
+                match t.remove("chips") {
+                    Some(v) => {
+                        for (i, c) in strings(v, file, id_s, "shock.chips")?.iter().enumerate() {
+                            chips.push(chip_id(c, &format!("shock.chips[{i}]"))?);
+                        }
+                    }
+                    None => return Err(err(file, id_s, "shock.chips", "missing required field")),
+                }
+                let replacement = match datafile::take_string(ctx, &mut t, "replacement", false)? {
+                    Some(c) => Some(chip_id(&c, "shock.replacement")?),
+                    None => None,
+                };
+                no_more(&t, file, id_s, "shock.", &["date", "chips", "replacement"])?;
+                Some(Shock {
+                    date,
+                    chips,
+                    replacement,
+                })
+            }
+        };
         no_more(
             &doc,
             file,
@@ -624,6 +700,7 @@ impl Scenario {
                 "compare",
                 "monte_carlo",
                 "sensitivity",
+                "shock",
             ],
         )?;
         let s = Scenario {
@@ -642,6 +719,7 @@ impl Scenario {
             equivalent_site,
             monte_carlo,
             sensitivity,
+            shock,
         };
         s.fleet
             .validate()
@@ -722,6 +800,10 @@ pub struct ScenarioResult {
     pub monte_carlo: Option<MonteCarlo>,
     /// Sensitivity (tornado) rows.
     pub sensitivity: Option<Vec<Sensitivity>>,
+    /// The deployment quarter by quarter.
+    pub schedule: Vec<QuarterRow>,
+    /// The export shock, if the scenario has one.
+    pub shock: Option<ShockResult>,
     /// Compliance status of each chip on each date for each destination.
     pub compliance: Vec<ComplianceRow>,
     /// Not legal advice.
@@ -801,6 +883,20 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
         equivalents,
         monte_carlo: mc,
         sensitivity: sens,
+        schedule: schedule(&s.fleet, a, w)?,
+        shock: match &s.shock {
+            None => None,
+            Some(k) => Some(export_shock(
+                &s.fleet,
+                a,
+                w,
+                &k.date,
+                &k.chips,
+                k.replacement
+                    .as_deref()
+                    .map(|c| (c, s.equivalent_site.as_str())),
+            )?),
+        },
         compliance,
         disclaimer: chipmodel_compliance::NOT_LEGAL_ADVICE.to_string(),
     })

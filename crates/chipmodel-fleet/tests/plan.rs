@@ -458,3 +458,18 @@ fn plan_hybrid_restricted_workload_is_infeasible_past_the_cap() {
         "{e}"
     );
 }
+
+#[test]
+fn a_small_workload_beside_a_large_one_keeps_its_precision() {
+    // 1e14 tokens/day on W1 (1e6 chips of A) beside 3 tokens/day on W2 (1.5 chips of A).
+    let p = AllocationProblem::new(
+        vec![SupplyOption::new("A", 16_000.0, 54_000.0, 0.00175)],
+        vec![Demand::new("W1", 1e14), Demand::new("W2", 3.0)],
+        vec![vec![Some(1e8), Some(2.0)]],
+    );
+    let a = solve_allocation(&p).unwrap();
+    assert_close(a.chips[0][0], 1e6, REL);
+    assert_close(a.chips[0][1], 1.5, REL);
+    assert_close(a.demands[1].usd_per_year_per_token_per_day, 8_000.0, REL);
+    assert_close(a.demands[0].usd_per_year_per_token_per_day, 1.6e-4, REL);
+}

@@ -99,11 +99,11 @@ fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
         };
         for key in d.keys() {
             let k: String = key.extract()?;
-            if !["chip", "count", "site", "owner", "date"].contains(&k.as_str()) {
+            if !["chip", "count", "site", "owner", "date", "deliveries"].contains(&k.as_str()) {
                 return Err(bad(
                     &format!("group.{k}"),
                     "?",
-                    "unknown key (expected chip, count, site, owner, date)",
+                    "unknown key (expected chip, count, site, owner, date, deliveries)",
                 )
                 .into());
             }
@@ -119,6 +119,17 @@ fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
         }
         if let Some(dt) = get_s("date")? {
             g.date = dt;
+        }
+        if let Some(ds) = d.get_item("deliveries")? {
+            let ds = ds.cast::<PyDict>().map_err(|_| {
+                PyTypeError::new_err("group.deliveries must be a dict {\"2026-Q1\": chips, ...}")
+            })?;
+            for (q, n) in ds.iter() {
+                g.deliveries.push(chipmodel_fleet::Delivery {
+                    quarter: q.extract()?,
+                    count: n.extract()?,
+                });
+            }
         }
         return Ok(g);
     }
@@ -381,4 +392,58 @@ pub fn sensitivity<'py>(
         .detach(|| chipmodel_fleet::sensitivity(&f, &a, w.as_ref(), output))
         .map_err(PyChipModelError::from)?;
     json_to_py(py, &serde_json::to_value(&s).unwrap_or_default())
+}
+
+/// The deployment quarter by quarter (chips delivered in a quarter serve from the next):
+/// ``[{"quarter", "delivered", "installed", "in_service", "capex_usd", "cumulative_capex_usd",
+/// "it_mw", "facility_mw", "cost_usd", "tokens_per_day"}]``.
+#[pyfunction]
+#[pyo3(signature = (fleet, assumptions=None, workload=None))]
+pub fn schedule<'py>(
+    py: Python<'py>,
+    fleet: &Bound<'py, PyFleet>,
+    assumptions: Option<&Bound<'py, PyAssumptions>>,
+    workload: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = assumptions_of(assumptions)?;
+    let w = workload_of(workload)?;
+    let f = fleet.get().fleet.clone();
+    let rows = py
+        .detach(|| chipmodel_fleet::schedule(&f, &a, w.as_ref()))
+        .map_err(PyChipModelError::from)?;
+    json_to_py(py, &serde_json::to_value(&rows).unwrap_or_default())
+}
+
+/// Cuts the deliveries of ``chips`` in quarters starting on or after ``date``: the fleet that
+/// remains, its report and schedule, the tokens per day lost and, with a workload, how many
+/// ``replacement`` chips at ``site`` make them up.
+#[pyfunction]
+#[pyo3(signature = (fleet, date, chips, replacement=None, site="cn", assumptions=None, workload=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn export_shock<'py>(
+    py: Python<'py>,
+    fleet: &Bound<'py, PyFleet>,
+    date: &str,
+    chips: Vec<String>,
+    replacement: Option<&str>,
+    site: &str,
+    assumptions: Option<&Bound<'py, PyAssumptions>>,
+    workload: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = assumptions_of(assumptions)?;
+    let w = workload_of(workload)?;
+    let f = fleet.get().fleet.clone();
+    let r = py
+        .detach(|| {
+            chipmodel_fleet::export_shock(
+                &f,
+                &a,
+                w.as_ref(),
+                date,
+                &chips,
+                replacement.map(|c| (c, site)),
+            )
+        })
+        .map_err(PyChipModelError::from)?;
+    json_to_py(py, &serde_json::to_value(&r).unwrap_or_default())
 }

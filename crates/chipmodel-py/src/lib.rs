@@ -545,18 +545,19 @@ mod _chipmodel {
     };
     #[pymodule_export]
     use crate::fleet::{
-        PyAssumptions, PyFleet, PyFleetReport, equivalent_fleet, monte_carlo, sensitivity,
+        PyAssumptions, PyFleet, PyFleetReport, equivalent_fleet, export_shock, monte_carlo,
+        schedule, sensitivity,
     };
-    #[pymodule_export]
-    use crate::scenario::{PyScenario, load_scenario, run_scenario, scenarios};
-    #[pymodule_export]
-    use crate::plan::plan_hybrid;
     #[pymodule_export]
     use crate::perf::{
         _sweep_inference, PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate,
         best_inference, calibrate, calibration, estimate_inference, estimate_training, model,
         models,
     };
+    #[pymodule_export]
+    use crate::plan::plan_hybrid;
+    #[pymodule_export]
+    use crate::scenario::{PyScenario, load_scenario, run_scenario, scenarios};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
