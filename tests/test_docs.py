@@ -3,7 +3,8 @@ Python API. (Rust blocks in the same files run as rustdoc tests of the `chipmode
 
 - ```python blocks run top to bottom, each in a fresh namespace;
 - ```console lines starting with ``$ chipmodel`` run through the CLI and must exit 0;
-- ```toml blocks are catalog files and must load over the embedded catalog;
+- ```toml blocks are catalog files and must load over the embedded catalog, or scenario files
+  (those with a `[scenario]` table) and must load and run;
 - ```sh blocks are the Quick start: exactly two commands, the second the one .ci/run runs.
 """
 
@@ -68,7 +69,10 @@ def test_console_blocks_run(
 def test_toml_blocks_are_loadable_catalog_files(where: str, code: str, tmp_path: Path) -> None:
     path = tmp_path / "example.toml"
     path.write_text(code, encoding="utf-8")
-    chipmodel.load_catalog(path)
+    if code.lstrip().startswith("[scenario]"):
+        chipmodel.run_scenario(chipmodel.load_scenario(path))
+    else:
+        chipmodel.load_catalog(path)
 
 
 def test_quick_start_is_exactly_two_commands_and_ci_runs_the_second() -> None:

@@ -519,46 +519,25 @@ fn solver_error(e: &ResolutionError) -> FleetError {
     invalid("plan", "?", format!("the LP solver (Clarabel) failed: {e}"))
 }
 
-/// The cheapest allocation of chips to workloads (see [`AllocationProblem`]) with the shadow
-/// price of every constraint.
-///
-/// Shadow prices are derivatives of the optimal TCO per year, signed so that they are ≥ 0: what
-/// one more token per day of demand costs, what one more chip of a capped option, one more MW of
-/// power or one more USD of budget saves. A constraint that does not bind has a shadow price of 0.
-///
-/// # Errors
-///
-/// [`FleetError::Invalid`] naming the field for a negative or non-finite value, a matrix of the
-/// wrong shape, duplicate names, or a demand no option may serve; with field `plan` when the
-/// demands cannot be met within the caps (naming the workload when it cannot be met even alone).
-///
-/// # Examples
-///
-/// ```
-/// use chipmodel_fleet::{AllocationProblem, Demand, SupplyOption, solve_allocation};
-/// // Cheap chips capped at 5; dear chips uncapped.
-/// let p = AllocationProblem::new(
-///     vec![
-///         SupplyOption::new("cheap", 100.0, 1000.0, 0.001).with_max_count(5.0),
-///         SupplyOption::new("dear", 300.0, 2000.0, 0.002),
-///     ],
-///     vec![Demand::new("w", 50.0)],
-///     vec![vec![Some(4.0)], vec![Some(6.0)]],
-/// );
-/// let a = solve_allocation(&p)?;
-/// // 5 cheap chips make 20 tokens/day, 5 dear ones the other 30: 500 + 1500 USD/year.
-/// assert!((a.tco_usd_per_year - 2000.0).abs() < 1e-3);
-/// // One more cheap chip replaces 4/6 of a dear one: saves 200 − 100 USD/year.
-/// assert!((a.supplies[0].usd_per_year_saved_per_extra_chip - 100.0).abs() < 1e-3);
-/// # Ok::<(), chipmodel_fleet::FleetError>(())
-/// ```
-pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, FleetError> {
-    validate(problem)?;
-    let p = problem;
-    let sc = Scaled::new(p);
+/// The scaled LP's solution: variable values and, per row present, the price of its bound,
+/// d(TCO)/d(bound) in USD per year per unit of the bound (good_lp's sign: ≥ 0 for demands,
+/// ≤ 0 for caps).
+struct Solved {
+    y: Vec<f64>,
+    demand: Vec<Option<f64>>,
+    supply: Vec<Option<f64>>,
+    power: Option<f64>,
+    budget: Option<f64>,
+}
+
+/// Builds and solves the scaled LP, with Clarabel's duality-gap tolerance set to `gap` if given.
+fn solve_scaled(
+    p: &AllocationProblem,
+    sc: &Scaled,
+    gap: Option<f64>,
+) -> Result<Solved, ResolutionError> {
     let n = &sc.chips_scale;
     let (no, nd) = (p.options.len(), p.demands.len());
-
     let mut vars = ProblemVariables::new();
     let ys: Vec<Variable> = sc
         .vars
@@ -573,9 +552,9 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
         .map(|((&(i, _), &y), nk)| p.options[i].cost_usd_per_year_per_chip * nk / sc.cost_scale * y)
         .sum();
     let mut model = vars.minimise(objective).using(clarabel);
-    // A small workload beside a large one is a tiny part of the objective: a tighter gap than
-    // Clarabel's default 1e-8 keeps it accurate too.
-    model.settings().tol_gap_abs(GAP_TOL).tol_gap_rel(GAP_TOL);
+    if let Some(gap) = gap {
+        model.settings().tol_gap_abs(gap).tol_gap_rel(gap);
+    }
 
     let terms_where = |keep: &dyn Fn(usize, usize) -> Option<f64>| -> Vec<(usize, f64)> {
         sc.vars
@@ -620,25 +599,89 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
         .filter(|_| nonzero(&budget_terms))
         .map(|b| model.add_constraint(row(&ys, &budget_terms, n, b, false)));
 
-    let mut solution = match model.solve() {
-        Ok(s) => s,
-        Err(ResolutionError::Infeasible) => return Err(infeasible(p)),
-        Err(e) => return Err(solver_error(&e)),
-    };
-    // good_lp passes Clarabel's "dual infeasible" (unbounded) through as a solution.
+    let mut solution = model.solve()?;
+    // good_lp passes Clarabel's "dual infeasible" (unbounded) through as a solution. Costs are
+    // ≥ 0 and chips ≥ 0, so this cannot happen short of a numerical failure.
     if format!("{:?}", solution.inner().status).contains("DualInfeasible") {
-        // Costs are ≥ 0 and chips ≥ 0, so this cannot happen short of a numerical failure.
-        return Err(invalid(
-            "plan",
-            "?",
-            "the LP is unbounded (a numerical failure)",
-        ));
+        return Err(ResolutionError::Unbounded);
     }
+    let y = ys.iter().map(|&v| solution.value(v)).collect();
+    let dual = solution.compute_dual();
+    // d(TCO)/d(bound) in USD per year per unit of the bound.
+    let price = |r: Option<ConstraintReference>, bound: f64| {
+        r.map(|r| sc.cost_scale * dual.dual(r) / row_scale(bound))
+    };
+    Ok(Solved {
+        y,
+        demand: demand_refs
+            .into_iter()
+            .zip(&p.demands)
+            .map(|(r, d)| price(r, d.tokens_per_day))
+            .collect(),
+        supply: supply_refs
+            .into_iter()
+            .zip(&p.options)
+            .map(|(r, o)| price(r, o.max_count.unwrap_or(0.0)))
+            .collect(),
+        power: price(power_ref, p.power_cap_mw.unwrap_or(0.0)),
+        budget: price(budget_ref, p.budget_usd.unwrap_or(0.0)),
+    })
+}
 
+/// The cheapest allocation of chips to workloads (see [`AllocationProblem`]) with the shadow
+/// price of every constraint.
+///
+/// Shadow prices are derivatives of the optimal TCO per year, signed so that they are ≥ 0: what
+/// one more token per day of demand costs, what one more chip of a capped option, one more MW of
+/// power or one more USD of budget saves. A constraint that does not bind has a shadow price of 0.
+///
+/// # Errors
+///
+/// [`FleetError::Invalid`] naming the field for a negative or non-finite value, a matrix of the
+/// wrong shape, duplicate names, or a demand no option may serve; with field `plan` when the
+/// demands cannot be met within the caps (naming the workload when it cannot be met even alone).
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_fleet::{AllocationProblem, Demand, SupplyOption, solve_allocation};
+/// // Cheap chips capped at 5; dear chips uncapped.
+/// let p = AllocationProblem::new(
+///     vec![
+///         SupplyOption::new("cheap", 100.0, 1000.0, 0.001).with_max_count(5.0),
+///         SupplyOption::new("dear", 300.0, 2000.0, 0.002),
+///     ],
+///     vec![Demand::new("w", 50.0)],
+///     vec![vec![Some(4.0)], vec![Some(6.0)]],
+/// );
+/// let a = solve_allocation(&p)?;
+/// // 5 cheap chips make 20 tokens/day, 5 dear ones the other 30: 500 + 1500 USD/year.
+/// assert!((a.tco_usd_per_year - 2000.0).abs() < 1e-3);
+/// // One more cheap chip replaces 4/6 of a dear one: saves 200 − 100 USD/year.
+/// assert!((a.supplies[0].usd_per_year_saved_per_extra_chip - 100.0).abs() < 1e-3);
+/// # Ok::<(), chipmodel_fleet::FleetError>(())
+/// ```
+pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, FleetError> {
+    validate(problem)?;
+    let p = problem;
+    let sc = Scaled::new(p);
+    let n = &sc.chips_scale;
+    let (no, nd) = (p.options.len(), p.demands.len());
+
+    // A small workload beside a large one is a tiny part of the objective: a tighter gap than
+    // Clarabel's default 1e-8 keeps it accurate too; should the solver stall there, the default.
+    let solved = match solve_scaled(p, &sc, Some(GAP_TOL)) {
+        Err(ResolutionError::Infeasible) => return Err(infeasible(p)),
+        Err(_) => match solve_scaled(p, &sc, None) {
+            Ok(s) => s,
+            Err(ResolutionError::Infeasible) => return Err(infeasible(p)),
+            Err(e) => return Err(solver_error(&e)),
+        },
+        Ok(s) => s,
+    };
     // Counts, with interior-point noise below the tolerance set to zero.
     let mut chips = vec![vec![0.0; nd]; no];
-    for ((&(i, j), &y), nk) in sc.vars.iter().zip(&ys).zip(n) {
-        let v = solution.value(y);
+    for ((&(i, j), &v), nk) in sc.vars.iter().zip(&solved.y).zip(n) {
         chips[i][j] = if v > TOL { v * nk } else { 0.0 };
     }
     let binds = |used: f64, bound: f64| (bound - used).abs() <= TOL * row_scale(bound);
@@ -652,14 +695,8 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
             chips[i].iter_mut().for_each(|x| *x *= m / count);
         }
     }
-    let dual = solution.compute_dual();
-    // d(TCO)/d(bound) in USD per year per unit of the bound; 0 unless the row binds.
-    let price = |r: Option<&ConstraintReference>, bound: f64, binding: bool| -> f64 {
-        match r {
-            Some(r) if binding => sc.cost_scale * dual.dual(r.clone()) / row_scale(bound),
-            _ => 0.0,
-        }
-    };
+    // 0 unless the row binds.
+    let price = |d: Option<f64>, binding: bool| if binding { d.unwrap_or(0.0) } else { 0.0 };
 
     let mut binding = Vec::new();
     let mut demands = Vec::with_capacity(nd);
@@ -667,11 +704,11 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
         let served: f64 = (0..no)
             .map(|i| chips[i][j] * p.rate(i, j).unwrap_or(0.0))
             .sum();
-        let b = demand_refs[j].is_some() && binds(served, d.tokens_per_day);
+        let b = solved.demand[j].is_some() && binds(served, d.tokens_per_day);
         if b {
             binding.push(format!("demand {}", d.name));
         }
-        let pi = nonneg(price(demand_refs[j].as_ref(), d.tokens_per_day, b));
+        let pi = nonneg(price(solved.demand[j], b));
         demands.push(DemandResult {
             name: d.name.clone(),
             tokens_per_day: d.tokens_per_day,
@@ -686,13 +723,13 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
     for (i, o) in p.options.iter().enumerate() {
         let count: f64 = chips[i].iter().sum();
         let b = match o.max_count {
-            Some(m) => supply_refs[i].is_some() && binds(count, m),
+            Some(m) => solved.supply[i].is_some() && binds(count, m),
             None => false,
         };
         if b {
             binding.push(format!("supply {}", o.name));
         }
-        let saved = -price(supply_refs[i].as_ref(), o.max_count.unwrap_or(0.0), b);
+        let saved = -price(solved.supply[i], b);
         supplies.push(SupplyResult {
             name: o.name.clone(),
             chips: count,
@@ -708,7 +745,7 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
     let tco_usd_per_year = supplies.iter().map(|s| s.tco_usd_per_year).sum();
     let capex_usd: f64 = supplies.iter().map(|s| s.capex_usd).sum();
     let facility_mw: f64 = supplies.iter().map(|s| s.facility_mw).sum();
-    let mut cap = |name: &str, cap: Option<f64>, used: f64, r: Option<ConstraintReference>| {
+    let mut cap = |name: &str, cap: Option<f64>, used: f64, r: Option<f64>| {
         cap.map(|c| {
             let b = r.is_some() && binds(used, c);
             if b {
@@ -718,12 +755,12 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
                 cap: c,
                 used,
                 binding: b,
-                usd_per_year_saved_per_unit: nonneg(-price(r.as_ref(), c, b)),
+                usd_per_year_saved_per_unit: nonneg(-price(r, b)),
             }
         })
     };
-    let power = cap("power", p.power_cap_mw, facility_mw, power_ref);
-    let budget = cap("budget", p.budget_usd, capex_usd, budget_ref);
+    let power = cap("power", p.power_cap_mw, facility_mw, solved.power);
+    let budget = cap("budget", p.budget_usd, capex_usd, solved.budget);
 
     let assignments = sc
         .vars

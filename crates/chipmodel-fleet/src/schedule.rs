@@ -96,7 +96,7 @@ pub(crate) fn deliveries_of(g: &Group) -> Result<Vec<(Quarter, f64)>, FleetError
             format!("must add up to the group's count {} ({})", g.count, g.chip),
         ));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|d| d.0);
     Ok(out)
 }
 
