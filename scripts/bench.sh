@@ -4,7 +4,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 .venv/bin/python -m pip install --quiet "pytest-benchmark>=4"
 echo "==> cargo bench (divan)"
-cargo bench --locked -p chipmodel-perf
+cargo bench --locked -p chipmodel-perf -p chipmodel-fleet
 echo "==> building the Python extension (release)"
 maturin develop --release --quiet
 echo "==> pytest-benchmark"

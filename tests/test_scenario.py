@@ -104,3 +104,32 @@ def test_bad_scenario_files_name_file_and_key_and_write_nothing(
 def test_missing_scenario_file() -> None:
     with pytest.raises(chipmodel.CatalogFileError, match="nope.toml"):
         chipmodel.load_scenario("nope.toml")
+
+
+def test_seed_hybrid_plan_before_and_after_the_shock() -> None:
+    r = chipmodel.run_scenario()
+    a = r["hybrid"]["allocation"]
+    h200 = {x["name"]: x for x in a["supplies"]}["h200-sxm@cn"]
+    assert h200["cap_binding"] and h200["chips"] == pytest.approx(400_000)
+    # One more approved H200 saves the buyer ~$24,950 a year: the TCO of the Ascend 910Cs it
+    # replaces on the 70B model, less its own.
+    assert h200["usd_per_year_saved_per_extra_chip"] == pytest.approx(24_949.5, rel=1e-3)
+    frontier = [x for x in a["assignments"] if x["workload"] == "deepseek-v3"]
+    assert [x["option"] for x in frontier] == ["h200-sxm@cn"]  # imports only
+    after = r["hybrid_after_shock"]["plan"]["allocation"]
+    cut_h200 = {x["name"]: x for x in after["supplies"]}["h200-sxm@cn"]
+    assert cut_h200["chips"] == pytest.approx(200_000)
+    assert after["tco_usd_per_year"] > a["tco_usd_per_year"]
+    assert after["facility_mw"] > a["facility_mw"]
+
+
+def test_bad_hybrid_tables_name_the_key(tmp_path: Path) -> None:
+    f = tmp_path / "h.toml"
+    f.write_text(
+        '[scenario]\nid = "h"\ntitle = "H"\n[[group]]\nchip = "h200"\ncount = 8\n'
+        '[hybrid]\n[[hybrid.supply]]\nchip = "h200"\nmax_count = -1\n'
+        '[[hybrid.demand]]\nmodel = "llama-3.1-70b"\ntokens_per_day = 1e9\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(chipmodel.CatalogError, match=re.escape("hybrid.supply[0].max_count")):
+        chipmodel.load_scenario(f)

@@ -53,6 +53,13 @@ def headline(result: dict[str, Any]) -> dict[str, str]:
         out["tokens_per_day"] = _big(t["tokens_per_day"])
         out["usd_per_million_tokens"] = f"${t['usd_per_million_tokens']:.3f}"
         out["joules_per_token"] = f"{t['joules_per_token']:.2f} J"
+    hybrid = result.get("hybrid")
+    if hybrid:
+        a = hybrid["allocation"]
+        out["hybrid"] = f"{a['total_chips']:,.0f} chips, {a['facility_mw']:,.0f} MW, TCO {_money(a['tco_usd_per_year'])}/yr"
+        for sres in a["supplies"]:
+            if sres["cap_binding"]:
+                out[f"extra.{sres['name']}"] = f"{_money(sres['usd_per_year_saved_per_extra_chip'])}/yr"
     for e in result["equivalents"]:
         et = e["report"]["total"]
         out[f"equivalent.{e['chip']}"] = (
@@ -80,7 +87,12 @@ def headline_markdown(result: dict[str, Any]) -> str:
     """The headline as a Markdown table (the README's copy is checked against it by a test)."""
     rows = ["| figure | value |", "|---|---|"]
     for k, v in headline(result).items():
-        label = _LABELS.get(k) or f"the same tokens per day on {k.split('.', 1)[1]}"
+        if k.startswith("extra."):
+            label = f"hybrid plan: one more {k.split('.', 1)[1].split('@')[0]} is worth"
+        elif k == "hybrid":
+            label = "hybrid plan (LP: frontier model on imports only)"
+        else:
+            label = _LABELS.get(k) or f"the same tokens per day on {k.split('.', 1)[1]}"
         rows.append(f"| {label} | {v} |")
     return "\n".join(rows)
 
@@ -99,6 +111,27 @@ def _fleet_rows(result: dict[str, Any]) -> list[tuple[str, dict[str, Any], float
     for e in result["equivalents"]:
         rows.append((f"{e['chip']} equivalent", e["report"]["total"], e["count"]))
     return rows
+
+
+def _plan_table(plan: dict[str, Any]) -> str:
+    a = plan["allocation"]
+    rows = [
+        [x["option"], x["workload"], f"{x['chips']:,.0f}", _big(x["tokens_per_day"])]
+        for x in a["assignments"]
+    ]
+    lines = [_table(["chips", "workload", "count", "tokens/day"], rows)]
+    lines.append(
+        f"total {a['total_chips']:,.0f} chips · capex {_money(a['capex_usd'])} · {a['facility_mw']:,.0f} MW · "
+        f"TCO {_money(a['tco_usd_per_year'])}/yr · binding: {', '.join(a['binding']) or 'none'}"
+    )
+    for sres in a["supplies"]:
+        if sres["cap_binding"]:
+            lines.append(
+                f"one more {sres['name']} is worth {_money(sres['usd_per_year_saved_per_extra_chip'])}/yr to the buyer"
+            )
+    for d in a["demands"]:
+        lines.append(f"marginal cost of {d['name']}: ${d['marginal_usd_per_million_tokens']:.3f} per million tokens")
+    return "\n".join(lines)
 
 
 def format_text(result: dict[str, Any]) -> str:
@@ -190,6 +223,18 @@ def format_text(result: dict[str, Any]) -> str:
             rt = rep["total"]
             rows.append([f"{chip} to make them up", f"{n:,.0f} chips, {rt['facility_mw']:,.0f} MW, {_money(rt['capex']['chips'])} of chips"])
         parts.append(_table(["after the cut", "value"], rows))
+
+    hybrid = result.get("hybrid")
+    if hybrid:
+        parts.append("\nHybrid plan (lowest TCO that meets every demand within the caps; LP)")
+        parts.append(_plan_table(hybrid))
+        after = result.get("hybrid_after_shock")
+        if after:
+            parts.append(f"\nThe same plan after the export shock on {shock['date'] if shock else '?'}")
+            if after["plan"]:
+                parts.append(_plan_table(after["plan"]))
+            else:
+                parts.append(f"no plan meets the demands: {after['infeasible']}")
 
     mc = result.get("monte_carlo")
     if mc:

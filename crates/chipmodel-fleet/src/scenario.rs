@@ -114,6 +114,8 @@ pub struct Scenario {
     pub sensitivity: Option<String>,
     /// Export shock: the cut date, the chips cut, the replacement chip.
     pub shock: Option<Shock>,
+    /// Hybrid plan: supplies with caps, demands per workload, power cap, budget.
+    pub hybrid: Option<crate::PlanInput>,
 }
 
 fn err(file: &str, id: &str, field: &str, message: impl Into<String>) -> FleetError {
@@ -221,6 +223,69 @@ fn count(v: Value, file: &str, id: &str, field: &str) -> Result<u32, FleetError>
             ),
         )),
     }
+}
+
+const WORKLOAD_KEYS: [&str; 6] = [
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "weight_dtype",
+    "ttft_slo_s",
+    "tpot_slo_s",
+];
+
+/// Reads a workload from `t` (keys at `prefix`), leaving the keys in `extra` for the caller.
+fn workload_from(
+    mut t: Table,
+    file: &str,
+    id_s: &str,
+    prefix: &str,
+    extra: &[&str],
+) -> Result<(Workload, Table), FleetError> {
+    let at = |k: &str| format!("{prefix}{k}");
+    let model = match t.remove("model") {
+        Some(Value::String(m)) => m,
+        other => {
+            return Err(err(
+                file,
+                id_s,
+                &at("model"),
+                format!(
+                    "expected a model id, got {}",
+                    other.map_or("nothing".into(), |v| datafile::show(&v))
+                ),
+            ));
+        }
+    };
+    let m = Model::get(&model).map_err(|e| err(file, id_s, &at("model"), e.to_string()))?;
+    let mut w = Workload::new(&m.id);
+    if let Some(v) = t.remove("input_tokens") {
+        w.input_tokens = count(v, file, id_s, &at("input_tokens"))?;
+    }
+    if let Some(v) = t.remove("output_tokens") {
+        w.output_tokens = count(v, file, id_s, &at("output_tokens"))?;
+    }
+    if let Some(v) = t.remove("weight_dtype") {
+        let s = v.as_str().unwrap_or_default().to_string();
+        w.weight_dtype = s
+            .parse::<Precision>()
+            .map_err(|e| err(file, id_s, &at("weight_dtype"), e.to_string()))?;
+    }
+    if let Some(v) = t.remove("ttft_slo_s") {
+        w.ttft_slo_s = Some(positive(v, file, id_s, &at("ttft_slo_s"))?);
+    }
+    if let Some(v) = t.remove("tpot_slo_s") {
+        w.tpot_slo_s = Some(positive(v, file, id_s, &at("tpot_slo_s"))?);
+    }
+    let mut rest = Table::new();
+    for k in extra {
+        if let Some(v) = t.remove(*k) {
+            rest.insert((*k).to_string(), v);
+        }
+    }
+    let expected: Vec<&str> = WORKLOAD_KEYS.iter().chain(extra).copied().collect();
+    no_more(&t, file, id_s, prefix, &expected)?;
+    Ok((w, rest))
 }
 
 impl Scenario {
@@ -472,46 +537,8 @@ impl Scenario {
         let workload = match doc.remove("workload") {
             None => None,
             Some(v) => {
-                let mut t = table(v, file, id_s, "workload")?;
-                let model = datafile::take_string(ctx, &mut t, "model", true)
-                    .map_err(|_| err(file, id_s, "workload.model", "missing or not a string"))?
-                    .unwrap_or_default();
-                let m = Model::get(&model)
-                    .map_err(|e| err(file, id_s, "workload.model", e.to_string()))?;
-                let mut w = Workload::new(&m.id);
-                if let Some(v) = t.remove("input_tokens") {
-                    w.input_tokens = count(v, file, id_s, "workload.input_tokens")?;
-                }
-                if let Some(v) = t.remove("output_tokens") {
-                    w.output_tokens = count(v, file, id_s, "workload.output_tokens")?;
-                }
-                if let Some(v) = t.remove("weight_dtype") {
-                    let s = v.as_str().unwrap_or_default().to_string();
-                    w.weight_dtype = s
-                        .parse::<Precision>()
-                        .map_err(|e| err(file, id_s, "workload.weight_dtype", e.to_string()))?;
-                }
-                if let Some(v) = t.remove("ttft_slo_s") {
-                    w.ttft_slo_s = Some(positive(v, file, id_s, "workload.ttft_slo_s")?);
-                }
-                if let Some(v) = t.remove("tpot_slo_s") {
-                    w.tpot_slo_s = Some(positive(v, file, id_s, "workload.tpot_slo_s")?);
-                }
-                no_more(
-                    &t,
-                    file,
-                    id_s,
-                    "workload.",
-                    &[
-                        "model",
-                        "input_tokens",
-                        "output_tokens",
-                        "weight_dtype",
-                        "ttft_slo_s",
-                        "tpot_slo_s",
-                    ],
-                )?;
-                Some(w)
+                let t = table(v, file, id_s, "workload")?;
+                Some(workload_from(t, file, id_s, "workload.", &[])?.0)
             }
         };
 
@@ -657,6 +684,114 @@ impl Scenario {
                 Some(o)
             }
         };
+        let hybrid = match doc.remove("hybrid") {
+            None => None,
+            Some(v) => {
+                let mut t = table(v, file, id_s, "hybrid")?;
+                let mut supplies = Vec::new();
+                let Some(Value::Array(items)) = t.remove("supply") else {
+                    return Err(err(
+                        file,
+                        id_s,
+                        "hybrid.supply",
+                        "expected [[hybrid.supply]] tables",
+                    ));
+                };
+                for (i, x) in items.into_iter().enumerate() {
+                    let p = format!("hybrid.supply[{i}]");
+                    let mut st = table(x, file, id_s, &p)?;
+                    let chip = match st.remove("chip") {
+                        Some(Value::String(c)) => chip_id(&c, &format!("{p}.chip"))?,
+                        _ => {
+                            return Err(err(
+                                file,
+                                id_s,
+                                &format!("{p}.chip"),
+                                "missing or not a string",
+                            ));
+                        }
+                    };
+                    let site = match st.remove("site") {
+                        None => "cn".to_string(),
+                        Some(Value::String(s)) if s == "cn" || s == "us" => s,
+                        Some(other) => {
+                            return Err(err(
+                                file,
+                                id_s,
+                                &format!("{p}.site"),
+                                format!("expected 'cn' or 'us', got {}", datafile::show(&other)),
+                            ));
+                        }
+                    };
+                    let max_count = match st.remove("max_count") {
+                        None => None,
+                        Some(v) => Some(positive(v, file, id_s, &format!("{p}.max_count"))?),
+                    };
+                    no_more(
+                        &st,
+                        file,
+                        id_s,
+                        &format!("{p}."),
+                        &["chip", "site", "max_count"],
+                    )?;
+                    supplies.push(crate::Supply::new(&chip, &site, max_count));
+                }
+                let mut demands = Vec::new();
+                let Some(Value::Array(items)) = t.remove("demand") else {
+                    return Err(err(
+                        file,
+                        id_s,
+                        "hybrid.demand",
+                        "expected [[hybrid.demand]] tables",
+                    ));
+                };
+                for (i, x) in items.into_iter().enumerate() {
+                    let p = format!("hybrid.demand[{i}]");
+                    let dt = table(x, file, id_s, &p)?;
+                    let (w, mut rest) = workload_from(
+                        dt,
+                        file,
+                        id_s,
+                        &format!("{p}."),
+                        &["tokens_per_day", "allowed_chips"],
+                    )?;
+                    let tpd = positive(
+                        rest.remove("tokens_per_day").unwrap_or(Value::Integer(0)),
+                        file,
+                        id_s,
+                        &format!("{p}.tokens_per_day"),
+                    )?;
+                    let mut d = crate::WorkloadDemand::new(w, tpd);
+                    if let Some(v) = rest.remove("allowed_chips") {
+                        let mut ids = Vec::new();
+                        for (j, c) in strings(v, file, id_s, &format!("{p}.allowed_chips"))?
+                            .iter()
+                            .enumerate()
+                        {
+                            ids.push(chip_id(c, &format!("{p}.allowed_chips[{j}]"))?);
+                        }
+                        d.allowed_chips = Some(ids);
+                    }
+                    demands.push(d);
+                }
+                let mut input = crate::PlanInput::new(supplies, demands);
+                input.horizon_years = horizon_years;
+                if let Some(v) = t.remove("power_cap_mw") {
+                    input.power_cap_mw = Some(positive(v, file, id_s, "hybrid.power_cap_mw")?);
+                }
+                if let Some(v) = t.remove("budget_usd") {
+                    input.budget_usd = Some(positive(v, file, id_s, "hybrid.budget_usd")?);
+                }
+                no_more(
+                    &t,
+                    file,
+                    id_s,
+                    "hybrid.",
+                    &["supply", "demand", "power_cap_mw", "budget_usd"],
+                )?;
+                Some(input)
+            }
+        };
         let shock = match doc.remove("shock") {
             None => None,
             Some(v) => {
@@ -701,6 +836,7 @@ impl Scenario {
                 "monte_carlo",
                 "sensitivity",
                 "shock",
+                "hybrid",
             ],
         )?;
         let s = Scenario {
@@ -720,6 +856,7 @@ impl Scenario {
             monte_carlo,
             sensitivity,
             shock,
+            hybrid,
         };
         s.fleet
             .validate()
@@ -787,6 +924,15 @@ pub struct Equivalent {
     pub report: FleetReport,
 }
 
+/// A plan, or why none exists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanOutcome {
+    /// The plan, when one meets every demand within the caps.
+    pub plan: Option<crate::HybridPlan>,
+    /// Why there is none.
+    pub infeasible: Option<String>,
+}
+
 /// Everything a scenario run produces.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScenarioResult {
@@ -804,6 +950,10 @@ pub struct ScenarioResult {
     pub schedule: Vec<QuarterRow>,
     /// The export shock, if the scenario has one.
     pub shock: Option<ShockResult>,
+    /// The lowest-cost hybrid plan, if the scenario has one.
+    pub hybrid: Option<crate::HybridPlan>,
+    /// The same plan with the shock's chips capped at what is delivered before the cut.
+    pub hybrid_after_shock: Option<PlanOutcome>,
     /// Compliance status of each chip on each date for each destination.
     pub compliance: Vec<ComplianceRow>,
     /// Not legal advice.
@@ -877,6 +1027,52 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
             }
         }
     }
+    let shock = match &s.shock {
+        None => None,
+        Some(k) => Some(export_shock(
+            &s.fleet,
+            a,
+            w,
+            &k.date,
+            &k.chips,
+            k.replacement
+                .as_deref()
+                .map(|c| (c, s.equivalent_site.as_str())),
+        )?),
+    };
+    let hybrid = match &s.hybrid {
+        Some(input) => Some(crate::plan_hybrid(input, a)?),
+        None => None,
+    };
+    let hybrid_after_shock = match (&s.hybrid, &shock) {
+        (Some(input), Some(k)) => {
+            let mut cut = input.clone();
+            for sup in &mut cut.supplies {
+                if k.cut.iter().any(|(c, _)| *c == sup.chip) {
+                    let kept: f64 = k
+                        .fleet
+                        .groups
+                        .iter()
+                        .filter(|g| g.chip == sup.chip)
+                        .map(|g| g.count)
+                        .sum();
+                    sup.max_count = Some(sup.max_count.map_or(kept, |m| m.min(kept)));
+                }
+            }
+            Some(match crate::plan_hybrid(&cut, a) {
+                Ok(p) => PlanOutcome {
+                    plan: Some(p),
+                    infeasible: None,
+                },
+                Err(FleetError::Invalid { message, .. }) => PlanOutcome {
+                    plan: None,
+                    infeasible: Some(message),
+                },
+                Err(e) => return Err(e),
+            })
+        }
+        _ => None,
+    };
     Ok(ScenarioResult {
         scenario: s.clone(),
         report,
@@ -884,19 +1080,9 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
         monte_carlo: mc,
         sensitivity: sens,
         schedule: schedule(&s.fleet, a, w)?,
-        shock: match &s.shock {
-            None => None,
-            Some(k) => Some(export_shock(
-                &s.fleet,
-                a,
-                w,
-                &k.date,
-                &k.chips,
-                k.replacement
-                    .as_deref()
-                    .map(|c| (c, s.equivalent_site.as_str())),
-            )?),
-        },
+        hybrid,
+        hybrid_after_shock,
+        shock,
         compliance,
         disclaimer: chipmodel_compliance::NOT_LEGAL_ADVICE.to_string(),
     })

@@ -1,0 +1,53 @@
+//! Speed of fleet economics: one report without and with a workload, a 1,000-draw Monte Carlo,
+//! the sensitivity table, the seed scenario end to end, and the hybrid planner.
+//! Run: `cargo bench -p chipmodel-fleet`.
+
+use chipmodel_fleet::{
+    Assumptions, Fleet, Group, Scenario, Workload, monte_carlo, run_scenario, sensitivity,
+};
+
+fn main() {
+    divan::main();
+}
+
+fn seed() -> Fleet {
+    Fleet::new(vec![Group::new("h200", 400_000.0, "cn")])
+}
+
+#[divan::bench]
+fn report_no_workload(b: divan::Bencher) {
+    let (f, a) = (seed(), Assumptions::defaults().unwrap());
+    b.bench(|| f.report(divan::black_box(&a)).unwrap());
+}
+
+#[divan::bench]
+fn report_with_workload(b: divan::Bencher) {
+    let (f, a, w) = (
+        seed(),
+        Assumptions::defaults().unwrap(),
+        Workload::new("llama-3.1-70b"),
+    );
+    b.bench(|| f.report_with(divan::black_box(&a), &w).unwrap());
+}
+
+#[divan::bench(sample_count = 10)]
+fn monte_carlo_1000_draws(b: divan::Bencher) {
+    let (f, a, w) = (
+        seed(),
+        Assumptions::defaults().unwrap(),
+        Workload::new("llama-3.1-70b"),
+    );
+    b.bench(|| monte_carlo(&f, &a, Some(&w), 1000, 0).unwrap());
+}
+
+#[divan::bench(sample_count = 10)]
+fn sensitivity_table(b: divan::Bencher) {
+    let (f, a) = (seed(), Assumptions::defaults().unwrap());
+    b.bench(|| sensitivity(&f, &a, None, "usd_per_gpu_hour").unwrap());
+}
+
+#[divan::bench(sample_count = 10)]
+fn seed_scenario_end_to_end(b: divan::Bencher) {
+    let s = Scenario::seed().unwrap();
+    b.bench(|| run_scenario(divan::black_box(&s)).unwrap());
+}
