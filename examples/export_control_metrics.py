@@ -1,7 +1,7 @@
 """Every chip's TPP and performance density against the October 2023 3A090 lines.
 
 Run: python examples/export_control_metrics.py
-(The full classifier, with every rule version and date, arrives with chipmodel's compliance module;
+(For the full classification — every rule version, destination and date — see chipmodel.classify;
 this only places each chip against the 4,800 TPP and 5.92 performance-density lines.)
 """
 

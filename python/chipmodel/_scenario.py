@@ -301,11 +301,12 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
     # Annual cost breakdown of each fleet (stacked).
     fleets = _fleet_rows(result)
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    items = [("capital charge", lambda f: f["capital_charge_usd_per_year"])]
-    items += [(f"opex: {k}", (lambda k: lambda f: f["opex"][k])(k)) for k in fleets[0][1]["opex"]]
+    items: list[tuple[str, list[float]]] = [
+        ("capital charge", [f["capital_charge_usd_per_year"] / 1e9 for _, f, _ in fleets])
+    ]
+    items += [(f"opex: {k}", [f["opex"][k] / 1e9 for _, f, _ in fleets]) for k in fleets[0][1]["opex"]]
     bottom = [0.0] * len(fleets)
-    for label, get in items:
-        vals = [get(f) / 1e9 for _, f, _ in fleets]
+    for label, vals in items:
         ax.bar([n for n, _, _ in fleets], vals, bottom=bottom, label=label)
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     ax.set_ylabel("USD billion per year")
