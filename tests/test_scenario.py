@@ -63,6 +63,13 @@ def test_cli_run_writes_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixt
     assert chipmodel.cli.main(["run", "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out
     assert "400,000 × h200-sxm" in out and "Fleet comparison" in out and "Not legal advice" in out
+    # The README's headline figures are what the first Quick start command prints.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- headline:start -->")[1].split("<!-- headline:end -->")[0]
+    rows = [ln.strip("|").split("|") for ln in table.strip().splitlines()[2:]]
+    assert len(rows) >= 10
+    for label, value in rows:
+        assert any(label.strip() in ln and value.strip() in ln for ln in out.splitlines()), (label, value)
     data = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
     assert data["report"]["total"]["facility_mw"] == 700.0
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")

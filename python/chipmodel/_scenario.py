@@ -86,6 +86,12 @@ _LABELS = {
 def headline_markdown(result: dict[str, Any]) -> str:
     """The headline as a Markdown table (the README's copy is checked against it by a test)."""
     rows = ["| figure | value |", "|---|---|"]
+    rows += [f"| {label} | {v} |" for label, v in _headline_rows(result)]
+    return "\n".join(rows)
+
+
+def _headline_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
     for k, v in headline(result).items():
         if k.startswith("extra."):
             label = f"hybrid plan: one more {k.split('.', 1)[1].split('@')[0]} is worth"
@@ -93,8 +99,8 @@ def headline_markdown(result: dict[str, Any]) -> str:
             label = "hybrid plan (LP: frontier model on imports only)"
         else:
             label = _LABELS.get(k) or f"the same tokens per day on {k.split('.', 1)[1]}"
-        rows.append(f"| {label} | {v} |")
-    return "\n".join(rows)
+        out.append((label, v))
+    return out
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -153,9 +159,8 @@ def format_text(result: dict[str, Any]) -> str:
             f"Workload: {w['model']}, {w['input_tokens']} in / {w['output_tokens']} out, "
             f"{w['weight_dtype']} weights; horizon {s['fleet']['horizon_years']:g} years."
         )
-    h = headline(result)
     parts.append("\nHeadline")
-    parts.append(_table(["figure", "value"], [[k, v] for k, v in h.items()]))
+    parts.append(_table(["figure", "value"], [[k, v] for k, v in _headline_rows(result)]))
 
     parts.append("\nCapex by item (USD)")
     parts.append(_table(["item", "USD"], [[k, _money(v)] for k, v in t["capex"].items()]))
@@ -360,8 +365,14 @@ def write_html(result: dict[str, Any], path: str | Path) -> Path:
     path = Path(path)
     text = html.escape(format_text(result))
     figures = "\n".join(f'<h2>{html.escape(t)}</h2>\n<img alt="{html.escape(t)}" src="{src}">' for t, src in _plots(result))
+    colours = {
+        "none": "#e6f4ea",
+        "presumption-of-approval": "#eef6e0",
+        "case-by-case": "#fff4d6",
+        "presumption-of-denial": "#fbe3e3",
+    }
     rows = "".join(
-        "<tr>"
+        f'<tr style="background:{colours.get(c["review_policy"], "#fff")}">'
         + "".join(
             f"<td>{html.escape(str(v))}</td>"
             for v in (
