@@ -302,61 +302,22 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out = []
-    # Annual cost breakdown of each fleet (stacked).
-    fleets = _fleet_rows(result)
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    items: list[tuple[str, list[float]]] = [
-        ("capital charge", [f["capital_charge_usd_per_year"] / 1e9 for _, f, _ in fleets])
-    ]
-    items += [(f"opex: {k}", [f["opex"][k] / 1e9 for _, f, _ in fleets]) for k in fleets[0][1]["opex"]]
-    bottom = [0.0] * len(fleets)
-    for label, vals in items:
-        ax.bar([n for n, _, _ in fleets], vals, bottom=bottom, label=label)
-        bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
-    ax.set_ylabel("USD billion per year")
-    ax.set_title("Annual cost of ownership by item")
-    ax.legend(fontsize=8)
-    out.append(("Cost breakdown", _png(fig)))
+    from chipmodel import plot
 
-    if len(fleets) > 1:
-        metrics = [("facility_mw", "facility MW"), ("usd_per_million_tokens", "$/million tokens")]
+    out = []
+    out.append(("Cost breakdown", _png(plot.cost_breakdown(result).figure)))
+    if result["equivalents"]:
         fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
-        axes[0].bar([n for n, _, _ in fleets], [c for _, _, c in fleets])
-        axes[0].set_title("chips")
-        for ax, (key, label) in zip(axes[1:], metrics, strict=True):
-            ax.bar([n for n, _, _ in fleets], [f.get(key) or 0 for _, f, _ in fleets])
-            ax.set_title(label)
-        for ax in axes:
-            ax.tick_params(axis="x", labelrotation=20, labelsize=8)
+        for ax, metric in zip(axes, ("count", "facility_mw", "usd_per_million_tokens"), strict=True):
+            plot.fleet_comparison(result, metric, ax=ax)
         fig.suptitle("Fleet comparison (same tokens per day)")
         out.append(("Fleet comparison", _png(fig)))
-
-    sens = result.get("sensitivity")
-    if sens:
-        top = sens[:10][::-1]
-        base = top[0]["base"] if top else 0.0
-        fig, ax = plt.subplots(figsize=(7, 0.35 * len(top) + 1.2))
-        for i, r in enumerate(top):
-            lo, hi = sorted((r["at_low"], r["at_high"]))
-            ax.barh(i, hi - lo, left=lo, color="tab:blue")
-        ax.axvline(base, color="black", linewidth=1)
-        ax.set_yticks(range(len(top)), [r["name"] for r in top], fontsize=8)
-        ax.set_title(f"Sensitivity of {result['scenario'].get('sensitivity') or 'usd_per_gpu_hour'}")
-        out.append(("Sensitivity tornado", _png(fig)))
-
+    if result.get("sensitivity"):
+        output = result["scenario"].get("sensitivity") or "usd_per_gpu_hour"
+        out.append(("Sensitivity tornado", _png(plot.tornado(result["sensitivity"], output).figure)))
     mc = result.get("monte_carlo")
     if mc and mc.get("draws"):
-        draws = dict((k, v) for k, v in mc["draws"])
-        key = "usd_per_gpu_hour"
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-        ax.hist(draws[key], bins=40)
-        p = {o["name"]: o for o in mc["outputs"]}[key]
-        for q in ("p10", "p50", "p90"):
-            ax.axvline(p[q], color="black", linestyle="--", linewidth=1)
-        ax.set_xlabel("USD per GPU-hour")
-        ax.set_title(f"Monte Carlo: {mc['samples']} draws, seed {mc['seed']} (P10/P50/P90 dashed)")
-        out.append(("Monte Carlo distribution", _png(fig)))
+        out.append(("Monte Carlo distribution", _png(plot.monte_carlo(mc).figure)))
     return out
 
 
