@@ -236,6 +236,13 @@ impl PyClassification {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &serde_json::to_value(&self.c).unwrap_or_default())
     }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
+    }
     fn __repr__(&self) -> String {
         let mut s = format!("Classification({})\n", self.c.summary());
         for d in &self.c.decision {

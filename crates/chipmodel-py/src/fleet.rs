@@ -76,6 +76,13 @@ impl PyAssumptions {
             .import("chipmodel._frames")?
             .call_method1("assumptions_frame", (slf,))
     }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
+    }
     fn __repr__(&self) -> String {
         format!(
             "Assumptions({} values, {} overridden, {} without a source)",
@@ -289,6 +296,13 @@ impl PyFleetReport {
             m.insert("total".into(), total_json(&self.r));
         }
         json_to_py(py, &v)
+    }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
     }
     fn __repr__(&self) -> String {
         let t = &self.r.total;

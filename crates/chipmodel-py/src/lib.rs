@@ -255,6 +255,13 @@ impl PyChip {
     fn report(&self) -> String {
         chipmodel::chip_report(&self.chip)
     }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
+    }
     fn __repr__(&self) -> String {
         let c = &self.chip;
         format!(
@@ -327,6 +334,13 @@ impl PyComparison {
     }
     fn __str__(&self) -> String {
         self.cmp.to_string()
+    }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
     }
     fn __repr__(&self) -> String {
         format!(
@@ -503,6 +517,13 @@ impl PyCatalog {
     fn __iter__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let list = PyList::new(py, self.chips())?;
         Ok(list.call_method0("__iter__")?.unbind())
+    }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
     }
     fn __repr__(&self) -> String {
         format!(

@@ -305,6 +305,13 @@ impl PyModel {
             model: Arc::new(model),
         })
     }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
+    }
     fn __repr__(&self) -> String {
         let m = &self.model;
         format!(
@@ -531,6 +538,13 @@ impl PyInferenceEstimate {
         }
         json_to_py(py, &v)
     }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
+    }
     fn __repr__(&self) -> String {
         let e = &self.est;
         let s = &e.setup;
@@ -623,6 +637,13 @@ impl PyTrainingEstimate {
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &serde_json::to_value(&self.est).unwrap_or_default())
+    }
+    /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("chipmodel._display")?
+            .call_method1("html", (slf,))?
+            .extract()
     }
     fn __repr__(&self) -> String {
         let e = &self.est;
