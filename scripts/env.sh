@@ -9,6 +9,6 @@ if [ "${1:-}" = fresh ] || [ ! -x .venv/bin/python ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
 fi
 # Build tools and the test/optional dependencies, pinned loosely in pyproject.toml.
-.venv/bin/python -m pip install --quiet "maturin>=1.9.4,<2" "numpy>=1.24" "pandas>=2.0" "pytest>=8" "mypy>=1.10" "pandas-stubs" "matplotlib>=3.7"
+.venv/bin/python -m pip install --quiet "maturin>=1.9.4,<2" "numpy>=1.24" "pandas>=2.0" "pytest>=8" "mypy>=1.10" "pandas-stubs" "matplotlib>=3.7" "nbformat>=5.9" "nbclient>=0.10" "ipykernel>=6.29"
 export PATH="$PWD/.venv/bin:$PATH"
 export VIRTUAL_ENV="$PWD/.venv"
