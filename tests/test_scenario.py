@@ -63,6 +63,8 @@ def test_cli_run_writes_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixt
     assert chipmodel.cli.main(["run", "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out
     assert "400,000 × h200-sxm" in out and "Fleet comparison" in out and "Not legal advice" in out
+    # Fits an 80-column terminal (the paths written are the user's, and may be longer).
+    assert max(len(ln) for ln in out.splitlines() if str(tmp_path) not in ln) <= 80
     # The README's headline figures are what the first Quick start command prints.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- headline:start -->")[1].split("<!-- headline:end -->")[0]

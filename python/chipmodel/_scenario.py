@@ -9,6 +9,7 @@ import base64
 import html
 import io
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,18 @@ def _big(x: float) -> str:
         if abs(x) >= div:
             return f"{x / div:,.2f}{unit}"
     return f"{x:,.0f}"
+
+
+def _short(x: float | None) -> str:
+    if x is None:
+        return "-"
+    for div, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:,.2f}{unit}"
+    return f"{x:,.0f}"
+
+
+_POLICY = {"presumption-of-denial": "denial", "presumption-of-approval": "approval"}
 
 
 def headline(result: dict[str, Any]) -> dict[str, str]:
@@ -70,7 +83,7 @@ def headline(result: dict[str, Any]) -> dict[str, str]:
 
 _LABELS = {
     "chips": "fleet",
-    "capex": "capital cost (chips, servers, network, storage, data centres)",
+    "capex": "capital cost, all in",
     "facility_mw": "facility power at peak",
     "annual_gwh": "energy per year",
     "tco_per_year": "total cost of ownership per year",
@@ -94,11 +107,11 @@ def _headline_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for k, v in headline(result).items():
         if k.startswith("extra."):
-            label = f"hybrid plan: one more {k.split('.', 1)[1].split('@')[0]} is worth"
+            label = f"one more {k.split('.', 1)[1].split('@')[0]} is worth"
         elif k == "hybrid":
-            label = "hybrid plan (LP: frontier model on imports only)"
+            label = "hybrid plan (LP)"
         else:
-            label = _LABELS.get(k) or f"the same tokens per day on {k.split('.', 1)[1]}"
+            label = _LABELS.get(k) or f"same tokens on {k.split('.', 1)[1]}"
         out.append((label, v))
     return out
 
@@ -115,7 +128,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 def _fleet_rows(result: dict[str, Any]) -> list[tuple[str, dict[str, Any], float]]:
     rows = [("this fleet", result["report"]["total"], result["report"]["total"]["count"])]
     for e in result["equivalents"]:
-        rows.append((f"{e['chip']} equivalent", e["report"]["total"], e["count"]))
+        rows.append((f"= {e['chip']}", e["report"]["total"], e["count"]))
     return rows
 
 
@@ -178,16 +191,15 @@ def format_text(result: dict[str, Any]) -> str:
                 f"{n:,.0f}",
                 _money(f["capex"]["chips"] + sum(v for k, v in f["capex"].items() if k != "chips")),
                 f"{f['facility_mw']:,.0f}",
-                f"{f['annual_gwh']:,.0f}",
                 _money(f["tco_usd_per_year"]),
                 f"{f['usd_per_gpu_hour']:.2f}",
-                "-" if f.get("tokens_per_day") is None else _big(f["tokens_per_day"]),
+                _short(f.get("tokens_per_day")),
                 "-" if f.get("usd_per_million_tokens") is None else f"{f['usd_per_million_tokens']:.3f}",
             ]
         )
     parts.append("\nFleet comparison")
     parts.append(
-        _table(["fleet", "chips", "capex", "MW", "GWh/yr", "TCO/yr", "$/GPU-h", "tokens/day", "$/Mtok"], rows)
+        _table(["fleet", "chips", "capex", "MW", "TCO/yr", "$/GPU-h", "tokens/day", "$/Mtok"], rows)
     )
 
     sched = result.get("schedule") or []
@@ -195,7 +207,7 @@ def format_text(result: dict[str, Any]) -> str:
         parts.append("\nDeployment (chips delivered in a quarter serve from the next)")
         parts.append(
             _table(
-                ["quarter", "delivered", "in service", "capex", "cumulative", "facility MW", "cost", "tokens/day"],
+                ["quarter", "delivered", "serving", "capex", "cumulative", "MW", "cost", "tokens/day"],
                 [
                     [
                         r["quarter"],
@@ -205,7 +217,7 @@ def format_text(result: dict[str, Any]) -> str:
                         _money(r["cumulative_capex_usd"]),
                         f"{r['facility_mw']:,.0f}",
                         _money(r["cost_usd"]),
-                        "-" if r.get("tokens_per_day") is None else _big(r["tokens_per_day"]),
+                        _short(r.get("tokens_per_day")),
                     ]
                     for r in sched
                 ],
@@ -273,7 +285,7 @@ def format_text(result: dict[str, Any]) -> str:
                         c["rules"] or "-",
                         c["eccn"] or ("-" if c["determined"] else "undetermined"),
                         "yes" if c["license_required"] else "no",
-                        c["review_policy"],
+                        _POLICY.get(c["review_policy"], c["review_policy"]),
                         "-" if c["tariff_rate"] is None else f"{c['tariff_rate']:.0%}",
                     ]
                     for c in result["compliance"]
@@ -284,7 +296,14 @@ def format_text(result: dict[str, Any]) -> str:
     if unsourced:
         parts.append("\nAssumptions without a source behind the number [A]: " + ", ".join(unsourced))
     parts.append("\n" + result["disclaimer"])
-    return "\n".join(parts)
+    return "\n".join(_wrap(line) for line in "\n".join(parts).split("\n"))
+
+
+def _wrap(line: str, width: int = 80) -> str:
+    """Prose lines wrap at ``width``; table lines are sized to fit already."""
+    if len(line) <= width:
+        return line
+    return textwrap.fill(line, width=width, subsequent_indent="  ")
 
 
 def _png(fig: Any) -> str:

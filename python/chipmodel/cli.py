@@ -130,7 +130,9 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:
         print(_scenario.format_text(result))
-        print("\nwrote " + ", ".join(str(p) for p in paths))
+        print("\nwrote:")
+        for p in paths:
+            print(f"  {p}")
     return 0
 
 
