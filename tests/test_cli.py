@@ -91,3 +91,34 @@ def test_classify_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and out.splitlines()[0].startswith("2022-10-07") and "Not legal advice" in out
     code, _, err = run(capsys, "classify", "h200", "--destination", "Mars")
     assert code == 1 and "unknown destination" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["chips"],
+        ["chip", "h100"],
+        ["compare", "h200", "h100"],
+        ["models"],
+        ["estimate", "llama-2-70b", "h100", "--n-chips", "8"],
+        ["best", "llama-2-70b", "h200", "--n-chips", "8"],
+        ["classify", "h20"],
+        ["classify", "h20", "--timeline"],
+        ["run", "--list"],
+    ],
+)
+def test_every_text_output_fits_80_columns(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.strip()
+    assert max(len(line) for line in out.splitlines()) <= 80, argv
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["chips"], ["chip", "h100"], ["compare", "h200", "h100"], ["models"], ["classify", "h20"],
+     ["estimate", "llama-2-70b", "h100", "--n-chips", "8"]],
+)  # fmt: skip
+def test_json_on_the_subcommands(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--json"]) == 0
+    json.loads(capsys.readouterr().out)

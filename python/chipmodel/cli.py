@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -114,13 +115,29 @@ def _estimate_text(e: chipmodel.InferenceEstimate) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _fit(text: str, width: int = 80) -> str:
+    """Wraps lines longer than ``width``, continuing at their indent plus two spaces."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        out.append(textwrap.fill(line, width=width, subsequent_indent=indent, break_long_words=False))
+    return "\n".join(out)
+
+
+def _say(text: str, end: str = "\n") -> None:
+    print(_fit(text), end=end)
+
+
 def _run(args: argparse.Namespace) -> int:
     from chipmodel import _scenario
 
     if args.list:
         for sid in chipmodel.scenarios():
             s = chipmodel.load_scenario(sid)
-            print(f"{sid:<26} {s.title}")
+            _say(f"{sid:<24} {s.title}")
         return 0
     scenario = chipmodel.load_scenario(args.scenario)
     result = chipmodel.run_scenario(scenario)
@@ -151,7 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(cat.table(), end="")
         elif args.command == "chip":
             c = cat.chip(args.name)
-            print(json.dumps(c.to_dict(), indent=2) if args.json else c.report(), end="\n" if args.json else "")
+            if args.json:
+                print(json.dumps(c.to_dict(), indent=2))
+            else:
+                _say(c.report(), end="")
         elif args.command == "compare":
             cmp = cat.compare(args.a, args.b)
             print(json.dumps(cmp.to_dict(), indent=2) if args.json else str(cmp), end="\n" if args.json else "")
@@ -172,24 +192,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.json:
                     print(json.dumps(steps, indent=2))
                 else:
-                    for step in steps:
-                        print(f"{step['date']}  {step['summary'].split(': ', 1)[-1]}  [{step['rules']}]")
-                    print(chipmodel.NOT_LEGAL_ADVICE)
+                    lines = [f"{step['date']}  {step['summary'].split(': ', 1)[-1]}  [{step['rules']}]" for step in steps]
+                    _say("\n".join([*lines, chipmodel.NOT_LEGAL_ADVICE]))
             else:
                 result = chipmodel.classify(chip, destination=args.destination, date=args.date, rules=args.rules,
                                        end_user_hq=args.end_user_hq)  # fmt: skip
                 if args.json:
                     print(json.dumps(result.to_dict(), indent=2))
                 else:
-                    print(result.summary())
-                    for line in result.decision:
-                        print(f"  - {line}")
-                    print("  tested:")
-                    for r in result.reasons:
-                        print(f"    {r['text']}")
-                    for u in result.uncertain:
-                        print(f"  uncertain: {u}")
-                    print(result.disclaimer)
+                    lines = [result.summary()]
+                    lines += [f"  - {line}" for line in result.decision]
+                    lines.append("  tested:")
+                    lines += [f"    {r['text']}" for r in result.reasons]
+                    lines += [f"  uncertain: {u}" for u in result.uncertain]
+                    lines.append(result.disclaimer)
+                    _say("\n".join(lines))
         elif args.command in ("estimate", "best"):
             chip = cat.chip(args.chip)
             common_kw = dict(
@@ -200,7 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 e = chipmodel.estimate_inference(args.model, chip, tp=args.tp, pp=args.pp, ep=args.ep, batch=args.batch, **common_kw)
             else:
                 e = chipmodel.best_inference(args.model, chip, ttft_slo_s=args.ttft_slo_s, tpot_slo_s=args.tpot_slo_s, **common_kw)
-            print(json.dumps(e.to_dict(), indent=2) if args.json else _estimate_text(e), end="\n" if args.json else "")
+            if args.json:
+                print(json.dumps(e.to_dict(), indent=2))
+            else:
+                _say(_estimate_text(e), end="")
     except chipmodel.ChipModelError as exc:
         # KeyError subclasses wrap their message in quotes; print the plain message.
         print(f"chipmodel: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
