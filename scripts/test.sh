@@ -2,7 +2,8 @@
 # Builds everything from scratch (a fresh .venv, maturin, the Rust and Python test dependencies)
 # and runs every test: formatting, clippy, Rust unit/integration tests, Rust doctests (crate docs,
 # README and docs/ Rust blocks), the Python build, pytest (API, bad input, CLI, every Python and
-# TOML example in README.md and docs/, docstrings) and mypy --strict.
+# TOML example in README.md and docs/, docstrings, notebooks, plots), mypy --strict, stubtest and
+# the docs site (mkdocs --strict).
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh" fresh
 export CI="${CI:-true}"   # insta: never write snapshots during the test run; a mismatch fails
 
@@ -21,5 +22,7 @@ maturin develop --quiet
 echo "==> mypy --strict and stubtest"
 mypy --strict python/chipmodel tests examples
 python -m mypy.stubtest chipmodel._chipmodel
+echo "==> docs site (mkdocs --strict: warnings are errors)"
+NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet --site-dir "$(mktemp -d)"
 echo "==> pytest"
 python -m pytest

@@ -38,11 +38,11 @@ def sweep_inference(
     configurations that are invalid (a ``tp`` that does not divide, a precision the chip lacks)
     have ``valid == False`` and NaN outputs.
 
-    >>> cols = sweep_inference("llama-3.1-8b", ["h100", "h200"], batch=[1, 64])
-    >>> list(cols["chip"]), list(cols["batch"])
-    [np.str_('h100-sxm'), np.str_('h100-sxm'), np.str_('h200-sxm'), np.str_('h200-sxm')], [np.uint32(1), np.uint32(64), np.uint32(1), np.uint32(64)]
-    >>> bool(cols["tpot_s"][2] < cols["tpot_s"][0])   # more bandwidth, faster decode
-    True
+        >>> cols = sweep_inference("llama-3.1-8b", ["h100", "h200"], batch=[1, 64])
+        >>> list(cols["chip"]), list(cols["batch"])
+        [np.str_('h100-sxm'), np.str_('h100-sxm'), np.str_('h200-sxm'), np.str_('h200-sxm')], [np.uint32(1), np.uint32(64), np.uint32(1), np.uint32(64)]
+        >>> bool(cols["tpot_s"][2] < cols["tpot_s"][0])   # more bandwidth, faster decode
+        True
     """
     raw = _sweep_inference(
         models,

@@ -61,3 +61,8 @@ pub struct CatalogGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/compliance.md")]
 pub struct ComplianceGuideDoctests;
+
+/// The Rust guide's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/rust.md")]
+pub struct RustGuideDoctests;
