@@ -330,6 +330,7 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
         for ax, metric in zip(axes, ("count", "facility_mw", "usd_per_million_tokens"), strict=True):
             plot.fleet_comparison(result, metric, ax=ax)
         fig.suptitle("Fleet comparison (same tokens per day)")
+        fig.tight_layout()
         out.append(("Fleet comparison", _png(fig)))
     if result.get("sensitivity"):
         output = result["scenario"].get("sensitivity") or "usd_per_gpu_hour"
