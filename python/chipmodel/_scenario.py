@@ -125,13 +125,6 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def _fleet_rows(result: dict[str, Any]) -> list[tuple[str, dict[str, Any], float]]:
-    rows = [("this fleet", result["report"]["total"], result["report"]["total"]["count"])]
-    for e in result["equivalents"]:
-        rows.append((f"= {e['chip']}", e["report"]["total"], e["count"]))
-    return rows
-
-
 def _plan_table(plan: dict[str, Any]) -> str:
     a = plan["allocation"]
     rows = [
@@ -184,7 +177,10 @@ def format_text(result: dict[str, Any]) -> str:
     parts.append(_table(["item", "USD/year"], annual))
 
     rows = []
-    for name, f, n in _fleet_rows(result):
+    from chipmodel.plot import fleets
+
+    for name, f in fleets(result):
+        n = f["count"]
         rows.append(
             [
                 name,

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compliance_timeline",
+    "fleets",
     "cost_breakdown",
     "export_control_map",
     "fleet_comparison",
@@ -50,13 +51,14 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return new
 
 
-def _fleets(source: Any) -> list[tuple[str, dict[str, Any]]]:
-    """(name, totals) pairs from a FleetReport, a run_scenario result or such pairs."""
+def fleets(source: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(name, totals) pairs from a ``FleetReport``, a ``run_scenario`` result (the fleet, then each
+    equivalent fleet as ``"= chip"``) or such pairs; shared by the plots and the report's tables."""
     if isinstance(source, chipmodel.FleetReport):
         return [("fleet", source.total)]
     if isinstance(source, Mapping) and "report" in source:
         out = [("this fleet", source["report"]["total"])]
-        out += [(f"{e['chip']} equivalent", e["report"]["total"]) for e in source.get("equivalents", [])]
+        out += [(f"= {e['chip']}", e["report"]["total"]) for e in source.get("equivalents", [])]
         return out
     return [(str(n), dict(t.total if isinstance(t, chipmodel.FleetReport) else t)) for n, t in source]
 
@@ -66,14 +68,14 @@ def cost_breakdown(source: Any, ax: Axes | None = None) -> Axes:
 
     ``source``: a ``FleetReport``, a ``run_scenario`` result, or ``[(name, report_or_totals)]``.
     """
-    fleets = _fleets(source)
+    rows = fleets(source)
     ax = _axes(ax, (7, 3.6))
-    names = [n for n, _ in fleets]
+    names = [n for n, _ in rows]
     items: list[tuple[str, list[float]]] = [
-        ("capital charge", [t["capital_charge_usd_per_year"] / 1e9 for _, t in fleets])
+        ("capital charge", [t["capital_charge_usd_per_year"] / 1e9 for _, t in rows])
     ]
-    items += [(f"opex: {k}", [t["opex"][k] / 1e9 for _, t in fleets]) for k in fleets[0][1]["opex"]]
-    bottom = [0.0] * len(fleets)
+    items += [(f"opex: {k}", [t["opex"][k] / 1e9 for _, t in rows]) for k in rows[0][1]["opex"]]
+    bottom = [0.0] * len(rows)
     for label, vals in items:
         ax.bar(names, vals, bottom=bottom, label=label)
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
@@ -85,9 +87,9 @@ def cost_breakdown(source: Any, ax: Axes | None = None) -> Axes:
 
 def fleet_comparison(source: Any, metric: str = "facility_mw", ax: Axes | None = None) -> Axes:
     """One figure of each fleet side by side (``facility_mw``, ``usd_per_million_tokens``, ``count``, …)."""
-    fleets = _fleets(source)
+    rows = fleets(source)
     ax = _axes(ax, (6, 3.2))
-    ax.bar([n for n, _ in fleets], [t.get(metric) or 0.0 for _, t in fleets], color="tab:blue")
+    ax.bar([n for n, _ in rows], [t.get(metric) or 0.0 for _, t in rows], color="tab:blue")
     ax.set_title(metric.replace("_", " "))
     ax.tick_params(axis="x", labelrotation=15, labelsize=8)
     return ax
