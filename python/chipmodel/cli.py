@@ -140,6 +140,10 @@ def _run(args: argparse.Namespace) -> int:
             _say(f"{sid:<24} {s.title}")
         return 0
     scenario = chipmodel.load_scenario(args.scenario)
+    if sys.stderr.isatty():  # progress on a terminal, silent when piped
+        mc = scenario.to_dict().get("monte_carlo")
+        extra = f", Monte Carlo {mc[0]:,} draws" if mc else ""
+        print(f"running {scenario.id}{extra} …", file=sys.stderr, flush=True)
     result = chipmodel.run_scenario(scenario)
     out = Path(args.out) if args.out else Path("chipmodel-out") / scenario.id
     paths = _scenario.write_outputs(result, out, html_report=not args.no_html)
