@@ -125,6 +125,21 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def _compliance_cells(c: dict[str, Any], short: bool = False) -> list[str]:
+    """One compliance row as table cells (``short``: policies abbreviated for the terminal)."""
+    policy = _POLICY.get(c["review_policy"], c["review_policy"]) if short else c["review_policy"]
+    return [
+        c["chip"],
+        c["destination"],
+        c["date"],
+        c["rules"] or "-",
+        c["eccn"] or ("-" if c["determined"] else "undetermined"),
+        "yes" if c["license_required"] else "no",
+        policy,
+        "-" if c["tariff_rate"] is None else f"{c['tariff_rate']:.0%}",
+    ]
+
+
 def _plan_table(plan: dict[str, Any]) -> str:
     a = plan["allocation"]
     rows = [
@@ -273,19 +288,7 @@ def format_text(result: dict[str, Any]) -> str:
         parts.append(
             _table(
                 ["chip", "to", "date", "rules", "ECCN", "licence", "policy", "tariff"],
-                [
-                    [
-                        c["chip"],
-                        c["destination"],
-                        c["date"],
-                        c["rules"] or "-",
-                        c["eccn"] or ("-" if c["determined"] else "undetermined"),
-                        "yes" if c["license_required"] else "no",
-                        _POLICY.get(c["review_policy"], c["review_policy"]),
-                        "-" if c["tariff_rate"] is None else f"{c['tariff_rate']:.0%}",
-                    ]
-                    for c in result["compliance"]
-                ],
+                [_compliance_cells(c, short=True) for c in result["compliance"]],
             )
         )
     unsourced = result["report"]["unsourced_assumptions"]
@@ -352,17 +355,7 @@ def write_html(result: dict[str, Any], path: str | Path) -> Path:
         f'<tr style="background:{colours.get(c["review_policy"], "#fff")}">'
         + "".join(
             f"<td>{html.escape(str(v))}</td>"
-            for v in (
-                c["chip"],
-                c["destination"],
-                c["date"],
-                c["rules"] or "-",
-                c["eccn"] or ("-" if c["determined"] else "undetermined"),
-                "yes" if c["license_required"] else "no",
-                c["review_policy"],
-                "-" if c["tariff_rate"] is None else f"{c['tariff_rate']:.0%}",
-                "; ".join(c["uncertain"]) or "-",
-            )
+            for v in (*_compliance_cells(c), "; ".join(c["uncertain"]) or "-")
         )
         + "</tr>"
         for c in result["compliance"]

@@ -191,6 +191,19 @@ pub(crate) fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workl
     Ok(Some(w))
 }
 
+/// The fleet, assumptions and workload of a call, converted once for every fleet function.
+fn inputs(
+    fleet: &Bound<'_, PyFleet>,
+    assumptions: Option<&Bound<'_, PyAssumptions>>,
+    workload: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Fleet, Assumptions, Option<Workload>)> {
+    Ok((
+        fleet.get().fleet.clone(),
+        assumptions_of(assumptions)?,
+        workload_of(workload)?,
+    ))
+}
+
 pub(crate) fn assumptions_of(a: Option<&Bound<'_, PyAssumptions>>) -> PyResult<Assumptions> {
     match a {
         Some(a) => Ok(a.get().a.clone()),
@@ -367,9 +380,7 @@ pub fn monte_carlo<'py>(
     samples: usize,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let a = assumptions_of(assumptions)?;
-    let w = workload_of(workload)?;
-    let f = fleet.get().fleet.clone();
+    let (f, a, w) = inputs(fleet, assumptions, workload)?;
     let mc = py
         .detach(|| chipmodel_fleet::monte_carlo(&f, &a, w.as_ref(), samples, seed))
         .map_err(PyChipModelError::from)?;
@@ -399,9 +410,7 @@ pub fn sensitivity<'py>(
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let a = assumptions_of(assumptions)?;
-    let w = workload_of(workload)?;
-    let f = fleet.get().fleet.clone();
+    let (f, a, w) = inputs(fleet, assumptions, workload)?;
     let s = py
         .detach(|| chipmodel_fleet::sensitivity(&f, &a, w.as_ref(), output))
         .map_err(PyChipModelError::from)?;
@@ -419,9 +428,7 @@ pub fn schedule<'py>(
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let a = assumptions_of(assumptions)?;
-    let w = workload_of(workload)?;
-    let f = fleet.get().fleet.clone();
+    let (f, a, w) = inputs(fleet, assumptions, workload)?;
     let rows = py
         .detach(|| chipmodel_fleet::schedule(&f, &a, w.as_ref()))
         .map_err(PyChipModelError::from)?;
@@ -444,9 +451,7 @@ pub fn export_shock<'py>(
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let a = assumptions_of(assumptions)?;
-    let w = workload_of(workload)?;
-    let f = fleet.get().fleet.clone();
+    let (f, a, w) = inputs(fleet, assumptions, workload)?;
     let r = py
         .detach(|| {
             chipmodel_fleet::export_shock(
