@@ -120,15 +120,18 @@ fn demand_of(x: &Bound<'_, PyAny>, k: usize) -> PyResult<WorkloadDemand> {
 /// ``usd_per_year_per_token_per_day`` and ``marginal_usd_per_million_tokens``, ``power`` and
 /// ``budget`` with ``usd_per_year_saved_per_unit``, totals and ``binding``).
 ///
-///     >>> import chipmodel
-///     >>> plan = chipmodel.plan_hybrid(
-///     ...     [{"chip": "h200", "site": "cn", "max_count": 400_000}, {"chip": "ascend-910c", "site": "cn"}],
-///     ...     [{"model": "llama-3.1-70b", "tokens_per_day": 6e13}],
-///     ... )
-///     >>> plan["allocation"]["binding"]
-///     ['demand llama-3.1-70b', 'supply h200-sxm@cn']
-///     >>> plan["allocation"]["supplies"][0]["usd_per_year_saved_per_extra_chip"] > 0
-///     True
+/// ```text
+/// >>> import chipmodel
+/// >>> plan = chipmodel.plan_hybrid(
+/// ...     [{"chip": "h200", "site": "cn", "max_count": 400_000}, {"chip": "ascend-910c", "site": "cn"}],
+/// ...     [{"model": "llama-3.1-70b", "tokens_per_day": 6e13}],
+/// ... )
+/// >>> plan["allocation"]["binding"]
+/// ['demand llama-3.1-70b', 'supply h200-sxm@cn']
+/// >>> plan["allocation"]["supplies"][0]["usd_per_year_saved_per_extra_chip"] > 0
+/// True
+///
+/// ```
 #[pyfunction]
 #[pyo3(signature = (supplies, demands, power_cap_mw=None, budget_usd=None, assumptions=None, horizon_years=4.0))]
 pub fn plan_hybrid<'py>(
