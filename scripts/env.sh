@@ -12,10 +12,10 @@ fi
 .venv/bin/python -m pip install --quiet "maturin>=1.9.4,<2" "numpy>=1.24" "pandas>=2.0" "pytest>=8" "mypy>=1.10" "pandas-stubs" "matplotlib>=3.7" "nbformat>=5.9" "nbclient>=0.10" "ipykernel>=6.29" \
   "mkdocs>=1.6" "mkdocs-material>=9.5" "mkdocstrings[python]>=0.26"
 # Headless Chromium for the report's browser test (Debian's package; skipped where it cannot install).
-if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+if [ "${CHIPMODEL_BROWSER:-}" = 1 ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "==> installing chromium (browser test of the HTML report)"
-  { apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1; }; } ||
+  { timeout 300 apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 ||
+    { timeout 300 apt-get update -q >/dev/null 2>&1 && timeout 300 apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1; }; } ||
     echo "    chromium could not be installed; the browser test will be skipped"
 fi
 export PATH="$PWD/.venv/bin:$PATH"

@@ -4,7 +4,7 @@
 # README and docs/ Rust blocks), the Python build, pytest (API, bad input, CLI, every Python and
 # TOML example in README.md and docs/, docstrings, notebooks, plots), mypy --strict, stubtest and
 # the docs site (mkdocs --strict).
-. "$(dirname "${BASH_SOURCE[0]}")/env.sh" fresh
+CHIPMODEL_BROWSER=1 . "$(dirname "${BASH_SOURCE[0]}")/env.sh" fresh
 export CI="${CI:-true}"   # insta: never write snapshots during the test run; a mismatch fails
 
 echo "==> cargo fmt --check"
