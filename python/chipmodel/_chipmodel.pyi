@@ -124,71 +124,103 @@ class Chip:
     """An accelerator from the catalog."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """Lowercase slug, e.g. ``"h200-sxm"``."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Display name."""
     @property
-    def vendor(self) -> str: ...
+    def vendor(self) -> str:
+        """Designer, e.g. ``"NVIDIA"``."""
     @property
-    def aliases(self) -> list[str]: ...
+    def aliases(self) -> list[str]:
+        """Other names the chip is looked up by."""
     @property
-    def form_factor(self) -> str: ...
+    def form_factor(self) -> str:
+        """``"sxm"``, ``"pcie"``, ``"oam"``, ``"superchip"`` or ``"module"``."""
     @property
-    def datacenter(self) -> bool: ...
+    def datacenter(self) -> bool:
+        """Designed or marketed for datacenters (export-control Note 2 to 3A090)."""
     @property
-    def release_date(self) -> str: ...
+    def release_date(self) -> str:
+        """Announcement or first availability, ``YYYY[-MM[-DD]]``."""
     @property
-    def process_node(self) -> str | None: ...
+    def process_node(self) -> str | None:
+        """Process node name, or None."""
     @property
-    def non_planar(self) -> bool | None: ...
+    def non_planar(self) -> bool | None:
+        """Whether the process is non-planar (FinFET/GAA), or None if unknown."""
     @property
     def die_area_mm2(self) -> float | None:
         """Sum of logic die areas, mm² (HBM excluded)."""
     @property
-    def transistors(self) -> float | None: ...
+    def transistors(self) -> float | None:
+        """Transistor count, or None."""
     @property
-    def memory_type(self) -> str: ...
+    def memory_type(self) -> str:
+        """Memory technology, e.g. ``"HBM3e"``."""
     @property
-    def memory_capacity_bytes(self) -> float: ...
+    def memory_capacity_bytes(self) -> float:
+        """Memory capacity in bytes."""
     @property
-    def memory_bandwidth_bytes_per_s(self) -> float: ...
+    def memory_bandwidth_bytes_per_s(self) -> float:
+        """Memory bandwidth in bytes per second."""
     @property
-    def scale_up_bandwidth_bytes_per_s(self) -> float | None: ...
+    def scale_up_bandwidth_bytes_per_s(self) -> float | None:
+        """Scale-up interconnect bandwidth, both directions, bytes/s, or None."""
     @property
-    def io_bandwidth_bytes_per_s(self) -> float | None: ...
+    def io_bandwidth_bytes_per_s(self) -> float | None:
+        """Aggregate bidirectional chip-to-chip I/O (not memory), bytes/s, or None."""
     @property
-    def scale_out_bandwidth_bytes_per_s(self) -> float | None: ...
+    def scale_out_bandwidth_bytes_per_s(self) -> float | None:
+        """Scale-out network bandwidth per chip, bytes/s, or None."""
     @property
-    def tdp_w(self) -> float: ...
+    def tdp_w(self) -> float:
+        """Thermal design power in watts."""
     @property
     def price(self) -> dict[str, Any] | None:
         """``{"amount", "currency", "date", "estimate"}``."""
     @property
-    def price_usd(self) -> float | None: ...
+    def price_usd(self) -> float | None:
+        """Price in US dollars where the catalog gives one in USD, else None."""
     @property
-    def precisions(self) -> list[str]: ...
+    def precisions(self) -> list[str]:
+        """Precisions with a dense rate, widest first."""
     def dense_flops_per_s(self, precision: str) -> float | None:
         """Dense peak at ``precision`` in FLOP/s (OP/s for int8/int4); None if unsupported."""
-    def sparse_flops_per_s(self, precision: str) -> float | None: ...
+    def sparse_flops_per_s(self, precision: str) -> float | None:
+        """The vendor's sparse figure at ``precision`` in FLOP/s, where published."""
     @property
     def tpp(self) -> float:
         """Total Processing Performance: max over precisions of dense TOPS × bit length."""
     @property
-    def tpp_precision(self) -> str | None: ...
+    def tpp_precision(self) -> str | None:
+        """The precision that sets the TPP."""
     @property
     def performance_density(self) -> float | None:
         """TPP per mm² of non-planar logic die; None when the die area is unknown."""
     @property
-    def has_estimates(self) -> bool: ...
-    def ridge_point_flop_per_byte(self, precision: str) -> float | None: ...
-    def bytes_per_flop(self, precision: str) -> float | None: ...
-    def flops_per_w(self, precision: str) -> float | None: ...
-    def flops_per_usd(self, precision: str) -> float | None: ...
+    def has_estimates(self) -> bool:
+        """Whether any value is an estimate."""
+    def ridge_point_flop_per_byte(self, precision: str) -> float | None:
+        """Roofline ridge point at ``precision`` in FLOP per byte, or None if unsupported."""
+    def bytes_per_flop(self, precision: str) -> float | None:
+        """Memory bandwidth per FLOP at ``precision`` (bytes per FLOP)."""
+    def flops_per_w(self, precision: str) -> float | None:
+        """Dense FLOP/s per watt of TDP at ``precision``."""
+    def flops_per_usd(self, precision: str) -> float | None:
+        """Dense FLOP/s per US dollar at ``precision``; None without a USD price."""
     @property
-    def sources(self) -> dict[str, dict[str, Any]]: ...
-    def provenance(self, field: str) -> dict[str, Any]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def report(self) -> str: ...
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """Sources cited by this chip: ``{key: {"title", "url", "date", "kind", ...}}``."""
+    def provenance(self, field: str) -> dict[str, Any]:
+        """Provenance of a field by its catalog-file name (``"memory_bandwidth"``, ``"dense.bf16"``):
+        ``{"source", "estimate", "as_written", "note", "conflicts"}``.
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """Every value with its provenance, and the derived metrics, as plain Python data."""
+    def report(self) -> str:
+        """Every value with its source, notes and conflicts, then derived metrics, as text."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -197,87 +229,127 @@ class Comparison:
     """Two chips side by side; ``ratio(metric)`` is first ÷ second."""
 
     @property
-    def a(self) -> str: ...
+    def a(self) -> str:
+        """First chip id."""
     @property
-    def b(self) -> str: ...
+    def b(self) -> str:
+        """Second chip id."""
     @property
-    def metrics(self) -> list[str]: ...
+    def metrics(self) -> list[str]:
+        """Metric names (SI, unit in the name)."""
     @property
-    def rows(self) -> list[dict[str, Any]]: ...
-    def ratio(self, metric: str) -> float | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def rows(self) -> list[dict[str, Any]]:
+        """Rows as dicts: metric, label, display_unit, a, b, ratio, display_factor, estimate."""
+    def ratio(self, metric: str) -> float | None:
+        """First ÷ second for ``metric``; None when either value is missing."""
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison as a dict."""
 
 @final
 class Catalog:
     """A set of chips and their sources."""
 
-    def chips(self) -> list[Chip]: ...
-    def chip(self, name: str) -> Chip: ...
-    def ids(self) -> list[str]: ...
-    def sources(self) -> dict[str, dict[str, Any]]: ...
-    def load(self, path: str | os.PathLike[str]) -> Catalog: ...
-    def compare(self, a: str | Chip, b: str | Chip) -> Comparison: ...
-    def table(self) -> str: ...
-    def columns(self) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_] | list[str]]: ...
+    def chips(self) -> list[Chip]:
+        """Every chip, in catalog order."""
+    def chip(self, name: str) -> Chip:
+        """The chip with this id, alias or name (any case). Raises ``UnknownChipError``."""
+    def ids(self) -> list[str]:
+        """Every chip id."""
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """Every source: ``{key: {"title", "url", "date", "kind", ...}}``."""
+    def load(self, path: str | os.PathLike[str]) -> Catalog:
+        """Loads ``path`` over this catalog (new chips and ``[[override]]`` entries), all or nothing."""
+    def compare(self, a: str | Chip, b: str | Chip) -> Comparison:
+        """Side-by-side comparison of two chips (names or ``Chip`` objects)."""
+    def table(self) -> str:
+        """The catalog as an 80-column text table."""
+    def columns(self) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_] | list[str]]:
+        """Column arrays of every chip and its derived metrics: numbers as ``numpy.ndarray``
+        (NaN where unknown), text as lists. Units are in the column names.
+        """
     def __len__(self) -> int: ...
     def __contains__(self, key: str, /) -> bool: ...
     def __getitem__(self, key: str, /) -> Chip: ...
     def __iter__(self) -> Iterator[Chip]: ...
 
-def embedded_catalog() -> Catalog: ...
-def load_catalog(path: str | os.PathLike[str]) -> Catalog: ...
+def embedded_catalog() -> Catalog:
+    """The catalog shipped with chipmodel."""
+def load_catalog(path: str | os.PathLike[str]) -> Catalog:
+    """Loads a catalog file over the embedded catalog, all or nothing."""
 
 @final
 class Model:
     """A decoder-only LLM architecture."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """Lowercase slug, e.g. ``"llama-2-70b"``."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Display name."""
     @property
-    def family(self) -> str: ...
+    def family(self) -> str:
+        """Family (``"llama"``, ``"qwen"``, …)."""
     @property
-    def aliases(self) -> list[str]: ...
+    def aliases(self) -> list[str]:
+        """Other names it is looked up by."""
     @property
-    def hidden_size(self) -> int: ...
+    def hidden_size(self) -> int:
+        """Width of the residual stream."""
     @property
-    def num_layers(self) -> int: ...
+    def num_layers(self) -> int:
+        """Decoder layers."""
     @property
-    def num_heads(self) -> int: ...
+    def num_heads(self) -> int:
+        """Query heads."""
     @property
-    def num_kv_heads(self) -> int: ...
+    def num_kv_heads(self) -> int:
+        """Key/value heads."""
     @property
-    def head_dim(self) -> int: ...
+    def head_dim(self) -> int:
+        """Per-head dimension."""
     @property
-    def intermediate_size(self) -> int: ...
+    def intermediate_size(self) -> int:
+        """Dense MLP intermediate size."""
     @property
-    def vocab_size(self) -> int: ...
+    def vocab_size(self) -> int:
+        """Vocabulary size."""
     @property
-    def max_position_embeddings(self) -> int: ...
+    def max_position_embeddings(self) -> int:
+        """Longest supported context."""
     @property
-    def is_moe(self) -> bool: ...
+    def is_moe(self) -> bool:
+        """Whether it is a mixture of experts."""
     @property
-    def is_mla(self) -> bool: ...
+    def is_mla(self) -> bool:
+        """Whether it uses multi-head latent attention."""
     @property
-    def num_experts(self) -> int: ...
+    def num_experts(self) -> int:
+        """Routed experts (0 for dense models)."""
     @property
-    def top_k(self) -> int: ...
+    def top_k(self) -> int:
+        """Experts per token (0 for dense models)."""
     @property
-    def total_params(self) -> float: ...
+    def total_params(self) -> float:
+        """Total parameters computed from the architecture."""
     @property
-    def active_params(self) -> float: ...
+    def active_params(self) -> float:
+        """Parameters one token uses."""
     @property
-    def published_params(self) -> float | None: ...
+    def published_params(self) -> float | None:
+        """Published total, or None."""
     def weight_bytes(self, dtype: str = "bf16") -> float:
         """Bytes of weights at ``dtype``."""
     def kv_cache_bytes_per_token(self, dtype: str = "bf16") -> float:
         """KV cache bytes per token, all layers."""
     @property
-    def sources(self) -> dict[str, dict[str, Any]]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """Sources cited."""
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, plus computed parameter counts."""
     @staticmethod
-    def from_hf_config(config: dict[str, Any], id: str | None = None) -> Model: ...
+    def from_hf_config(config: dict[str, Any], id: str | None = None) -> Model:
+        """A model from a Hugging Face ``config.json`` dictionary."""
     def __eq__(self, value: object, /) -> bool: ...
 
 @final
@@ -285,110 +357,162 @@ class InferenceEstimate:
     """An inference estimate: times in s, memory in bytes, throughput in output tokens/s."""
 
     @property
-    def model(self) -> str: ...
+    def model(self) -> str:
+        """Model id."""
     @property
-    def chip(self) -> str: ...
+    def chip(self) -> str:
+        """Chip id."""
     @property
-    def mode(self) -> str: ...
+    def mode(self) -> str:
+        """``"roofline"`` or ``"calibrated"``."""
     @property
-    def n_chips(self) -> int: ...
+    def n_chips(self) -> int:
+        """Chips."""
     @property
-    def tp(self) -> int: ...
+    def tp(self) -> int:
+        """Tensor parallelism."""
     @property
-    def pp(self) -> int: ...
+    def pp(self) -> int:
+        """Pipeline stages."""
     @property
-    def dp(self) -> int: ...
+    def dp(self) -> int:
+        """Data-parallel replicas."""
     @property
-    def ep(self) -> int: ...
+    def ep(self) -> int:
+        """Expert parallelism."""
     @property
-    def batch(self) -> int: ...
+    def batch(self) -> int:
+        """Concurrent sequences, whole system."""
     @property
-    def input_tokens(self) -> int: ...
+    def input_tokens(self) -> int:
+        """Prompt tokens."""
     @property
-    def output_tokens(self) -> int: ...
+    def output_tokens(self) -> int:
+        """Generated tokens."""
     @property
-    def weight_dtype(self) -> str: ...
+    def weight_dtype(self) -> str:
+        """Weight precision."""
     @property
-    def act_dtype(self) -> str: ...
+    def act_dtype(self) -> str:
+        """Matrix-multiply precision."""
     @property
-    def kv_dtype(self) -> str: ...
+    def kv_dtype(self) -> str:
+        """KV cache precision."""
     @property
-    def fits(self) -> bool: ...
+    def fits(self) -> bool:
+        """Whether everything fits in each chip's memory."""
     @property
-    def memory_per_chip_bytes(self) -> float: ...
+    def memory_per_chip_bytes(self) -> float:
+        """Memory per chip in bytes (weights + KV cache + activations + reserve)."""
     @property
-    def memory_shortfall_bytes(self) -> float: ...
+    def memory_shortfall_bytes(self) -> float:
+        """Bytes per chip over capacity (0 when it fits)."""
     @property
-    def kv_policy(self) -> str: ...
+    def kv_policy(self) -> str:
+        """How the KV cache is held: ``"static"``, ``"reserved"`` or ``"on-demand"``."""
     @property
-    def memory(self) -> dict[str, float]: ...
+    def memory(self) -> dict[str, float]:
+        """Memory per chip by part, bytes."""
     @property
-    def ttft_s(self) -> float: ...
+    def ttft_s(self) -> float:
+        """Time to first token, s."""
     @property
-    def tpot_s(self) -> float: ...
+    def tpot_s(self) -> float:
+        """Time per output token, s."""
     @property
-    def e2e_latency_s(self) -> float: ...
+    def e2e_latency_s(self) -> float:
+        """End-to-end latency of one request, s."""
     @property
-    def throughput_tokens_per_s(self) -> float: ...
+    def throughput_tokens_per_s(self) -> float:
+        """Output tokens per second, whole system, continuous-batching steady state."""
     @property
-    def static_throughput_tokens_per_s(self) -> float: ...
+    def static_throughput_tokens_per_s(self) -> float:
+        """Output tokens per second running the batch start to end."""
     @property
-    def energy_per_token_j(self) -> float: ...
+    def energy_per_token_j(self) -> float:
+        """Chip energy per output token at TDP, J."""
     @property
-    def bound(self) -> str: ...
+    def bound(self) -> str:
+        """What bounds decode: ``"compute"``, ``"memory"``, ``"communication"`` or ``"overhead"``."""
     @property
-    def phases(self) -> dict[str, Any]: ...
+    def phases(self) -> dict[str, Any]:
+        """Per-phase totals: ``{"prefill": {...}, "decode": {...}, "steady": {...}}``."""
     @property
-    def params(self) -> dict[str, float]: ...
+    def params(self) -> dict[str, float]:
+        """The parameters used (efficiencies, overheads)."""
     @property
-    def chosen_by(self) -> str: ...
-    def breakdown(self) -> list[dict[str, Any]]: ...
-    def max_batch(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def chosen_by(self) -> str:
+        """How the configuration was chosen."""
+    def breakdown(self) -> list[dict[str, Any]]:
+        """Per-phase, per-operator breakdown: a list of dicts (phase, op, count, flops, bytes,
+        comm_bytes, time_s, bound), per chip, summed over layers.
+        """
+    def max_batch(self) -> int:
+        """The largest batch whose memory fits with this layout."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python data, the breakdown included."""
 
 @final
 class TrainingEstimate:
     """A training estimate: time in s, memory in bytes, energy in J."""
 
     @property
-    def model(self) -> str: ...
+    def model(self) -> str:
+        """Model id."""
     @property
-    def chip(self) -> str: ...
+    def chip(self) -> str:
+        """Chip id."""
     @property
-    def flops_per_token(self) -> float: ...
+    def flops_per_token(self) -> float:
+        """FLOPs per training token (6N + attention)."""
     @property
-    def total_flops(self) -> float: ...
+    def total_flops(self) -> float:
+        """FLOPs for the run."""
     @property
-    def mfu(self) -> float: ...
+    def mfu(self) -> float:
+        """Model-FLOPs utilization used."""
     @property
-    def mfu_source(self) -> str: ...
+    def mfu_source(self) -> str:
+        """How the MFU was obtained."""
     @property
-    def time_s(self) -> float: ...
+    def time_s(self) -> float:
+        """Wall time, s."""
     @property
-    def chip_hours(self) -> float: ...
+    def chip_hours(self) -> float:
+        """Chip-hours."""
     @property
-    def energy_j(self) -> float: ...
+    def energy_j(self) -> float:
+        """Chip energy at TDP, J."""
     @property
-    def memory_per_chip_bytes(self) -> float: ...
+    def memory_per_chip_bytes(self) -> float:
+        """Memory per chip, bytes."""
     @property
-    def fits(self) -> bool: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def fits(self) -> bool:
+        """Whether it fits."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain data."""
 
 @final
 class CalibrationFit:
     """Fitted parameters and residuals."""
 
     @property
-    def params(self) -> dict[str, float]: ...
+    def params(self) -> dict[str, float]:
+        """Parameters: pass as ``params=`` to ``estimate_inference``."""
     @property
-    def fitted(self) -> list[str]: ...
+    def fitted(self) -> list[str]:
+        """Names of the parameters the points determined."""
     @property
-    def residuals(self) -> list[float]: ...
+    def residuals(self) -> list[float]:
+        """Predicted / measured − 1 per point."""
     @property
-    def rms_relative_error(self) -> float: ...
+    def rms_relative_error(self) -> float:
+        """Root mean square of the residuals."""
 
-def models() -> list[Model]: ...
-def model(name: str) -> Model: ...
+def models() -> list[Model]:
+    """Every model in the embedded catalog."""
+def model(name: str) -> Model:
+    """A model by id, alias or name (any case). Raises ``UnknownModelError``."""
 def estimate_inference(
     model: str | Model,
     chip: str | Chip,
@@ -406,7 +530,8 @@ def estimate_inference(
     mode: str = "calibrated",
     kv_policy: str = "static",
     params: dict[str, float] | None = None,
-) -> InferenceEstimate: ...
+) -> InferenceEstimate:
+    """Estimates inference of ``model`` on ``chip`` (names or objects)."""
 def best_inference(
     model: str | Model,
     chip: str | Chip,
@@ -425,7 +550,8 @@ def best_inference(
     kv_policy: str = "on-demand",
     mode: str = "calibrated",
     params: dict[str, float] | None = None,
-) -> InferenceEstimate: ...
+) -> InferenceEstimate:
+    """The highest-throughput configuration that fits and meets the latency targets."""
 def _sweep_inference(
     models: Any,
     chips: Any,
@@ -459,8 +585,13 @@ def estimate_training(
     compute_dtype: str = "bf16",
     mfu: float | None = None,
     mode: str = "calibrated",
-) -> TrainingEstimate: ...
-def calibrate(measurements: list[dict[str, Any]]) -> CalibrationFit: ...
+) -> TrainingEstimate:
+    """Estimates a training run."""
+def calibrate(measurements: list[dict[str, Any]]) -> CalibrationFit:
+    """Fits calibrated parameters to measurements: a list of dicts with ``model``, ``chip``,
+    ``metric`` (``ttft_s``, ``tpot_s``, ``e2e_latency_s`` or ``throughput_tokens_per_s``),
+    ``value`` and any ``estimate_inference`` keyword (``n_chips``, ``batch``, …).
+    """
 def calibration(chip: str | Chip) -> dict[str, Any]:
     """A chip's calibrated parameters with the source of each value."""
 
@@ -469,61 +600,87 @@ class RuleSet:
     """One US export-control rule version (or a what-if variant)."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """Id, e.g. ``"us-2023-10"``."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Name."""
     @property
-    def citation(self) -> str: ...
+    def citation(self) -> str:
+        """Federal Register (or other) citation."""
     @property
-    def effective(self) -> str: ...
+    def effective(self) -> str:
+        """Effective date."""
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """``in-force``, ``superseded`` or ``not-enforced``."""
     @property
-    def uncertain(self) -> list[str]: ...
+    def uncertain(self) -> list[str]:
+        """Uncertain details of this version."""
     def with_line(self, metric: str, old: float, new: float) -> RuleSet:
         """Every threshold on ``metric`` equal to ``old`` moved to ``new``."""
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain data."""
 
 @final
 class Classification:
     """How a chip is classified for a destination on a date. Not legal advice."""
 
     @property
-    def chip(self) -> str: ...
+    def chip(self) -> str:
+        """Chip id."""
     @property
-    def destination(self) -> str: ...
+    def destination(self) -> str:
+        """Destination (ISO code, Hong Kong as CN)."""
     @property
-    def destination_groups(self) -> list[str]: ...
+    def destination_groups(self) -> list[str]:
+        """Country groups of the destination on the date."""
     @property
-    def date(self) -> str: ...
+    def date(self) -> str:
+        """Date."""
     @property
-    def rules(self) -> str | None: ...
+    def rules(self) -> str | None:
+        """Rule set applied, or None before October 2022."""
     @property
-    def eccn(self) -> str | None: ...
+    def eccn(self) -> str | None:
+        """``"3A090.a"``, ``"3A090.b"`` or None."""
     @property
-    def determined(self) -> bool: ...
+    def determined(self) -> bool:
+        """False when an input the rule needs is missing and decides the outcome."""
     @property
-    def controlled(self) -> bool: ...
+    def controlled(self) -> bool:
+        """Whether the chip is controlled."""
     @property
-    def license_required(self) -> bool: ...
+    def license_required(self) -> bool:
+        """Whether a licence is required."""
     @property
-    def review_policy(self) -> str: ...
+    def review_policy(self) -> str:
+        """``"presumption-of-denial"``, ``"case-by-case"``, ``"presumption-of-approval"`` or ``"none"``."""
     @property
-    def exceptions(self) -> list[dict[str, str]]: ...
+    def exceptions(self) -> list[dict[str, str]]:
+        """Eligible licence exceptions: ``[{"id", "note", "citation"}]``."""
     @property
-    def tariff(self) -> dict[str, Any] | None: ...
+    def tariff(self) -> dict[str, Any] | None:
+        """Tariff ``{"id", "band", "rate", "citation", "note"}`` or None."""
     @property
-    def reasons(self) -> list[dict[str, Any]]: ...
+    def reasons(self) -> list[dict[str, Any]]:
+        """Every criterion tested: value, threshold, margin, citation and a line of text."""
     @property
-    def decision(self) -> list[str]: ...
+    def decision(self) -> list[str]:
+        """The steps of the decision, in words."""
     @property
-    def conditions(self) -> list[str]: ...
+    def conditions(self) -> list[str]:
+        """Conditions attached to the review policy."""
     @property
-    def uncertain(self) -> list[str]: ...
+    def uncertain(self) -> list[str]:
+        """Uncertain rule details bearing on this result."""
     @property
-    def disclaimer(self) -> str: ...
-    def summary(self) -> str: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def disclaimer(self) -> str:
+        """Not legal advice."""
+    def summary(self) -> str:
+        """One line."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain data."""
 
 def classify(
     chip: str | Chip,
@@ -531,10 +688,16 @@ def classify(
     date: str = "2026-02-01",
     rules: str | RuleSet | None = None,
     end_user_hq: str | None = None,
-) -> Classification: ...
-def timeline(chip: str | Chip, destination: str = "CN", end_user_hq: str | None = None) -> list[dict[str, Any]]: ...
-def rule_sets() -> list[RuleSet]: ...
-def rule_set(id: str) -> RuleSet: ...
+) -> Classification:
+    """Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date``."""
+def timeline(chip: str | Chip, destination: str = "CN", end_user_hq: str | None = None) -> list[dict[str, Any]]:
+    """The chip's status at every rule change: ``[{"date", "rules", "eccn", "license_required",
+    "review_policy", "tariff_rate", "summary"}]``.
+    """
+def rule_sets() -> list[RuleSet]:
+    """Every embedded rule set, oldest first."""
+def rule_set(id: str) -> RuleSet:
+    """A rule set by id; ``load_rules`` reads a custom one."""
 def _rules_from_toml(text: str, name: str = "rules.toml") -> RuleSet: ...
 def _rules_from_json(text: str, name: str = "rules.json") -> RuleSet: ...
 def flips(
@@ -543,23 +706,34 @@ def flips(
     chips: Any = None,
     destination: str = "CN",
     date: str | None = None,
-) -> list[dict[str, Any]]: ...
-def headroom(chip: str | Chip, rules: str | RuleSet | None = None) -> dict[str, Any]: ...
-def diffusion_caps(fleet: dict[str, float]) -> dict[str, Any]: ...
+) -> list[dict[str, Any]]:
+    """Chips whose ECCN, licence or policy differs between two rule sets."""
+def headroom(chip: str | Chip, rules: str | RuleSet | None = None) -> dict[str, Any]:
+    """How far a chip's compute must be cut to leave 3A090.a and 3A090 under ``rules``."""
+def diffusion_caps(fleet: dict[str, float]) -> dict[str, Any]:
+    """A fleet's TPP against the Diffusion rule's caps: ``fleet`` maps chip names to counts."""
 
 @final
 class Assumptions:
     """Economic assumptions, each with a default, a range, a unit and a source."""
 
     def __new__(cls, overrides: dict[str, float] | None = None) -> Assumptions: ...
-    def replace(self, name: str, value: float) -> Assumptions: ...
-    def get(self, name: str) -> float: ...
+    def replace(self, name: str, value: float) -> Assumptions:
+        """A copy with ``name`` set to ``value``."""
+    def get(self, name: str) -> float:
+        """A value by name."""
     @property
-    def names(self) -> list[str]: ...
+    def names(self) -> list[str]:
+        """Every assumption name."""
     @property
-    def unsourced(self) -> list[str]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_frame(self) -> Any: ...
+    def unsourced(self) -> list[str]:
+        """Names with no source behind the number."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{name: {"value", "low", "high", "unit", "source", "date", "assumption", "note", "overridden"}}``
+        and the sources.
+        """
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per assumption (value, low, high, unit, source, date, flags)."""
 
 @final
 class Fleet:
@@ -567,21 +741,33 @@ class Fleet:
 
     def __new__(cls, groups: Any, horizon_years: float = 4.0) -> Fleet: ...
     @property
-    def count(self) -> float: ...
-    def tco(self, assumptions: Assumptions | None = None, workload: str | dict[str, Any] | None = None) -> FleetReport: ...
+    def count(self) -> float:
+        """Chips in the fleet."""
+    def tco(self, assumptions: Assumptions | None = None, workload: str | dict[str, Any] | None = None) -> FleetReport:
+        """The fleet's report at ``assumptions`` (default: the defaults), with a ``workload`` (a model
+        name or a dict with ``model``, ``input_tokens``, ``output_tokens``, ``weight_dtype``,
+        ``ttft_slo_s``, ``tpot_slo_s``) for tokens per day and $/million tokens.
+        """
 
 @final
 class FleetReport:
     """A fleet's costs and output (USD, MW, GWh, tokens)."""
 
     @property
-    def total(self) -> dict[str, Any]: ...
+    def total(self) -> dict[str, Any]:
+        """The whole fleet's figures as a dict (capex and opex by item)."""
     @property
-    def groups(self) -> list[dict[str, Any]]: ...
+    def groups(self) -> list[dict[str, Any]]:
+        """Per group: chip, price, IT kW per chip, tariff rate, software efficiency, serving choice
+        and figures.
+        """
     @property
-    def unsourced_assumptions(self) -> list[str]: ...
-    def to_frame(self) -> Any: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def unsourced_assumptions(self) -> list[str]:
+        """Names of assumptions with no source behind the number that this report used."""
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per group and a ``total`` row (USD, MW, GWh, tokens)."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain data."""
 
 def equivalent_fleet(
     fleet: Fleet,
@@ -589,10 +775,15 @@ def equivalent_fleet(
     site: str = "cn",
     workload: str | dict[str, Any] | None = None,
     assumptions: Assumptions | None = None,
-) -> tuple[float, FleetReport]: ...
+) -> tuple[float, FleetReport]:
+    """How many of another chip deliver the fleet's tokens per day: ``(count, FleetReport)``."""
 def schedule(
     fleet: Fleet, assumptions: Assumptions | None = None, workload: str | dict[str, Any] | None = None
-) -> list[dict[str, Any]]: ...
+) -> list[dict[str, Any]]:
+    """The deployment quarter by quarter (chips delivered in a quarter serve from the next):
+    ``[{"quarter", "delivered", "installed", "in_service", "capex_usd", "cumulative_capex_usd",
+    "it_mw", "facility_mw", "cost_usd", "tokens_per_day"}]``.
+    """
 def export_shock(
     fleet: Fleet,
     date: str,
@@ -601,40 +792,64 @@ def export_shock(
     site: str = "cn",
     assumptions: Assumptions | None = None,
     workload: str | dict[str, Any] | None = None,
-) -> dict[str, Any]: ...
+) -> dict[str, Any]:
+    """Cuts the deliveries of ``chips`` in quarters starting on or after ``date``: the fleet that
+    remains, its report and schedule, the tokens per day lost and, with a workload, how many
+    ``replacement`` chips at ``site`` make them up.
+    """
 def monte_carlo(
     fleet: Fleet,
     assumptions: Assumptions | None = None,
     workload: str | dict[str, Any] | None = None,
     samples: int = 1000,
     seed: int = 0,
-) -> dict[str, Any]: ...
+) -> dict[str, Any]:
+    """Monte Carlo over the assumption ranges (triangular, seeded): ``{"samples", "seed",
+    "outputs": [{"name", "p10", "p50", "p90", "mean"}], "draws": {name: numpy array}}``.
+    """
 def sensitivity(
     fleet: Fleet,
     output: str = "usd_per_gpu_hour",
     assumptions: Assumptions | None = None,
     workload: str | dict[str, Any] | None = None,
-) -> list[dict[str, Any]]: ...
+) -> list[dict[str, Any]]:
+    """One-at-a-time sensitivity of ``output`` to each assumption, largest swing first:
+    ``[{"name", "at_low", "at_high", "base", "swing"}]``.
+    """
 
 @final
 class Scenario:
     """A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """Short id, e.g. ``"seed-h200-china-2026"``."""
     @property
-    def title(self) -> str: ...
+    def title(self) -> str:
+        """Title."""
     @property
-    def file(self) -> str: ...
+    def file(self) -> str:
+        """The file it came from (a shipped name for embedded scenarios)."""
     @property
-    def fleet(self) -> Fleet: ...
+    def fleet(self) -> Fleet:
+        """The fleet."""
     @property
-    def assumptions(self) -> Assumptions: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def assumptions(self) -> Assumptions:
+        """The assumptions with the scenario's overrides applied."""
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the file says, checked, as plain data."""
 
-def scenarios() -> list[str]: ...
-def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario: ...
-def run_scenario(scenario: Scenario | str | os.PathLike[str] | None = None) -> dict[str, Any]: ...
+def scenarios() -> list[str]:
+    """Ids of the scenarios shipped with chipmodel (the first is the seed scenario)."""
+def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
+    """Reads and checks a scenario: a path to a TOML file, the id of a shipped scenario, or ``None``
+    for the seed scenario. Errors name the file and the key.
+    """
+def run_scenario(scenario: Scenario | str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Runs a scenario (a ``Scenario``, a path, a shipped id, or ``None`` for the seed scenario) and
+    returns every result as plain data: ``scenario``, ``report``, ``equivalents``,
+    ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``.
+    """
 
 def plan_hybrid(
     supplies: list[dict[str, Any]],
