@@ -732,8 +732,8 @@ class Assumptions:
         """``{name: {"value", "low", "high", "unit", "source", "date", "assumption", "note", "overridden"}}``
         and the sources.
         """
-    def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per assumption (value, low, high, unit, source, date, flags)."""
+    def to_frame(self, library: str = "pandas") -> Any:
+        """A frame, one row per assumption (value, low, high, unit, source, date, flags): pandas, or polars with ``library="polars"``."""
 
 @final
 class Fleet:
@@ -764,8 +764,8 @@ class FleetReport:
     @property
     def unsourced_assumptions(self) -> list[str]:
         """Names of assumptions with no source behind the number that this report used."""
-    def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per group and a ``total`` row (USD, MW, GWh, tokens)."""
+    def to_frame(self, library: str = "pandas") -> Any:
+        """A frame, one row per group and a ``total`` row (USD, MW, GWh, tokens): pandas, or polars with ``library="polars"``."""
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain data."""
 

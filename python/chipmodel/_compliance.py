@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from chipmodel._chipmodel import NOT_LEGAL_ADVICE, Chip, RuleSet, _rules_from_json, _rules_from_toml, classify, embedded_catalog
 
@@ -36,6 +36,7 @@ def compliance_frame(
     destination: str = "CN",
     date: str = "2026-02-01",
     rules: str | RuleSet | None = None,
+    library: Literal["pandas", "polars"] = "pandas",
 ) -> pandas.DataFrame:
     """One row per chip: TPP, performance density, DRAM bandwidth and the classification.
 
@@ -45,9 +46,8 @@ def compliance_frame(
     >>> list(df["review_policy"])
     ['case-by-case', 'case-by-case', 'presumption-of-denial']
     """
-    from chipmodel._frames import _pandas
+    from chipmodel._frames import _make
 
-    pd = _pandas()
     items: list[str | Chip] = list(chips) if chips is not None else list(embedded_catalog().chips())
     rows = []
     for item in items:
@@ -71,6 +71,7 @@ def compliance_frame(
                 "summary": c.summary(),
             }
         )
-    frame = pd.DataFrame(rows).set_index("chip")
-    frame.attrs["disclaimer"] = NOT_LEGAL_ADVICE
+    frame = _make(rows, "chip", library)
+    if library == "pandas":
+        frame.attrs["disclaimer"] = NOT_LEGAL_ADVICE
     return cast("pandas.DataFrame", frame)

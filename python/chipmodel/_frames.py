@@ -1,14 +1,45 @@
-"""pandas views of chipmodel results (pandas is optional, imported only when asked for)."""
+"""Frames of chipmodel results: pandas by default, polars with ``library="polars"``.
+
+Both libraries are optional and imported only when a frame is asked for. Every view is built in
+one place, :func:`_make`, from columns (or row records) the Rust core hands over; units are in
+the column names. A polars frame has no index: the pandas index is its first column.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas
 
     from chipmodel._chipmodel import Assumptions, Catalog, Comparison, FleetReport, InferenceEstimate
+
+
+Library = Literal["pandas", "polars"]
+
+
+def _polars() -> Any:
+    try:
+        import polars
+    except ImportError as exc:  # pragma: no cover - exercised in a test by hiding polars
+        raise ImportError(
+            "this needs polars, an optional dependency of chipmodel: pip install 'chipmodel[polars]'"
+        ) from exc
+    return polars
+
+
+def _make(data: Any, index: str | None, library: str) -> Any:
+    """A frame from columns (a dict of arrays or lists) or row records (a list of dicts)."""
+    if library == "polars":
+        frame = _polars().DataFrame(data, strict=False)
+        if index is not None:  # the pandas index, as the first column
+            frame = frame.select([index, *(c for c in frame.columns if c != index)])
+        return frame
+    if library != "pandas":
+        raise ValueError(f"library must be 'pandas' or 'polars', not {library!r}")
+    frame = _pandas().DataFrame(data)
+    return frame.set_index(index) if index is not None else frame
 
 
 def _pandas() -> Any:
@@ -21,7 +52,7 @@ def _pandas() -> Any:
     return pandas
 
 
-def catalog_frame(catalog: Catalog | None = None) -> pandas.DataFrame:
+def catalog_frame(catalog: Catalog | None = None, library: Library = "pandas") -> pandas.DataFrame:
     """Every chip of ``catalog`` (default: the embedded one) and its derived metrics.
 
     One row per chip, indexed by id; units are in the column names; NaN where a value is unknown.
@@ -30,15 +61,14 @@ def catalog_frame(catalog: Catalog | None = None) -> pandas.DataFrame:
     >>> round(df.loc["h100-sxm", "tpp"])
     15832
     """
-    pd = _pandas()
     if catalog is None:
         from chipmodel._chipmodel import embedded_catalog
 
         catalog = embedded_catalog()
-    return cast("pandas.DataFrame", pd.DataFrame(catalog.columns()).set_index("id"))
+    return cast("pandas.DataFrame", _make(catalog.columns(), "id", library))
 
 
-def comparison_frame(comparison: Comparison) -> pandas.DataFrame:
+def comparison_frame(comparison: Comparison, library: Library = "pandas") -> pandas.DataFrame:
     """A comparison as a frame: one row per metric, SI values of both chips and the ratio.
 
     >>> import chipmodel
@@ -46,22 +76,15 @@ def comparison_frame(comparison: Comparison) -> pandas.DataFrame:
     >>> round(float(df.loc["memory_bandwidth_bytes_per_s", "ratio"]), 2)
     1.43
     """
-    pd = _pandas()
-    rows = comparison.rows
-    frame = pd.DataFrame(
-        {
-            "label": [r["label"] for r in rows],
-            comparison.a: [r["a"] for r in rows],
-            comparison.b: [r["b"] for r in rows],
-            "ratio": [r["ratio"] for r in rows],
-            "estimate": [r["estimate"] for r in rows],
-        },
-        index=pd.Index([r["metric"] for r in rows], name="metric"),
-    )
-    return cast("pandas.DataFrame", frame)
+    records = [
+        {"metric": r["metric"], "label": r["label"], comparison.a: r["a"], comparison.b: r["b"],
+         "ratio": r["ratio"], "estimate": r["estimate"]}
+        for r in comparison.rows
+    ]  # fmt: skip
+    return cast("pandas.DataFrame", _make(records, "metric", library))
 
 
-def breakdown_frame(estimate: InferenceEstimate) -> pandas.DataFrame:
+def breakdown_frame(estimate: InferenceEstimate, library: Library = "pandas") -> pandas.DataFrame:
     """An estimate's per-phase, per-operator breakdown: one row per operator, per chip, summed
     over layers (``time_s``, ``flops``, ``bytes``, ``comm_bytes``, ``bound``).
 
@@ -70,11 +93,10 @@ def breakdown_frame(estimate: InferenceEstimate) -> pandas.DataFrame:
     >>> sorted(df["phase"].unique())
     ['decode', 'prefill', 'steady']
     """
-    pd = _pandas()
-    return cast("pandas.DataFrame", pd.DataFrame(estimate.breakdown()))
+    return cast("pandas.DataFrame", _make(estimate.breakdown(), None, library))
 
 
-def sweep_frame(columns: dict[str, npt.NDArray[Any]]) -> pandas.DataFrame:
+def sweep_frame(columns: dict[str, npt.NDArray[Any]], library: Library = "pandas") -> pandas.DataFrame:
     """A ``sweep_inference`` result as a frame (columns as given, no copy of the numbers).
 
     >>> import chipmodel
@@ -82,11 +104,12 @@ def sweep_frame(columns: dict[str, npt.NDArray[Any]]) -> pandas.DataFrame:
     >>> len(df)
     2
     """
-    pd = _pandas()
-    return cast("pandas.DataFrame", pd.DataFrame(columns, copy=False))
+    if library == "pandas":
+        return cast("pandas.DataFrame", _pandas().DataFrame(columns, copy=False))
+    return cast("pandas.DataFrame", _make(columns, None, library))
 
 
-def assumptions_frame(assumptions: Assumptions) -> pandas.DataFrame:
+def assumptions_frame(assumptions: Assumptions, library: Library = "pandas") -> pandas.DataFrame:
     """Every assumption with its range, unit, source and flags, indexed by name.
 
     >>> import chipmodel
@@ -94,14 +117,11 @@ def assumptions_frame(assumptions: Assumptions) -> pandas.DataFrame:
     >>> float(df.loc["wacc", "value"]), bool(df.loc["wacc", "assumption"])
     (0.07, True)
     """
-    pd = _pandas()
-    d = assumptions.to_dict()
-    frame = pd.DataFrame.from_dict(d["values"], orient="index")
-    frame.index.name = "name"
-    return cast("pandas.DataFrame", frame.drop(columns=["name"]))
+    records = list(assumptions.to_dict()["values"].values())  # each carries its "name"
+    return cast("pandas.DataFrame", _make(records, "name", library))
 
 
-def fleet_frame(report: FleetReport) -> pandas.DataFrame:
+def fleet_frame(report: FleetReport, library: Library = "pandas") -> pandas.DataFrame:
     """One row per group plus a ``total`` row: counts, capex, MW, GWh, TCO, $/GPU-hour, tokens.
 
     >>> import chipmodel
@@ -109,16 +129,16 @@ def fleet_frame(report: FleetReport) -> pandas.DataFrame:
     >>> float(df.loc["total", "facility_mw"])
     1.75
     """
-    pd = _pandas()
-
-    def flat(f: dict[str, Any]) -> dict[str, Any]:
-        row = {k: v for k, v in f.items() if not isinstance(v, dict)}
+    def flat(name: str, f: dict[str, Any]) -> dict[str, Any]:
+        row = {"group": name}
+        row.update({k: v for k, v in f.items() if not isinstance(v, dict)})
         row.update({f"capex_{k}_usd": v for k, v in f["capex"].items()})
         row.update({f"opex_{k}_usd_per_year": v for k, v in f["opex"].items()})
         return row
 
-    rows = {}
-    for i, g in enumerate(report.groups):
-        rows[f"{i}: {g['group']['count']:.0f} x {g['chip']} @ {g['group']['site']}"] = flat(g["figures"])
-    rows["total"] = flat(report.total)
-    return cast("pandas.DataFrame", pd.DataFrame.from_dict(rows, orient="index"))
+    records = [
+        flat(f"{i}: {g['group']['count']:.0f} x {g['chip']} @ {g['group']['site']}", g["figures"])
+        for i, g in enumerate(report.groups)
+    ]
+    records.append(flat("total", report.total))
+    return cast("pandas.DataFrame", _make(records, "group", library))

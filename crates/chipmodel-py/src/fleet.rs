@@ -70,11 +70,13 @@ impl PyAssumptions {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &serde_json::to_value(&self.a).unwrap_or_default())
     }
-    /// A pandas DataFrame, one row per assumption (value, low, high, unit, source, date, flags).
-    fn to_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+    /// A frame, one row per assumption (value, low, high, unit, source, date, flags): pandas, or
+    /// polars with ``library="polars"``.
+    #[pyo3(signature = (library="pandas"))]
+    fn to_frame<'py>(slf: &Bound<'py, Self>, library: &str) -> PyResult<Bound<'py, PyAny>> {
         slf.py()
             .import("chipmodel._frames")?
-            .call_method1("assumptions_frame", (slf,))
+            .call_method1("assumptions_frame", (slf, library))
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -296,11 +298,13 @@ impl PyFleetReport {
     fn unsourced_assumptions(&self) -> Vec<String> {
         self.r.unsourced_assumptions.clone()
     }
-    /// A pandas DataFrame, one row per group and a ``total`` row (USD, MW, GWh, tokens).
-    fn to_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+    /// A frame, one row per group and a ``total`` row (USD, MW, GWh, tokens): pandas, or polars
+    /// with ``library="polars"``.
+    #[pyo3(signature = (library="pandas"))]
+    fn to_frame<'py>(slf: &Bound<'py, Self>, library: &str) -> PyResult<Bound<'py, PyAny>> {
         slf.py()
             .import("chipmodel._frames")?
-            .call_method1("fleet_frame", (slf,))
+            .call_method1("fleet_frame", (slf, library))
     }
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
