@@ -19,14 +19,22 @@ if TYPE_CHECKING:
 Library = Literal["pandas", "polars"]
 
 
-def _polars() -> Any:
+def _optional(name: str) -> Any:
+    """Imports an optional dependency, or says how to install it."""
     try:
-        import polars
-    except ImportError as exc:  # pragma: no cover - exercised in a test by hiding polars
+        return __import__(name)
+    except ImportError as exc:  # pragma: no cover - exercised in a test by hiding the package
         raise ImportError(
-            "this needs polars, an optional dependency of chipmodel: pip install 'chipmodel[polars]'"
+            f"this needs {name}, an optional dependency of chipmodel: pip install 'chipmodel[{name}]'"
         ) from exc
-    return polars
+
+
+def _polars() -> Any:
+    return _optional("polars")
+
+
+def _pandas() -> Any:
+    return _optional("pandas")
 
 
 def _make(data: Any, index: str | None, library: str) -> Any:
@@ -40,16 +48,6 @@ def _make(data: Any, index: str | None, library: str) -> Any:
         raise ValueError(f"library must be 'pandas' or 'polars', not {library!r}")
     frame = _pandas().DataFrame(data)
     return frame.set_index(index) if index is not None else frame
-
-
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as exc:  # pragma: no cover - exercised in a test by hiding pandas
-        raise ImportError(
-            "this needs pandas, an optional dependency of chipmodel: pip install 'chipmodel[pandas]'"
-        ) from exc
-    return pandas
 
 
 def catalog_frame(catalog: Catalog | None = None, library: Library = "pandas") -> pandas.DataFrame:
