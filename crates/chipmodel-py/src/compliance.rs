@@ -238,10 +238,7 @@ impl PyClassification {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        crate::repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         let mut s = format!("Classification({})\n", self.c.summary());

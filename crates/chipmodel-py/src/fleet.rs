@@ -80,10 +80,7 @@ impl PyAssumptions {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        crate::repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         format!(
@@ -316,10 +313,7 @@ impl PyFleetReport {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        crate::repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         let t = &self.r.total;

@@ -33,6 +33,14 @@ fn precision(name: &str) -> PyRes<Precision> {
     Ok(name.parse::<Precision>()?)
 }
 
+/// The ``_repr_html_`` of every class: laid out in Python, in one place (``chipmodel._display``).
+pub(crate) fn repr_html(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    obj.py()
+        .import("chipmodel._display")?
+        .call_method1("html", (obj,))?
+        .extract()
+}
+
 pub(crate) fn json_to_py<'py>(
     py: Python<'py>,
     v: &serde_json::Value,
@@ -257,10 +265,7 @@ impl PyChip {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         let c = &self.chip;
@@ -337,10 +342,7 @@ impl PyComparison {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         format!(
@@ -520,10 +522,7 @@ impl PyCatalog {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         format!(

@@ -307,10 +307,7 @@ impl PyModel {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        crate::repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         let m = &self.model;
@@ -540,10 +537,7 @@ impl PyInferenceEstimate {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        crate::repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         let e = &self.est;
@@ -640,10 +634,7 @@ impl PyTrainingEstimate {
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("chipmodel._display")?
-            .call_method1("html", (slf,))?
-            .extract()
+        crate::repr_html(slf.as_any())
     }
     fn __repr__(&self) -> String {
         let e = &self.est;
