@@ -32,6 +32,7 @@ __all__ = [
     "RuleSet",
     "UnknownRulesError",
     "_rules_from_json",
+    "_compliance_columns",
     "_rules_from_toml",
     "classify",
     "diffusion_caps",
@@ -700,6 +701,12 @@ def rule_set(id: str) -> RuleSet:
     """A rule set by id; ``load_rules`` reads a custom one."""
 def _rules_from_toml(text: str, name: str = "rules.toml") -> RuleSet: ...
 def _rules_from_json(text: str, name: str = "rules.json") -> RuleSet: ...
+def _compliance_columns(
+    chips: list[str | Chip] | None = None,
+    destination: str = "CN",
+    date: str = "2026-02-01",
+    rules: str | RuleSet | None = None,
+) -> dict[str, Any]: ...
 def flips(
     base: str | RuleSet,
     variant: str | RuleSet,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from chipmodel._chipmodel import NOT_LEGAL_ADVICE, Chip, RuleSet, _rules_from_json, _rules_from_toml, classify, embedded_catalog
+from chipmodel._chipmodel import NOT_LEGAL_ADVICE, Chip, RuleSet, _compliance_columns, _rules_from_json, _rules_from_toml
 
 if TYPE_CHECKING:
     import pandas
@@ -48,30 +48,8 @@ def compliance_frame(
     """
     from chipmodel._frames import _make
 
-    items: list[str | Chip] = list(chips) if chips is not None else list(embedded_catalog().chips())
-    rows = []
-    for item in items:
-        c = classify(item, destination=destination, date=date, rules=rules)
-        chip = item if isinstance(item, Chip) else embedded_catalog().chip(item)
-        tariff = c.tariff
-        rows.append(
-            {
-                "chip": chip.id,
-                "tpp": chip.tpp,
-                "performance_density": chip.performance_density,
-                "dram_bandwidth_gbps": chip.memory_bandwidth_bytes_per_s / 1e9,
-                "datacenter": chip.datacenter,
-                "rules": c.rules,
-                "eccn": c.eccn,
-                "determined": c.determined,
-                "controlled": c.controlled,
-                "license_required": c.license_required,
-                "review_policy": c.review_policy,
-                "tariff_rate": tariff["rate"] if tariff else 0.0,
-                "summary": c.summary(),
-            }
-        )
-    frame = _make(rows, "chip", library)
+    columns = _compliance_columns(None if chips is None else list(chips), destination, date, rules)
+    frame = _make(columns, "chip", library)
     if library == "pandas":
         frame.attrs["disclaimer"] = NOT_LEGAL_ADVICE
     return cast("pandas.DataFrame", frame)

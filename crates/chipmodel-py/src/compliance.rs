@@ -436,3 +436,105 @@ pub fn diffusion_caps<'py>(
     let caps = chipmodel_compliance::diffusion_caps(&refs).map_err(PyChipModelError::from)?;
     json_to_py(py, &serde_json::to_value(&caps).unwrap_or_default())
 }
+
+/// Columns of the compliance frame, classified in Rust with the interpreter released: ``chip``,
+/// ``tpp``, ``performance_density`` (NaN when unknown), ``dram_bandwidth_gbps``, ``datacenter``,
+/// ``rules``, ``eccn``, ``determined``, ``controlled``, ``license_required``, ``review_policy``,
+/// ``tariff_rate`` and ``summary``; numbers as numpy arrays.
+#[pyfunction]
+#[pyo3(signature = (chips=None, destination="CN", date="2026-02-01", rules=None))]
+pub fn _compliance_columns<'py>(
+    py: Python<'py>,
+    chips: Option<&Bound<'py, PyAny>>,
+    destination: &str,
+    date: &str,
+    rules: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use numpy::IntoPyArray;
+
+    let list: Vec<Arc<Chip>> = match chips {
+        Some(c) if !c.is_none() => c
+            .try_iter()?
+            .map(|x| chip_of(&x?))
+            .collect::<PyResult<_>>()?,
+        _ => Catalog::try_embedded()
+            .map_err(PyChipModelError::from)?
+            .chips()
+            .iter()
+            .map(|c| Arc::new(c.clone()))
+            .collect(),
+    };
+    let rs = match rules_of(rules)? {
+        Some(r) => Some(r),
+        None => RuleSet::on(date).map_err(PyChipModelError::from)?,
+    };
+    let out: Vec<Classification> = py
+        .detach(|| {
+            list.iter()
+                .map(|c| {
+                    chipmodel_compliance::classify_metrics(
+                        &ChipMetrics::of(c),
+                        destination,
+                        date,
+                        rs.as_ref(),
+                        None,
+                    )
+                })
+                .collect::<Result<_, _>>()
+        })
+        .map_err(PyChipModelError::from)?;
+    let d = PyDict::new(py);
+    let f64s = |f: &dyn Fn(usize) -> f64| (0..list.len()).map(f).collect::<Vec<f64>>();
+    d.set_item(
+        "chip",
+        list.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+    )?;
+    d.set_item("tpp", f64s(&|i| list[i].tpp()).into_pyarray(py))?;
+    d.set_item(
+        "performance_density",
+        f64s(&|i| list[i].performance_density().unwrap_or(f64::NAN)).into_pyarray(py),
+    )?;
+    d.set_item(
+        "dram_bandwidth_gbps",
+        f64s(&|i| list[i].memory_bandwidth_bytes_per_s() / 1e9).into_pyarray(py),
+    )?;
+    d.set_item(
+        "datacenter",
+        list.iter().map(|c| c.is_datacenter()).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "rules",
+        out.iter().map(|c| c.rules.clone()).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "eccn",
+        out.iter().map(|c| c.eccn.clone()).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "determined",
+        out.iter().map(|c| c.determined).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "controlled",
+        out.iter().map(|c| c.controlled).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "license_required",
+        out.iter().map(|c| c.license_required).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "review_policy",
+        out.iter()
+            .map(|c| c.review_policy.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "tariff_rate",
+        f64s(&|i| out[i].tariff.as_ref().map_or(0.0, |t| t.rate)).into_pyarray(py),
+    )?;
+    d.set_item(
+        "summary",
+        out.iter().map(|c| c.summary()).collect::<Vec<_>>(),
+    )?;
+    Ok(d)
+}

@@ -560,8 +560,8 @@ mod _chipmodel {
     use super::{PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
     #[pymodule_export]
     use crate::compliance::{
-        _rules_from_json, _rules_from_toml, PyClassification, PyRuleSet, classify, diffusion_caps,
-        flips, headroom, rule_set, rule_sets, timeline,
+        _compliance_columns, _rules_from_json, _rules_from_toml, PyClassification, PyRuleSet,
+        classify, diffusion_caps, flips, headroom, rule_set, rule_sets, timeline,
     };
     #[pymodule_export]
     use crate::fleet::{
