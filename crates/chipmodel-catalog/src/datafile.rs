@@ -87,6 +87,26 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// Removes an entry's `id` from `t`: the string every `[[item]]` table is keyed by.
+///
+/// ```
+/// use chipmodel_catalog::datafile::take_id;
+/// let mut t: toml::Table = "name = 'x'".parse().unwrap();
+/// let e = take_id("m.toml", "model", &mut t).unwrap_err().to_string();
+/// assert!(e.contains("m.toml") && e.contains("id"), "{e}");
+/// ```
+pub fn take_id(file: &str, item: &'static str, t: &mut Table) -> Result<String> {
+    match t.remove("id") {
+        Some(Value::String(s)) => Ok(s),
+        _ => Err(Ctx {
+            file,
+            item,
+            id: "?",
+        }
+        .err("id", "missing required string field")),
+    }
+}
+
 /// Removes `field` from `t` as a non-empty string (`None` when absent and not `required`).
 pub fn take_string(ctx: Ctx, t: &mut Table, field: &str, required: bool) -> Result<Option<String>> {
     match t.remove(field) {

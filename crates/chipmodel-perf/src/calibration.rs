@@ -292,17 +292,7 @@ fn parse(file: &str, text: &str) -> Result<Data, CatalogError> {
         }
     };
     for mut t in list(&mut doc, "family") {
-        let id = match t.remove("id") {
-            Some(Value::String(s)) => s,
-            _ => {
-                return Err(Ctx {
-                    file,
-                    item: "family",
-                    id: "?",
-                }
-                .err("id", "missing required string field"));
-            }
-        };
+        let id = datafile::take_id(file, "family", &mut t)?;
         let ctx = Ctx {
             file,
             item: "family",
@@ -334,17 +324,7 @@ fn parse(file: &str, text: &str) -> Result<Data, CatalogError> {
         d.families.insert(id, (chips, fields));
     }
     for mut t in list(&mut doc, "chip") {
-        let id = match t.remove("id") {
-            Some(Value::String(s)) => s,
-            _ => {
-                return Err(Ctx {
-                    file,
-                    item: "chip",
-                    id: "?",
-                }
-                .err("id", "missing required string field"));
-            }
-        };
+        let id = datafile::take_id(file, "chip", &mut t)?;
         let ctx = Ctx {
             file,
             item: "chip",

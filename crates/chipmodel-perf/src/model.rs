@@ -580,17 +580,7 @@ fn parse_model(
     mut t: Table,
     sources: &BTreeMap<String, Source>,
 ) -> Result<Model, CatalogError> {
-    let id = match t.remove("id") {
-        Some(Value::String(s)) => s,
-        _ => {
-            return Err(Ctx {
-                file,
-                item: "model",
-                id: "?",
-            }
-            .err("id", "missing required string field"));
-        }
-    };
+    let id = datafile::take_id(file, "model", &mut t)?;
     let ctx = Ctx {
         file,
         item: "model",
