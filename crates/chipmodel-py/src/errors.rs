@@ -174,13 +174,16 @@ impl From<PyChipModelError> for PyErr {
                     .map(|o| o.into_any().unbind())
                     .unwrap_or_else(|_| py.None())
             };
+            // A list of suggested names, for the `suggestions` attribute.
+            let names = |v: &Vec<String>| -> Py<PyAny> {
+                v.clone()
+                    .into_pyobject(py)
+                    .map(|o| o.into_any().unbind())
+                    .unwrap_or_else(|_| py.None())
+            };
             match &e.0 {
                 Error::Catalog(CatalogError::UnknownChip { name, suggestions }) => {
-                    let list = suggestions
-                        .clone()
-                        .into_pyobject(py)
-                        .map(|o| o.into_any().unbind())
-                        .unwrap_or_else(|_| py.None());
+                    let list = names(suggestions);
                     raise(
                         py,
                         &UNKNOWN_CHIP,
@@ -216,11 +219,7 @@ impl From<PyChipModelError> for PyErr {
                     &[("file", s(file)), ("chip", none()), ("field", none())],
                 ),
                 Error::Perf(PerfError::UnknownModel { name, suggestions }) => {
-                    let list = suggestions
-                        .clone()
-                        .into_pyobject(py)
-                        .map(|o| o.into_any().unbind())
-                        .unwrap_or_else(|_| py.None());
+                    let list = names(suggestions);
                     raise(
                         py,
                         &UNKNOWN_MODEL,
@@ -262,11 +261,7 @@ impl From<PyChipModelError> for PyErr {
                     ],
                 ),
                 Error::Compliance(ComplianceError::UnknownRules { name, suggestions }) => {
-                    let list = suggestions
-                        .clone()
-                        .into_pyobject(py)
-                        .map(|o| o.into_any().unbind())
-                        .unwrap_or_else(|_| py.None());
+                    let list = names(suggestions);
                     raise(
                         py,
                         &UNKNOWN_RULES,
@@ -287,11 +282,7 @@ impl From<PyChipModelError> for PyErr {
                     &[("field", s(field)), ("value", s(value))],
                 ),
                 Error::Fleet(FleetError::UnknownAssumption { name, suggestions }) => {
-                    let list = suggestions
-                        .clone()
-                        .into_pyobject(py)
-                        .map(|o| o.into_any().unbind())
-                        .unwrap_or_else(|_| py.None());
+                    let list = names(suggestions);
                     raise(
                         py,
                         &CONFIG,
