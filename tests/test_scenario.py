@@ -142,3 +142,72 @@ def test_bad_hybrid_tables_name_the_key(tmp_path: Path) -> None:
     )
     with pytest.raises(chipmodel.CatalogError, match=re.escape("hybrid.supply[0].max_count")):
         chipmodel.load_scenario(f)
+
+
+def test_progress_callback_sees_every_stage_and_can_stop_the_run() -> None:
+    seen: list[tuple[str, int, int]] = []
+    r = chipmodel.run_scenario(progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert r["report"]["total"]["facility_mw"] == 700.0
+    stages = list(dict.fromkeys(s for s, _, _ in seen))
+    assert stages == ["fleet", "equivalents", "monte carlo", "sensitivity", "compliance", "export shock", "hybrid plan"]
+    assert seen[-1][0] == "hybrid plan" and ("monte carlo", 1000, 1000) in seen
+
+    class Stop(Exception):
+        pass
+
+    def stop(stage: str, done: int, total: int) -> None:
+        if stage == "monte carlo" and done >= 300:
+            raise Stop(f"{done}/{total}")
+
+    with pytest.raises(Stop, match="300/1000"):
+        chipmodel.run_scenario(progress=stop)
+    # the fleet Monte Carlo reports draw by draw too; the draws do not depend on the callback
+    fleet = chipmodel.Fleet([("h200", 1000, "cn")])
+    ticks: list[int] = []
+    a = chipmodel.monte_carlo(fleet, samples=200, seed=3, progress=lambda s, d, t: ticks.append(d))
+    b = chipmodel.monte_carlo(fleet, samples=200, seed=3)
+    assert ticks[0] == 0 and ticks[-1] == 200 and len(ticks) == 101
+    assert a["outputs"] == b["outputs"]
+
+
+def _run_cli_with_stderr_on_a_terminal(tmp_path: Path) -> tuple[bytes, bytes]:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chipmodel.cli", "run", "--no-html", "--out", str(tmp_path / "tty")],
+        stdout=subprocess.PIPE, stderr=slave,
+    )  # fmt: skip
+    os.close(slave)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        err += chunk
+    out = proc.communicate(timeout=120)[0]
+    os.close(master)
+    return out, err
+
+
+def test_cli_shows_progress_on_a_terminal_and_nothing_when_piped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out, err = _run_cli_with_stderr_on_a_terminal(tmp_path)
+    text = err.decode()
+    assert "running seed-h200-china-2026: monte carlo 500/1,000" in text
+    assert "hybrid plan" in text and text.endswith("\r")  # the line is cleared at the end
+    assert all(len(part) <= 80 for part in text.split("\r"))
+    assert b"400,000" in out
+    piped = subprocess.run(
+        [sys.executable, "-m", "chipmodel.cli", "run", "--no-html", "--out", str(tmp_path / "pipe")],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    assert piped.stderr == b""

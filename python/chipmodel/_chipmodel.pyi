@@ -5,7 +5,7 @@ precisions), watts, mm².
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, final
 
 import numpy as np
@@ -243,6 +243,10 @@ class Comparison:
         """Rows as dicts: metric, label, display_unit, a, b, ratio, display_factor, estimate."""
     def ratio(self, metric: str) -> float | None:
         """First ÷ second for ``metric``; None when either value is missing."""
+    def columns(self) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_] | list[Any]]:
+        """Column arrays, one entry per metric: ``metric``, ``label``, the two chip ids (SI values,
+        NaN where unknown), ``ratio`` and ``estimate``.
+        """
     def to_dict(self) -> dict[str, Any]:
         """The comparison as a dict."""
 
@@ -450,6 +454,10 @@ class InferenceEstimate:
         """
     def max_batch(self) -> int:
         """The largest batch whose memory fits with this layout."""
+    def breakdown_columns(self) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_] | list[Any]]:
+        """The breakdown as column arrays (numbers as numpy arrays): ``phase``, ``op``, ``count``,
+        ``flops``, ``bytes``, ``comm_bytes``, ``time_s``, ``bound``.
+        """
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain Python data, the breakdown included."""
 
@@ -735,6 +743,10 @@ class Assumptions:
     @property
     def unsourced(self) -> list[str]:
         """Names with no source behind the number."""
+    def columns(self) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_] | list[Any]]:
+        """Column arrays, one entry per assumption (by name): ``name``, ``value``, ``low``, ``high``
+        (numpy arrays), ``unit``, ``source``, ``date``, ``assumption``, ``note``, ``overridden``.
+        """
     def to_dict(self) -> dict[str, Any]:
         """``{name: {"value", "low", "high", "unit", "source", "date", "assumption", "note", "overridden"}}``
         and the sources.
@@ -773,6 +785,11 @@ class FleetReport:
         """Names of assumptions with no source behind the number that this report used."""
     def to_frame(self, library: str = "pandas") -> Any:
         """A frame, one row per group and a ``total`` row (USD, MW, GWh, tokens): pandas, or polars with ``library="polars"``."""
+    def columns(self) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_] | list[Any]]:
+        """Column arrays, one entry per group and a last ``total`` entry: ``group`` (a label), every
+        figure (numbers as numpy arrays, NaN where none), ``capex_<item>_usd`` and
+        ``opex_<item>_usd_per_year``.
+        """
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain data."""
 
@@ -810,9 +827,12 @@ def monte_carlo(
     workload: str | dict[str, Any] | None = None,
     samples: int = 1000,
     seed: int = 0,
+    progress: Callable[[str, int, int], object] | None = None,
 ) -> dict[str, Any]:
     """Monte Carlo over the assumption ranges (triangular, seeded): ``{"samples", "seed",
     "outputs": [{"name", "p10", "p50", "p90", "mean"}], "draws": {name: numpy array}}``.
+    ``progress``, if given, is called with ``("monte carlo", draws done, samples)`` about a hundred
+    times; an exception it raises (or Ctrl-C) stops the run. The draws do not depend on it.
     """
 def sensitivity(
     fleet: Fleet,
@@ -852,10 +872,15 @@ def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
     """Reads and checks a scenario: a path to a TOML file, the id of a shipped scenario, or ``None``
     for the seed scenario. Errors name the file and the key.
     """
-def run_scenario(scenario: Scenario | str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def run_scenario(
+    scenario: Scenario | str | os.PathLike[str] | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> dict[str, Any]:
     """Runs a scenario (a ``Scenario``, a path, a shipped id, or ``None`` for the seed scenario) and
     returns every result as plain data: ``scenario``, ``report``, ``equivalents``,
-    ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``.
+    ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``. ``progress``, if given,
+    is called with ``(stage, done, total)`` as the run goes (Monte Carlo draw by draw, about a
+    hundred times); an exception it raises (or Ctrl-C) stops the run.
     """
 
 def plan_hybrid(

@@ -1,8 +1,8 @@
 """Frames of chipmodel results: pandas by default, polars with ``library="polars"``.
 
 Both libraries are optional and imported only when a frame is asked for. Every view is built in
-one place, :func:`_make`, from columns (or row records) the Rust core hands over; units are in
-the column names. A polars frame has no index: the pandas index is its first column.
+one place, :func:`_make`, from the columns the Rust core hands over (numpy arrays for numbers, no
+per-row Python loop); units are in the column names. A polars frame has no index: the pandas index is its first column.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _pandas() -> Any:
 
 
 def _make(data: Any, index: str | None, library: str) -> Any:
-    """A frame from columns (a dict of arrays or lists) or row records (a list of dicts)."""
+    """A frame from columns (a dict of numpy arrays or lists)."""
     if library == "polars":
         frame = _polars().DataFrame(data, strict=False)
         if index is not None:  # the pandas index, as the first column
@@ -74,12 +74,7 @@ def comparison_frame(comparison: Comparison, library: Library = "pandas") -> pan
     >>> round(float(df.loc["memory_bandwidth_bytes_per_s", "ratio"]), 2)
     1.43
     """
-    records = [
-        {"metric": r["metric"], "label": r["label"], comparison.a: r["a"], comparison.b: r["b"],
-         "ratio": r["ratio"], "estimate": r["estimate"]}
-        for r in comparison.rows
-    ]  # fmt: skip
-    return cast("pandas.DataFrame", _make(records, "metric", library))
+    return cast("pandas.DataFrame", _make(comparison.columns(), "metric", library))
 
 
 def breakdown_frame(estimate: InferenceEstimate, library: Library = "pandas") -> pandas.DataFrame:
@@ -91,7 +86,7 @@ def breakdown_frame(estimate: InferenceEstimate, library: Library = "pandas") ->
     >>> sorted(df["phase"].unique())
     ['decode', 'prefill', 'steady']
     """
-    return cast("pandas.DataFrame", _make(estimate.breakdown(), None, library))
+    return cast("pandas.DataFrame", _make(estimate.breakdown_columns(), None, library))
 
 
 def sweep_frame(columns: dict[str, npt.NDArray[Any]], library: Library = "pandas") -> pandas.DataFrame:
@@ -115,8 +110,7 @@ def assumptions_frame(assumptions: Assumptions, library: Library = "pandas") -> 
     >>> float(df.loc["wacc", "value"]), bool(df.loc["wacc", "assumption"])
     (0.07, True)
     """
-    records = list(assumptions.to_dict()["values"].values())  # each carries its "name"
-    return cast("pandas.DataFrame", _make(records, "name", library))
+    return cast("pandas.DataFrame", _make(assumptions.columns(), "name", library))
 
 
 def fleet_frame(report: FleetReport, library: Library = "pandas") -> pandas.DataFrame:
@@ -127,16 +121,4 @@ def fleet_frame(report: FleetReport, library: Library = "pandas") -> pandas.Data
     >>> float(df.loc["total", "facility_mw"])
     1.75
     """
-    def flat(name: str, f: dict[str, Any]) -> dict[str, Any]:
-        row = {"group": name}
-        row.update({k: v for k, v in f.items() if not isinstance(v, dict)})
-        row.update({f"capex_{k}_usd": v for k, v in f["capex"].items()})
-        row.update({f"opex_{k}_usd_per_year": v for k, v in f["opex"].items()})
-        return row
-
-    records = [
-        flat(f"{i}: {g['group']['count']:.0f} x {g['chip']} @ {g['group']['site']}", g["figures"])
-        for i, g in enumerate(report.groups)
-    ]
-    records.append(flat("total", report.total))
-    return cast("pandas.DataFrame", _make(records, "group", library))
+    return cast("pandas.DataFrame", _make(report.columns(), "group", library))

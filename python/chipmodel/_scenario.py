@@ -5,9 +5,7 @@ The numbers all come from :func:`chipmodel.run_scenario` (Rust); this module onl
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 import textwrap
 from pathlib import Path
@@ -305,15 +303,6 @@ def _wrap(line: str, width: int = 80) -> str:
     return textwrap.fill(line, width=width, subsequent_indent="  ")
 
 
-def _png(fig: Any) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
 def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
     import matplotlib
 
@@ -323,20 +312,20 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
     from chipmodel import plot
 
     out = []
-    out.append(("Cost breakdown", _png(plot.cost_breakdown(result).figure)))
+    out.append(("Cost breakdown", plot.data_uri(plot.cost_breakdown(result).figure)))
     if result["equivalents"]:
         fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
         for ax, metric in zip(axes, ("count", "facility_mw", "usd_per_million_tokens"), strict=True):
             plot.fleet_comparison(result, metric, ax=ax)
         fig.suptitle("Fleet comparison (same tokens per day)")
         fig.tight_layout()
-        out.append(("Fleet comparison", _png(fig)))
+        out.append(("Fleet comparison", plot.data_uri(fig)))
     if result.get("sensitivity"):
         output = result["scenario"].get("sensitivity") or "usd_per_gpu_hour"
-        out.append(("Sensitivity tornado", _png(plot.tornado(result["sensitivity"], output).figure)))
+        out.append(("Sensitivity tornado", plot.data_uri(plot.tornado(result["sensitivity"], output).figure)))
     mc = result.get("monte_carlo")
     if mc and mc.get("draws"):
-        out.append(("Monte Carlo distribution", _png(plot.monte_carlo(mc).figure)))
+        out.append(("Monte Carlo distribution", plot.data_uri(plot.monte_carlo(mc).figure)))
     return out
 
 

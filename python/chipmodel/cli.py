@@ -14,6 +14,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import TextIO
 from pathlib import Path
 
 import chipmodel
@@ -131,6 +132,34 @@ def _say(text: str, end: str = "\n") -> None:
     print(_fit(text), end=end)
 
 
+class _Progress:
+    """A one-line progress display on a terminal (stderr), rewritten in place as a long run
+    reports ``(stage, done, total)``; silent when stderr is not a terminal (piped, redirected)."""
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self.label = label
+        self.stream = sys.stderr if stream is None else stream
+        self.shown = self.stream.isatty()
+        self.width = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.shown:
+            return
+        part = f" {done:,}/{total:,}" if total > 1 else ""
+        line = f"{self.label}: {stage}{part}"[:79]
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = len(line)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")  # leave the terminal clean
+            self.stream.flush()
+
+
 def _run(args: argparse.Namespace) -> int:
     from chipmodel import _scenario
 
@@ -140,11 +169,8 @@ def _run(args: argparse.Namespace) -> int:
             _say(f"{sid:<24} {s.title}")
         return 0
     scenario = chipmodel.load_scenario(args.scenario)
-    if sys.stderr.isatty():  # progress on a terminal, silent when piped
-        mc = scenario.to_dict().get("monte_carlo")
-        extra = f", Monte Carlo {mc[0]:,} draws" if mc else ""
-        print(f"running {scenario.id}{extra} …", file=sys.stderr, flush=True)
-    result = chipmodel.run_scenario(scenario)
+    with _Progress(f"running {scenario.id}") as progress:
+        result = chipmodel.run_scenario(scenario, progress=progress)
     out = Path(args.out) if args.out else Path("chipmodel-out") / scenario.id
     paths = _scenario.write_outputs(result, out, html_report=not args.no_html)
     if args.json:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "data_uri",
+    "to_html",
     "compliance_timeline",
     "fleets",
     "cost_breakdown",
@@ -38,6 +40,35 @@ POLICY_COLOURS = {
     "case-by-case": "#ffb300",
     "presumption-of-denial": "#e53935",
 }
+
+
+def data_uri(figure: Any, dpi: int = 110) -> str:
+    """A figure (or an ``Axes``) as a ``data:image/png;base64,...`` URI, to embed in a
+    self-contained page; the figure is closed afterwards."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig = getattr(figure, "figure", figure)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def to_html(figure: Any, alt: str, dpi: int = 110) -> str:
+    """An ``<img>`` element holding the figure (or ``Axes``) as an embedded PNG: for HTML
+    reports, notebooks' ``IPython.display.HTML`` and docs pages built with markdown-exec.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import chipmodel.plot
+    >>> chipmodel.plot.to_html(chipmodel.plot.export_control_map(), "map")[:44]
+    '<img alt="map" src="data:image/png;base64,iV'
+    """
+    import html
+
+    return f'<img alt="{html.escape(alt)}" src="{data_uri(figure, dpi)}">'
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:

@@ -138,6 +138,39 @@ pub fn monte_carlo(
     samples: usize,
     seed: u64,
 ) -> Result<MonteCarlo, FleetError> {
+    monte_carlo_with_progress(fleet, a, workload, samples, seed, &mut |_, _, _| true)
+}
+
+/// A progress callback: called with (stage, steps done, steps in the stage) about a hundred times
+/// per stage at most; returning `false` stops the computation with [`FleetError::Interrupted`].
+pub type Progress<'a> = &'a mut dyn FnMut(&str, usize, usize) -> bool;
+
+/// Asks `progress` whether to go on; `Err(Interrupted)` when it says stop.
+pub(crate) fn report_progress(
+    progress: &mut dyn FnMut(&str, usize, usize) -> bool,
+    stage: &str,
+    done: usize,
+    total: usize,
+) -> Result<(), FleetError> {
+    if progress(stage, done, total) {
+        Ok(())
+    } else {
+        Err(FleetError::Interrupted {
+            stage: stage.to_string(),
+        })
+    }
+}
+
+/// [`monte_carlo`], telling `progress` how many draws are done (stage `"monte carlo"`), about a
+/// hundred times in all. The draws do not depend on the callback.
+pub fn monte_carlo_with_progress(
+    fleet: &Fleet,
+    a: &Assumptions,
+    workload: Option<&Workload>,
+    samples: usize,
+    seed: u64,
+    progress: Progress<'_>,
+) -> Result<MonteCarlo, FleetError> {
     if samples == 0 || samples > 1_000_000 {
         return Err(invalid(
             "samples",
@@ -148,7 +181,12 @@ pub fn monte_carlo(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut cache = Vec::new();
     let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
-    for _ in 0..samples {
+    let every = samples.div_ceil(100);
+    report_progress(progress, "monte carlo", 0, samples)?;
+    for draw in 0..samples {
+        if draw > 0 && draw % every == 0 {
+            report_progress(progress, "monte carlo", draw, samples)?;
+        }
         let mut s = a.clone();
         for x in s.values.values_mut() {
             if x.high > x.low && !x.overridden {
@@ -165,6 +203,7 @@ pub fn monte_carlo(
             columns[i].1.push(v);
         }
     }
+    report_progress(progress, "monte carlo", samples, samples)?;
     let outputs = columns
         .iter()
         .map(|(name, v)| {

@@ -42,6 +42,12 @@ pub enum FleetError {
         /// The operating system's message.
         message: String,
     },
+    /// The progress callback asked to stop.
+    #[error("interrupted during {stage}")]
+    Interrupted {
+        /// The stage that was running.
+        stage: String,
+    },
     /// From the catalog or a data file.
     #[error(transparent)]
     Catalog(#[from] CatalogError),

@@ -147,6 +147,12 @@ pub struct Figures {
     pub annual_gwh: f64,
     /// Opex per year by item.
     pub opex: Opex,
+    /// Capex, everything (`capex.total()`), USD.
+    pub capex_total_usd: f64,
+    /// IT capex, everything but the building (`capex.it()`), USD.
+    pub capex_it_usd: f64,
+    /// Opex, everything (`opex.total()`), USD per year.
+    pub opex_usd_per_year: f64,
     /// Annualized capital charge (annuity at the cost of capital), USD per year.
     pub capital_charge_usd_per_year: f64,
     /// Capital charge + opex, USD per year.
@@ -374,6 +380,9 @@ fn add(t: &mut Figures, f: &Figures) {
     t.opex.electricity += f.opex.electricity;
     t.opex.maintenance += f.opex.maintenance;
     t.opex.facility += f.opex.facility;
+    t.capex_total_usd = t.capex.total();
+    t.capex_it_usd = t.capex.it();
+    t.opex_usd_per_year = t.opex.total();
     t.capital_charge_usd_per_year += f.capital_charge_usd_per_year;
     t.tco_usd_per_year += f.tco_usd_per_year;
     t.peak_flop_per_s += f.peak_flop_per_s;
@@ -515,6 +524,9 @@ fn group_report(
         facility_mw_avg,
         annual_gwh,
         opex,
+        capex_total_usd: capex.total(),
+        capex_it_usd: capex.it(),
+        opex_usd_per_year: opex.total(),
         capital_charge_usd_per_year,
         tco_usd_per_year: tco,
         tco_horizon_usd: 0.0,

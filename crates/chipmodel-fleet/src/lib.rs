@@ -34,7 +34,8 @@ mod scenario;
 mod schedule;
 
 pub use analysis::{
-    MonteCarlo, Percentiles, Sensitivity, equivalent_fleet, monte_carlo, sensitivity,
+    MonteCarlo, Percentiles, Progress, Sensitivity, equivalent_fleet, monte_carlo,
+    monte_carlo_with_progress, sensitivity,
 };
 pub use assumptions::{Assumption, Assumptions};
 pub use error::FleetError;
@@ -49,6 +50,6 @@ pub use plan::{
 };
 pub use scenario::{
     ComplianceRow, Equivalent, SCENARIOS, SEED_SCENARIO, Scenario, ScenarioResult, Shock,
-    run_scenario,
+    run_scenario, run_scenario_with_progress,
 };
 pub use schedule::{Delivery, QuarterRow, ShockResult, export_shock, schedule};

@@ -47,7 +47,10 @@ use chipmodel_perf::Model;
 use serde::Serialize;
 use toml::{Table, Value};
 
-use crate::analysis::{MonteCarlo, Sensitivity, equivalent_fleet, monte_carlo, sensitivity};
+use crate::analysis::{
+    MonteCarlo, Progress, Sensitivity, equivalent_fleet, monte_carlo_with_progress,
+    report_progress, sensitivity,
+};
 use crate::schedule::{QuarterRow, ShockResult, export_shock, schedule};
 use crate::{Assumptions, Fleet, FleetError, FleetReport, Group, Workload};
 
@@ -970,14 +973,27 @@ pub struct ScenarioResult {
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
 pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
+    run_scenario_with_progress(s, &mut |_, _, _| true)
+}
+
+/// [`run_scenario`], telling `progress` each stage as it starts (`"fleet"`, `"equivalents"`,
+/// `"monte carlo"` draw by draw, `"sensitivity"`, `"compliance"`, `"export shock"`, `"hybrid
+/// plan"`); the callback returning `false` stops the run with [`FleetError::Interrupted`].
+/// The results do not depend on the callback.
+pub fn run_scenario_with_progress(
+    s: &Scenario,
+    progress: Progress<'_>,
+) -> Result<ScenarioResult, FleetError> {
     let a = &s.assumptions;
     let w = s.workload.as_ref();
+    report_progress(progress, "fleet", 0, 1)?;
     let report = match w {
         Some(w) => s.fleet.report_with(a, w)?,
         None => s.fleet.report(a)?,
     };
     let mut equivalents = Vec::new();
     if let Some(w) = w {
+        report_progress(progress, "equivalents", 0, 1)?;
         for chip in &s.equivalent {
             let (count, report) = equivalent_fleet(&s.fleet, chip, &s.equivalent_site, w, a)?;
             equivalents.push(Equivalent {
@@ -988,9 +1004,12 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
         }
     }
     let mc = match s.monte_carlo {
-        Some((n, seed)) => Some(monte_carlo(&s.fleet, a, w, n, seed)?),
+        Some((n, seed)) => Some(monte_carlo_with_progress(
+            &s.fleet, a, w, n, seed, progress,
+        )?),
         None => None,
     };
+    report_progress(progress, "sensitivity", 0, 1)?;
     let sens = match &s.sensitivity {
         Some(o) => Some(sensitivity(&s.fleet, a, w, o)?),
         None => None,
@@ -1007,6 +1026,7 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
             chips.push(c.clone());
         }
     }
+    report_progress(progress, "compliance", 0, 1)?;
     let mut compliance = Vec::new();
     for chip in &chips {
         for dest in &s.destinations {
@@ -1027,6 +1047,7 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
             }
         }
     }
+    report_progress(progress, "export shock", 0, 1)?;
     let shock = match &s.shock {
         None => None,
         Some(k) => Some(export_shock(
@@ -1040,6 +1061,7 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
                 .map(|c| (c, s.equivalent_site.as_str())),
         )?),
     };
+    report_progress(progress, "hybrid plan", 0, 1)?;
     let hybrid = match &s.hybrid {
         Some(input) => Some(crate::plan_hybrid(input, a)?),
         None => None,

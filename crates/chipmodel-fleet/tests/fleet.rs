@@ -185,3 +185,21 @@ fn bad_input_names_the_field() {
         .is_err()
     );
 }
+
+#[test]
+fn monte_carlo_progress_does_not_change_the_draws() {
+    use chipmodel_fleet::monte_carlo_with_progress;
+    let a = Assumptions::defaults().unwrap();
+    let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+    let mut ticks = Vec::new();
+    let x = monte_carlo_with_progress(&f, &a, None, 250, 7, &mut |_, done, total| {
+        ticks.push((done, total));
+        true
+    })
+    .unwrap();
+    assert_eq!(x, monte_carlo(&f, &a, None, 250, 7).unwrap());
+    // every 3rd draw (250 / 100 rounded up), with the start and the end
+    assert_eq!(ticks.first(), Some(&(0, 250)));
+    assert_eq!(ticks.last(), Some(&(250, 250)));
+    assert_eq!(ticks.len(), 85);
+}

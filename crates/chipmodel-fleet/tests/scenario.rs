@@ -146,3 +146,60 @@ fn overrides_and_ranges_apply() {
     assert_eq!(r.compliance[0].destination, "CN");
     assert_eq!(r.compliance[0].review_policy, "case-by-case");
 }
+
+#[test]
+fn progress_is_reported_by_stage_and_can_stop_a_run() {
+    use chipmodel_fleet::{FleetError, run_scenario_with_progress};
+    let s = Scenario::seed().unwrap();
+    let mut seen: Vec<(String, usize, usize)> = Vec::new();
+    let r = run_scenario_with_progress(&s, &mut |stage, done, total| {
+        seen.push((stage.to_string(), done, total));
+        true
+    })
+    .unwrap();
+    // the same result as without a callback
+    assert_eq!(r.report, run_scenario(&s).unwrap().report);
+    let stages: Vec<&str> = seen
+        .iter()
+        .map(|(s, _, _)| s.as_str())
+        .fold(Vec::new(), |mut v, s| {
+            if v.last() != Some(&s) {
+                v.push(s);
+            }
+            v
+        });
+    assert_eq!(
+        stages,
+        [
+            "fleet",
+            "equivalents",
+            "monte carlo",
+            "sensitivity",
+            "compliance",
+            "export shock",
+            "hybrid plan"
+        ]
+    );
+    let mc: Vec<_> = seen.iter().filter(|(s, _, _)| s == "monte carlo").collect();
+    assert!(
+        mc.len() >= 100 && mc.len() <= 102,
+        "{} monte carlo ticks",
+        mc.len()
+    );
+    assert_eq!(mc.last().map(|(_, d, t)| (*d, *t)), Some((1000, 1000)));
+    assert!(mc.windows(2).all(|w| w[0].1 < w[1].1));
+
+    // a callback that says stop ends the run in the stage it is in
+    let mut calls = 0;
+    let err = run_scenario_with_progress(&s, &mut |stage, done, _| {
+        calls += 1;
+        !(stage == "monte carlo" && done >= 500)
+    })
+    .unwrap_err();
+    assert!(
+        matches!(&err, FleetError::Interrupted { stage } if stage == "monte carlo"),
+        "{err}"
+    );
+    assert_eq!(err.to_string(), "interrupted during monte carlo");
+    assert!(calls < 60, "{calls}");
+}

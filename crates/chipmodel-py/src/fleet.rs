@@ -70,6 +70,12 @@ impl PyAssumptions {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &serde_json::to_value(&self.a).unwrap_or_default())
     }
+    /// Column arrays, one entry per assumption (by name): ``name``, ``value``, ``low``, ``high``
+    /// (numpy arrays), ``unit``, ``source``, ``date``, ``assumption``, ``note``, ``overridden``.
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let values: Vec<_> = self.a.values.values().collect();
+        crate::records_to_columns(py, &crate::records(&values))
+    }
     /// A frame, one row per assumption (value, low, high, unit, source, date, flags): pandas, or
     /// polars with ``library="polars"``.
     #[pyo3(signature = (library="pandas"))]
@@ -279,7 +285,7 @@ impl PyFleetReport {
     /// The whole fleet's figures as a dict (capex and opex by item).
     #[getter]
     fn total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &total_json(&self.r))
+        json_to_py(py, &serde_json::to_value(&self.r.total).unwrap_or_default())
     }
     /// Per group: chip, price, IT kW per chip, tariff rate, software efficiency, serving choice
     /// and figures.
@@ -305,11 +311,47 @@ impl PyFleetReport {
     }
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut v = serde_json::to_value(&self.r).unwrap_or_default();
-        if let serde_json::Value::Object(m) = &mut v {
-            m.insert("total".into(), total_json(&self.r));
-        }
-        json_to_py(py, &v)
+        json_to_py(py, &serde_json::to_value(&self.r).unwrap_or_default())
+    }
+    /// Column arrays, one entry per group and a last ``total`` entry: ``group`` (a label), every
+    /// figure (numbers as numpy arrays, NaN where none), ``capex_<item>_usd`` and
+    /// ``opex_<item>_usd_per_year``.
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let flat = |label: String, f: &chipmodel_fleet::Figures| {
+            let mut row = serde_json::Map::new();
+            row.insert("group".into(), label.into());
+            let nested = |key: &str, unit: &str, row: &mut serde_json::Map<String, _>, v| {
+                if let serde_json::Value::Object(m) = v {
+                    for (k, x) in m {
+                        row.insert(format!("{key}_{k}_{unit}"), x);
+                    }
+                }
+            };
+            if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(f) {
+                for (k, v) in m {
+                    match k.as_str() {
+                        "capex" => nested("capex", "usd", &mut row, v),
+                        "opex" => nested("opex", "usd_per_year", &mut row, v),
+                        _ => {
+                            row.insert(k, v);
+                        }
+                    }
+                }
+            }
+            row
+        };
+        let mut rows: Vec<_> = self
+            .r
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let label = format!("{i}: {:.0} x {} @ {}", g.group.count, g.chip, g.group.site);
+                flat(label, &g.figures)
+            })
+            .collect();
+        rows.push(flat("total".into(), &self.r.total));
+        crate::records_to_columns(py, &rows)
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -335,16 +377,6 @@ impl PyFleetReport {
     }
 }
 
-fn total_json(r: &FleetReport) -> serde_json::Value {
-    let mut v = serde_json::to_value(&r.total).unwrap_or_default();
-    if let serde_json::Value::Object(m) = &mut v {
-        m.insert("capex_total_usd".into(), r.total.capex.total().into());
-        m.insert("capex_it_usd".into(), r.total.capex.it().into());
-        m.insert("opex_usd_per_year".into(), r.total.opex.total().into());
-    }
-    v
-}
-
 /// How many of another chip deliver the fleet's tokens per day: ``(count, FleetReport)``.
 #[pyfunction]
 #[pyo3(signature = (fleet, chip="ascend-910c", site="cn", workload=None, assumptions=None))]
@@ -368,8 +400,11 @@ pub fn equivalent_fleet(
 
 /// Monte Carlo over the assumption ranges (triangular, seeded): ``{"samples", "seed",
 /// "outputs": [{"name", "p10", "p50", "p90", "mean"}], "draws": {name: numpy array}}``.
+/// ``progress``, if given, is called with ``("monte carlo", draws done, samples)`` about a hundred
+/// times; an exception it raises (or Ctrl-C) stops the run. The draws do not depend on it.
 #[pyfunction]
-#[pyo3(signature = (fleet, assumptions=None, workload=None, samples=1000, seed=0))]
+#[pyo3(signature = (fleet, assumptions=None, workload=None, samples=1000, seed=0, progress=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn monte_carlo<'py>(
     py: Python<'py>,
     fleet: &Bound<'py, PyFleet>,
@@ -377,11 +412,12 @@ pub fn monte_carlo<'py>(
     workload: Option<&Bound<'py, PyAny>>,
     samples: usize,
     seed: u64,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (f, a, w) = inputs(fleet, assumptions, workload)?;
-    let mc = py
-        .detach(|| chipmodel_fleet::monte_carlo(&f, &a, w.as_ref(), samples, seed))
-        .map_err(PyChipModelError::from)?;
+    let mc = crate::with_progress(py, progress, |p| {
+        chipmodel_fleet::monte_carlo_with_progress(&f, &a, w.as_ref(), samples, seed, p)
+    })?;
     let d = PyDict::new(py);
     d.set_item("samples", mc.samples)?;
     d.set_item("seed", mc.seed)?;

@@ -50,6 +50,88 @@ pub(crate) fn json_to_py<'py>(
     py.import("json")?.call_method1("loads", (text,))
 }
 
+/// Runs `f` with the interpreter released, handing it a progress callback that calls `callback`
+/// (when given) with ``(stage, done, total)`` and checks for Ctrl-C; an exception from either
+/// stops the run and is raised as it is.
+pub(crate) fn with_progress<T: Send>(
+    py: Python<'_>,
+    callback: Option<&Bound<'_, PyAny>>,
+    f: impl FnOnce(chipmodel_fleet::Progress<'_>) -> Result<T, chipmodel_fleet::FleetError> + Send,
+) -> PyResult<T> {
+    let cb: Option<Py<PyAny>> = callback
+        .filter(|c| !c.is_none())
+        .map(|c| c.clone().unbind());
+    let mut failed: Option<PyErr> = None;
+    let result = py.detach(|| {
+        let mut tick = |stage: &str, done: usize, total: usize| -> bool {
+            Python::attach(|py| {
+                let went = py.check_signals().and_then(|()| match &cb {
+                    Some(c) => c.call1(py, (stage, done, total)).map(drop),
+                    None => Ok(()),
+                });
+                went.map_err(|e| failed = Some(e)).is_ok()
+            })
+        };
+        f(&mut tick)
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    result.map_err(|e| PyChipModelError::from(e).into())
+}
+
+/// Columns from row records (JSON objects with scalar values): a key whose values are all numbers
+/// (or null) becomes a float64 numpy array with NaN for null, all booleans a bool array, anything
+/// else a list. Keys keep the order they first appear in; a row without a key gives NaN / None.
+pub(crate) fn records_to_columns<'py>(
+    py: Python<'py>,
+    rows: &[serde_json::Map<String, serde_json::Value>],
+) -> PyResult<Bound<'py, PyDict>> {
+    use serde_json::Value;
+    let mut keys: Vec<&String> = Vec::new();
+    for r in rows {
+        for k in r.keys() {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    let out = PyDict::new(py);
+    for k in keys {
+        let col: Vec<&Value> = rows
+            .iter()
+            .map(|r| r.get(k).unwrap_or(&Value::Null))
+            .collect();
+        if col.iter().all(|v| v.is_number() || v.is_null()) {
+            let xs: Vec<f64> = col.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
+            out.set_item(k, xs.into_pyarray(py))?;
+        } else if col.iter().all(|v| v.is_boolean()) {
+            let xs: Vec<bool> = col.iter().map(|v| v.as_bool().unwrap_or(false)).collect();
+            out.set_item(k, xs.into_pyarray(py))?;
+        } else {
+            let items = col
+                .iter()
+                .map(|v| json_to_py(py, v))
+                .collect::<PyResult<Vec<_>>>()?;
+            out.set_item(k, PyList::new(py, items)?)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Row records of any serializable list (each element a JSON object).
+pub(crate) fn records<T: serde::Serialize>(
+    items: &[T],
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    items
+        .iter()
+        .filter_map(|x| match serde_json::to_value(x) {
+            Ok(serde_json::Value::Object(m)) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
 /// An accelerator from the catalog. Every number is SI with its unit in the name.
 #[pyclass(module = "chipmodel", name = "Chip", frozen, from_py_object)]
 #[derive(Clone)]
@@ -322,6 +404,26 @@ impl PyComparison {
             py,
             &serde_json::to_value(&self.cmp.rows).unwrap_or_default(),
         )
+    }
+    /// Column arrays, one entry per metric: ``metric``, ``label``, the two chip ids (SI values,
+    /// NaN where unknown), ``ratio`` and ``estimate``.
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
+            .cmp
+            .rows
+            .iter()
+            .map(|r| {
+                let mut m = serde_json::Map::new();
+                m.insert("metric".into(), r.metric.clone().into());
+                m.insert("label".into(), r.label.clone().into());
+                m.insert(self.cmp.a.clone(), serde_json::json!(r.a));
+                m.insert(self.cmp.b.clone(), serde_json::json!(r.b));
+                m.insert("ratio".into(), serde_json::json!(r.ratio));
+                m.insert("estimate".into(), r.estimate.into());
+                m
+            })
+            .collect();
+        records_to_columns(py, &rows)
     }
     /// First ÷ second for ``metric``; None when either value is missing.
     fn ratio(&self, metric: &str) -> PyResult<Option<f64>> {

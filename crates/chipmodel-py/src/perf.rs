@@ -512,6 +512,20 @@ impl PyInferenceEstimate {
             &serde_json::Value::Array(ops.iter().map(record_to_json).collect()),
         )
     }
+    /// The breakdown as column arrays (numbers as numpy arrays): ``phase``, ``op``, ``count``,
+    /// ``flops``, ``bytes``, ``comm_bytes``, ``time_s``, ``bound``.
+    fn breakdown_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let engine = chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
+        let rows: Vec<_> = ops
+            .iter()
+            .filter_map(|r| match record_to_json(r) {
+                serde_json::Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        crate::records_to_columns(py, &rows)
+    }
     /// The largest batch whose memory fits with this layout.
     fn max_batch(&self) -> u32 {
         chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params)

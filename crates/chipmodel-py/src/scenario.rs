@@ -2,14 +2,12 @@
 
 use std::path::PathBuf;
 
-use chipmodel_fleet::{SCENARIOS, Scenario, run_scenario as run};
+use chipmodel_fleet::{SCENARIOS, Scenario, run_scenario_with_progress as run};
 use pyo3::prelude::*;
 
 use crate::errors::PyChipModelError;
 use crate::fleet::{PyAssumptions, PyFleet};
 use crate::json_to_py;
-
-type PyRes<T> = Result<T, PyChipModelError>;
 
 /// A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons.
 #[pyclass(module = "chipmodel", name = "Scenario", frozen)]
@@ -105,14 +103,17 @@ pub fn load_scenario(path: Option<&Bound<'_, PyAny>>) -> PyResult<PyScenario> {
 
 /// Runs a scenario (a ``Scenario``, a path, a shipped id, or ``None`` for the seed scenario) and
 /// returns every result as plain data: ``scenario``, ``report``, ``equivalents``,
-/// ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``.
+/// ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``. ``progress``, if given,
+/// is called with ``(stage, done, total)`` as the run goes (Monte Carlo draw by draw, about a
+/// hundred times); an exception it raises (or Ctrl-C) stops the run.
 #[pyfunction]
-#[pyo3(signature = (scenario=None))]
+#[pyo3(signature = (scenario=None, progress=None))]
 pub fn run_scenario<'py>(
     py: Python<'py>,
     scenario: Option<&Bound<'py, PyAny>>,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let s = scenario_of(scenario)?;
-    let r: PyRes<_> = py.detach(|| run(&s)).map_err(PyChipModelError::from);
-    json_to_py(py, &serde_json::to_value(r?).unwrap_or_default())
+    let r = crate::with_progress(py, progress, |p| run(&s, p))?;
+    json_to_py(py, &serde_json::to_value(r).unwrap_or_default())
 }
