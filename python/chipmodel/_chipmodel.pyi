@@ -49,6 +49,7 @@ __all__ = [
     "UnknownModelError",
     "UnsupportedPrecisionError",
     "_sweep_inference",
+    "_unpickle",
     "best_inference",
     "calibrate",
     "calibration",
@@ -123,6 +124,8 @@ class CatalogFileError(ChipModelError, OSError):
 @final
 class Chip:
     """An accelerator from the catalog."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
     def id(self) -> str:
@@ -229,6 +232,8 @@ class Chip:
 class Comparison:
     """Two chips side by side; ``ratio(metric)`` is first ÷ second."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+
     @property
     def a(self) -> str:
         """First chip id."""
@@ -253,6 +258,8 @@ class Comparison:
 @final
 class Catalog:
     """A set of chips and their sources."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     def chips(self) -> list[Chip]:
         """Every chip, in catalog order."""
@@ -285,6 +292,8 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
 @final
 class Model:
     """A decoder-only LLM architecture."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
     def id(self) -> str:
@@ -360,6 +369,8 @@ class Model:
 @final
 class InferenceEstimate:
     """An inference estimate: times in s, memory in bytes, throughput in output tokens/s."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
     def model(self) -> str:
@@ -465,6 +476,8 @@ class InferenceEstimate:
 class TrainingEstimate:
     """A training estimate: time in s, memory in bytes, energy in J."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+
     @property
     def model(self) -> str:
         """Model id."""
@@ -504,6 +517,8 @@ class TrainingEstimate:
 @final
 class CalibrationFit:
     """Fitted parameters and residuals."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
     def params(self) -> dict[str, float]:
@@ -608,6 +623,8 @@ def calibration(chip: str | Chip) -> dict[str, Any]:
 class RuleSet:
     """One US export-control rule version (or a what-if variant)."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+
     @property
     def id(self) -> str:
         """Id, e.g. ``"us-2023-10"``."""
@@ -634,6 +651,8 @@ class RuleSet:
 @final
 class Classification:
     """How a chip is classified for a destination on a date. Not legal advice."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
     def chip(self) -> str:
@@ -732,6 +751,8 @@ def diffusion_caps(fleet: dict[str, float]) -> dict[str, Any]:
 class Assumptions:
     """Economic assumptions, each with a default, a range, a unit and a source."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+
     def __new__(cls, overrides: dict[str, float] | None = None) -> Assumptions: ...
     def replace(self, name: str, value: float) -> Assumptions:
         """A copy with ``name`` set to ``value``."""
@@ -758,6 +779,8 @@ class Assumptions:
 class Fleet:
     """Groups of chips at sites."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+
     def __new__(cls, groups: Any, horizon_years: float = 4.0) -> Fleet: ...
     @property
     def count(self) -> float:
@@ -771,6 +794,8 @@ class Fleet:
 @final
 class FleetReport:
     """A fleet's costs and output (USD, MW, GWh, tokens)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
     def total(self) -> dict[str, Any]:
@@ -848,6 +873,8 @@ def sensitivity(
 class Scenario:
     """A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons."""
 
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+
     @property
     def id(self) -> str:
         """Short id, e.g. ``"seed-h200-china-2026"``."""
@@ -895,3 +922,4 @@ def plan_hybrid(
     supply caps (chips), the power cap (MW) and the capex budget (USD), with shadow prices: USD/year
     per token/day of demand, USD/year saved per extra chip, per MW, per USD of budget."""
     ...
+def _unpickle(kind: str, state: bytes) -> Any: ...

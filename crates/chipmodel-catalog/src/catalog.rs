@@ -48,6 +48,7 @@ pub struct Catalog {
     sources: BTreeMap<String, Source>,
     source_origin: BTreeMap<String, String>,
     index: HashMap<String, usize>,
+    files: Vec<(String, String)>,
 }
 
 impl Catalog {
@@ -80,6 +81,34 @@ impl Catalog {
             .get_or_init(|| Catalog::default().with_texts(&EMBEDDED_FILES))
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// Every file this catalog was loaded from, in order, as (name, text): the embedded files
+    /// first, then those loaded over them. Loading them into an empty catalog rebuilds this one.
+    ///
+    /// ```
+    /// use chipmodel_catalog::Catalog;
+    ///
+    /// let c = Catalog::embedded();
+    /// let files: Vec<(&str, &str)> =
+    ///     c.files().iter().map(|(f, t)| (f.as_str(), t.as_str())).collect();
+    /// let again = Catalog::default().with_texts(&files).unwrap();
+    /// assert_eq!(again.chips(), c.chips());
+    /// ```
+    pub fn files(&self) -> &[(String, String)] {
+        &self.files
+    }
+
+    /// How many of [`Catalog::files`] are the embedded catalog's (0 for a catalog built up from
+    /// [`Catalog::default`]).
+    pub fn embedded_file_count(&self) -> usize {
+        let n = EMBEDDED_FILES.len();
+        let same = self.files.len() >= n
+            && self.files[..n]
+                .iter()
+                .zip(EMBEDDED_FILES.iter())
+                .all(|((f, t), (ef, et))| f == ef && t == et);
+        if same { n } else { 0 }
     }
 
     /// Loads `path` over this catalog: its new chips are added, its `[[override]]` entries change
@@ -131,6 +160,8 @@ impl Catalog {
     /// Loads several files at once: sources from all of them first, then chips, then overrides.
     pub fn with_texts(&self, files: &[(&str, &str)]) -> Result<Catalog> {
         let mut cat = self.clone();
+        cat.files
+            .extend(files.iter().map(|(f, t)| (f.to_string(), t.to_string())));
         let mut docs = Vec::with_capacity(files.len());
         for (file, text) in files {
             let doc = parse::parse_document(file, text)?;

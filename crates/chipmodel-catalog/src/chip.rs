@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Precision;
 use crate::source::Source;
 
 /// Where a value comes from: its source key, whether it is an estimate, and what else was seen.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     /// Key into the catalog's sources (`"nvidia-h100-datasheet"`).
     pub source: String,
@@ -23,7 +23,7 @@ pub struct Provenance {
 }
 
 /// A value another source gives for the same quantity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     /// The value as written (`"3.072 TB/s"`).
     pub as_written: String,
@@ -36,7 +36,7 @@ pub struct Conflict {
 }
 
 /// A value with its provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sourced<T> {
     /// The value, in SI for numbers.
     pub value: T,
@@ -46,7 +46,7 @@ pub struct Sourced<T> {
 }
 
 /// A process node and whether its transistors are non-planar (FinFET, GAA).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Process {
     /// The foundry's name for the node (`"TSMC 4N"`).
     pub name: String,
@@ -55,7 +55,7 @@ pub struct Process {
 }
 
 /// A price at a date, in its own currency.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Price {
     /// The amount in `currency`.
     pub amount: f64,
@@ -66,7 +66,7 @@ pub struct Price {
 }
 
 /// A dense peak rate and, where the vendor gives one, its sparse figure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DenseRate {
     /// Dense (no 2:4 sparsity) peak, FLOP/s or OP/s.
     pub flops_per_s: f64,
@@ -75,7 +75,7 @@ pub struct DenseRate {
 }
 
 /// Physical packaging.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FormFactor {
     /// NVIDIA SXM module.
@@ -129,7 +129,7 @@ impl FormFactor {
 /// assert!((h200.tpp() - 15_832.0).abs() < 1.0);
 /// assert_eq!(h200.dense_flops_per_s(Precision::Bf16), Some(989.4e12));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chip {
     /// Lowercase slug, unique in its catalog (`"h200-sxm"`).
     pub id: String,

@@ -2,13 +2,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::units::sig;
 use crate::{Chip, Precision};
 
 /// One compared metric.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonRow {
     /// Machine name of the metric, in SI with its unit (`"memory_bandwidth_bytes_per_s"`).
     pub metric: String,
@@ -43,7 +43,7 @@ pub struct ComparisonRow {
 /// assert!((bw - 1.433).abs() < 0.001);
 /// assert!((cap - 1.7625).abs() < 0.0001);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// First chip id.
     pub a: String,

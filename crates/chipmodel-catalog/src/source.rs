@@ -1,6 +1,6 @@
 //! Where catalog values come from.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A document, dataset or page that catalog values cite by key.
 ///
@@ -12,7 +12,7 @@ use serde::Serialize;
 /// assert!(epoch.url.starts_with("https://epoch.ai/"));
 /// assert_eq!(epoch.kind, "dataset");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     /// The key values cite (`"nvidia-h100-datasheet"`).
     pub key: String,

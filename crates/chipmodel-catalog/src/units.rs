@@ -18,7 +18,7 @@
 //! assert_eq!(Dimension::Bytes.factor("TB/s"), None); // wrong dimension
 //! ```
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bytes in a decimal gigabyte.
 pub const GB: f64 = 1e9;
@@ -28,7 +28,7 @@ pub const GIB: f64 = 1_073_741_824.0;
 pub const TERA: f64 = 1e12;
 
 /// What a quantity measures; each dimension accepts its own list of units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     /// Operations per second (FLOP/s or integer OP/s); SI unit `FLOP/s`.

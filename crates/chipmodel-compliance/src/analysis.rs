@@ -2,7 +2,7 @@
 //! Diffusion rule's caps for a fleet.
 
 use chipmodel_catalog::{Catalog, Chip};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classify::{ChipMetrics, Classification, classify_metrics};
 use crate::error::invalid;
@@ -10,7 +10,7 @@ use crate::rules::{Metric, RuleSet};
 use crate::{ComplianceError, NOT_LEGAL_ADVICE};
 
 /// A chip's status from one rule change to the next.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// From this date.
     pub date: String,
@@ -73,7 +73,7 @@ pub fn timeline_of(
 }
 
 /// A chip whose status differs between two rule sets.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Flip {
     /// Chip id.
     pub chip: String,
@@ -171,7 +171,7 @@ impl RuleSet {
 
 /// How far a chip's compute must be cut to leave a control (the question behind the H20 and the
 /// RTX 4090D).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headroom {
     /// Chip id.
     pub chip: String,
@@ -352,7 +352,7 @@ pub fn headroom_of(chip: &Chip, rules: &RuleSet) -> Result<Headroom, ComplianceE
 }
 
 /// A fleet's total TPP against the Diffusion rule's caps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiffusionCaps {
     /// Sum of TPP × count.
     pub total_tpp: f64,

@@ -2,14 +2,14 @@
 //! review policy, exceptions, tariff, and every criterion tested with its margin and citation.
 
 use chipmodel_catalog::{Catalog, Chip};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::groups::groups;
 use crate::rules::{Criterion, Metric, Op, ReviewPolicy, RuleSet, Targets};
 use crate::{ComplianceError, NOT_LEGAL_ADVICE};
 
 /// What the rules read of a chip.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChipMetrics {
     /// Chip id.
     pub id: String,
@@ -75,7 +75,7 @@ impl ChipMetrics {
 }
 
 /// One criterion as tested.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     /// What was tested (`3A090.a.1`, `case-by-case`, `tariff band-1`).
     pub test: String,
@@ -181,7 +181,7 @@ fn all(
 }
 
 /// An eligible licence exception.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExceptionResult {
     /// `NAC`, `ACA`, `AIA`, `LPP`.
     pub id: String,
@@ -192,7 +192,7 @@ pub struct ExceptionResult {
 }
 
 /// A tariff that applies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TariffResult {
     /// Tariff id.
     pub id: String,
@@ -207,7 +207,7 @@ pub struct TariffResult {
 }
 
 /// The classification of a chip for a destination on a date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
     /// Chip id.
     pub chip: String,

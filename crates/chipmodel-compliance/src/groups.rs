@@ -5,14 +5,14 @@ use std::sync::OnceLock;
 
 use chipmodel_catalog::datafile::{self, Ctx};
 use chipmodel_catalog::{CatalogError, Source};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use crate::ComplianceError;
 use crate::rules::Targets;
 
 /// One country group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// `D:5`.
     pub id: String,
@@ -57,7 +57,7 @@ impl Group {
 }
 
 /// Country groups and code aliases (Hong Kong is treated as China).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Groups {
     /// Groups by id.
     pub groups: BTreeMap<String, Group>,

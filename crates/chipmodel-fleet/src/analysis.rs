@@ -4,7 +4,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Triangular};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::FleetError;
 use crate::assumptions::Assumptions;
@@ -62,7 +62,7 @@ pub fn equivalent_fleet(
 }
 
 /// P10, P50 and P90 of one output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Percentiles {
     /// Output name.
     pub name: String,
@@ -77,7 +77,7 @@ pub struct Percentiles {
 }
 
 /// A Monte Carlo run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarlo {
     /// Samples drawn.
     pub samples: usize,
@@ -227,7 +227,7 @@ pub fn monte_carlo_with_progress(
 }
 
 /// One bar of a tornado.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sensitivity {
     /// Assumption.
     pub name: String,

@@ -5,14 +5,14 @@ use std::sync::OnceLock;
 
 use chipmodel_catalog::datafile::{self, Ctx};
 use chipmodel_catalog::{CatalogError, Source};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use crate::FleetError;
 use crate::error::invalid;
 
 /// One assumption.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assumption {
     /// Name (`wacc`, `price.h200-sxm`, `pue.cn`).
     pub name: String,
@@ -37,7 +37,7 @@ pub struct Assumption {
 }
 
 /// A set of assumptions, by name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assumptions {
     /// By name.
     pub values: BTreeMap<String, Assumption>,

@@ -3,7 +3,7 @@
 
 use chipmodel_catalog::{Catalog, Chip, Precision};
 use chipmodel_perf::{BestConfig, InferenceEstimate, Model, best_inference_with};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::FleetError;
 use crate::assumptions::Assumptions;
@@ -13,7 +13,7 @@ use crate::error::invalid;
 pub const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// Chips of one kind at one site.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Chip id, alias or name.
     pub chip: String,
@@ -26,7 +26,7 @@ pub struct Group {
     /// Date the chips are bought (for the tariff and the compliance check), `YYYY-MM-DD`.
     pub date: String,
     /// Chips delivered per quarter (adding up to `count`); empty: all in the quarter of `date`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deliveries: Vec<crate::Delivery>,
 }
 
@@ -45,7 +45,7 @@ impl Group {
 }
 
 /// What the fleet serves.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
     /// Model id.
     pub model: String,
@@ -76,7 +76,7 @@ impl Workload {
 }
 
 /// A fleet: groups of chips.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fleet {
     /// The groups.
     pub groups: Vec<Group>,
@@ -85,7 +85,7 @@ pub struct Fleet {
 }
 
 /// Capital expenditure by item, USD.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Capex {
     /// Accelerators.
     pub chips: f64,
@@ -113,7 +113,7 @@ impl Capex {
 }
 
 /// Operating expenditure per year by item, USD.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Opex {
     /// Electricity (after any subsidy).
     pub electricity: f64,
@@ -131,7 +131,7 @@ impl Opex {
 }
 
 /// The figures of one group, or of the whole fleet.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Figures {
     /// Chips.
     pub count: f64,
@@ -184,7 +184,7 @@ pub struct Figures {
 }
 
 /// One group's report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupReport {
     /// The group.
     pub group: Group,
@@ -209,7 +209,7 @@ pub struct GroupReport {
 }
 
 /// A fleet's report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FleetReport {
     /// Per group.
     pub groups: Vec<GroupReport>,

@@ -12,7 +12,7 @@ use good_lp::{
     Constraint, DualValues, Expression, ProblemVariables, ResolutionError, Solution,
     SolutionWithDual, SolverModel, Variable, clarabel, constraint::ConstraintReference, variable,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::FleetError;
 use crate::assumptions::Assumptions;
@@ -38,7 +38,7 @@ const DAYS_PER_YEAR: f64 = HOURS_PER_YEAR / 24.0;
 /// let a = SupplyOption::new("h200@cn", 16_000.0, 54_000.0, 0.00175).with_max_count(400_000.0);
 /// assert_eq!(a.max_count, Some(400_000.0));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupplyOption {
     /// Name (unique within a problem), e.g. `"h200-sxm@cn"`.
     pub name: String,
@@ -100,7 +100,7 @@ impl SupplyOption {
 /// let d = Demand::new("llama-3.1-70b", 6e13);
 /// assert_eq!(d.tokens_per_day, 6e13);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Demand {
     /// Workload name (unique within a problem).
     pub name: String,
@@ -146,7 +146,7 @@ impl Demand {
 /// );
 /// assert!(p.power_cap_mw.is_none() && p.budget_usd.is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AllocationProblem {
     /// What can be bought.
     pub options: Vec<SupplyOption>,
@@ -204,7 +204,7 @@ impl AllocationProblem {
 /// let a = Assignment { option: "a".into(), workload: "w".into(), chips: 2.0, tokens_per_day: 8.0 };
 /// assert_eq!(a.tokens_per_day / a.chips, 4.0);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
     /// Option name.
     pub option: String,
@@ -228,7 +228,7 @@ pub struct Assignment {
 /// assert!((s.chips - 5.0).abs() < 1e-5 && s.cap_binding);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupplyResult {
     /// Option name.
     pub name: String,
@@ -263,7 +263,7 @@ pub struct SupplyResult {
 /// assert!((d.usd_per_year_per_token_per_day - 25.0).abs() < 1e-5);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemandResult {
     /// Workload name.
     pub name: String,
@@ -291,7 +291,7 @@ pub struct DemandResult {
 /// let c = CapResult { cap: 10.0, used: 10.0, binding: true, usd_per_year_saved_per_unit: 3.0 };
 /// assert!(c.binding);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapResult {
     /// The cap: MW for power, USD for the budget.
     pub cap: f64,
@@ -321,7 +321,7 @@ pub struct CapResult {
 /// assert_eq!(a.binding, vec!["demand w"]);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Allocation {
     /// `[option][workload]`: chips of each option serving each workload.
     pub chips: Vec<Vec<f64>>,
@@ -869,7 +869,7 @@ fn infeasible(p: &AllocationProblem) -> FleetError {
 /// let s = Supply::new("h200", "cn", Some(400_000.0));
 /// assert_eq!(s.site, "cn");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Supply {
     /// Chip id, alias or name.
     pub chip: String,
@@ -906,7 +906,7 @@ impl Supply {
 /// let d = WorkloadDemand::new(Workload::new("llama-3.1-70b"), 6e13).only_on(&["h200"]);
 /// assert_eq!(d.allowed_chips.as_deref(), Some(&["h200".to_string()][..]));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkloadDemand {
     /// What is served.
     pub workload: Workload,
@@ -960,7 +960,7 @@ impl WorkloadDemand {
 /// );
 /// assert_eq!(input.horizon_years, 4.0);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanInput {
     /// What can be bought.
     pub supplies: Vec<Supply>,
@@ -1006,7 +1006,7 @@ impl PlanInput {
 /// assert_eq!(o.name, "h200-sxm@cn");
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedOption {
     /// `"<chip id>@<site>"`, the option's name in the allocation.
     pub name: String,
@@ -1039,7 +1039,7 @@ pub struct PlannedOption {
 /// assert!((plan.tco_horizon_usd - 4.0 * plan.allocation.tco_usd_per_year).abs() < 1.0);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HybridPlan {
     /// The input.
     pub input: PlanInput,

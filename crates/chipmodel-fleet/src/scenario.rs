@@ -44,7 +44,7 @@
 use chipmodel_catalog::datafile::{self, Ctx};
 use chipmodel_catalog::{Catalog, Precision};
 use chipmodel_perf::Model;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use crate::analysis::{
@@ -71,7 +71,7 @@ pub const SCENARIOS: [(&str, &str); 3] = [
 ];
 
 /// An import channel cut at a date (`[shock]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shock {
     /// Deliveries in quarters starting on or after this date are cancelled.
     pub date: String,
@@ -82,7 +82,7 @@ pub struct Shock {
 }
 
 /// A parsed, checked scenario.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
     /// The file it came from.
     pub file: String,
@@ -94,8 +94,9 @@ pub struct Scenario {
     pub description: Option<String>,
     /// The fleet.
     pub fleet: Fleet,
-    /// Assumptions with the scenario's overrides.
-    #[serde(skip)]
+    /// Assumptions with the scenario's overrides (not serialized: `overrides` names them; a
+    /// deserialized scenario starts from the defaults; the Python pickle carries them too).
+    #[serde(skip_serializing, default = "default_assumptions")]
     pub assumptions: Assumptions,
     /// Names overridden by the scenario.
     pub overrides: Vec<String>,
@@ -119,6 +120,13 @@ pub struct Scenario {
     pub shock: Option<Shock>,
     /// Hybrid plan: supplies with caps, demands per workload, power cap, budget.
     pub hybrid: Option<crate::PlanInput>,
+}
+
+fn default_assumptions() -> Assumptions {
+    Assumptions::defaults().unwrap_or_else(|_| Assumptions {
+        values: Default::default(),
+        sources: Default::default(),
+    })
 }
 
 fn err(file: &str, id: &str, field: &str, message: impl Into<String>) -> FleetError {
@@ -892,7 +900,7 @@ impl Scenario {
 }
 
 /// One chip on one date for one destination.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComplianceRow {
     /// Chip id.
     pub chip: String,
@@ -917,7 +925,7 @@ pub struct ComplianceRow {
 }
 
 /// An equivalent fleet of another chip.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Equivalent {
     /// The chip.
     pub chip: String,
@@ -928,7 +936,7 @@ pub struct Equivalent {
 }
 
 /// A plan, or why none exists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanOutcome {
     /// The plan, when one meets every demand within the caps.
     pub plan: Option<crate::HybridPlan>,
@@ -937,7 +945,7 @@ pub struct PlanOutcome {
 }
 
 /// Everything a scenario run produces.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioResult {
     /// The scenario as read.
     pub scenario: Scenario,

@@ -1,14 +1,14 @@
 //! Deployment schedules (chips delivered per quarter, so capacity and cost ramp instead of
 //! appearing at once) and export shocks (an import channel cut at a date).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::equivalent_fleet;
 use crate::error::invalid;
 use crate::{Assumptions, Fleet, FleetError, FleetReport, Group, Workload};
 
 /// Chips delivered in one quarter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     /// `YYYY-Qn`.
     pub quarter: String,
@@ -101,7 +101,7 @@ pub(crate) fn deliveries_of(g: &Group) -> Result<Vec<(Quarter, f64)>, FleetError
 }
 
 /// One quarter of a deployment. Chips delivered in a quarter serve from the next one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuarterRow {
     /// `YYYY-Qn`.
     pub quarter: String,
@@ -229,7 +229,7 @@ fn schedule_of(fleet: &Fleet, report: &FleetReport) -> Result<Vec<QuarterRow>, F
 }
 
 /// A fleet after an import channel is cut.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShockResult {
     /// The cut date.
     pub date: String,

@@ -1,7 +1,7 @@
 //! Fitting calibrated parameters to a user's measurements by least squares.
 
 use nalgebra::{DMatrix, DVector};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
@@ -9,7 +9,7 @@ use crate::error::invalid;
 use crate::inference::{Bound, InferenceConfig, resolve};
 
 /// One measured point: a configuration, which figure was measured, and its value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {
     /// What ran.
     pub config: InferenceConfig,
@@ -20,7 +20,7 @@ pub struct Measurement {
 }
 
 /// The fitted parameters and how well they reproduce each point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationFit {
     /// Parameters to pass as `params` to estimates (reserve and domain from the defaults).
     pub params: Params,

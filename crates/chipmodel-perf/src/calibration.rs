@@ -10,14 +10,14 @@ use std::sync::OnceLock;
 use chipmodel_catalog::datafile::{self, Ctx};
 use chipmodel_catalog::units::Dimension;
 use chipmodel_catalog::{CatalogError, Chip, Source, Sourced};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use crate::PerfError;
 use crate::error::invalid;
 
 /// Peak numbers, or achievable ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Peak compute, bandwidth and links, no overheads: the theoretical bound.
@@ -53,7 +53,7 @@ impl std::str::FromStr for Mode {
 
 /// The numbers an estimate uses, in SI. Build one with [`Params::for_chip`] or by hand (for
 /// example from [`crate::calibrate`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Params {
     /// Achieved ÷ peak dense matrix throughput (16-bit).
     pub compute_efficiency: f64,
@@ -191,7 +191,7 @@ fn cached_params(chip_id: &str) -> Result<Params, PerfError> {
 }
 
 /// A chip's calibrated parameters with their provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// The family the values come from (`"nvidia-hopper"`).
     pub family: String,

@@ -7,7 +7,7 @@
 //! and the overheads to 0.
 
 use chipmodel_catalog::{Catalog, Chip, Precision};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
@@ -36,7 +36,7 @@ pub const PREFILL_CHUNK_TOKENS: f64 = 8192.0;
 /// assert!(e.fits);
 /// assert!(e.tpot_s > 0.005 && e.tpot_s < 0.05, "{}", e.tpot_s);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InferenceConfig {
     /// Model id, alias or name.
     pub model: String,
@@ -96,7 +96,7 @@ impl InferenceConfig {
 }
 
 /// A configuration with everything resolved: what the estimate ran.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Setup {
     /// Chips.
     pub n_chips: u32,
@@ -127,7 +127,7 @@ pub struct Setup {
 }
 
 /// How a serving engine holds the KV cache in memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KvPolicy {
     /// A fixed batch run start to end: every sequence at full length, all memory usable.
@@ -177,7 +177,7 @@ impl std::str::FromStr for KvPolicy {
 }
 
 /// What limits a phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bound {
     /// Matrix and vector units.
@@ -203,7 +203,7 @@ impl Bound {
 }
 
 /// Totals of one phase (one forward pass), per chip.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct PhaseSummary {
     /// Wall time of the pass, s.
     pub time_s: f64,
@@ -245,7 +245,7 @@ impl PhaseSummary {
 }
 
 /// One operator's contribution, summed over the layers it appears in.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpRecord {
     /// `prefill`, `decode` or `steady`.
     pub phase: &'static str,
@@ -266,7 +266,7 @@ pub struct OpRecord {
 }
 
 /// Memory per chip.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MemoryUse {
     /// Weights on the most loaded chip, bytes.
     pub weights_bytes: f64,
@@ -306,7 +306,7 @@ impl MemoryUse {
 }
 
 /// The result of an inference estimate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InferenceEstimate {
     /// Model id.
     pub model: String,
@@ -346,7 +346,7 @@ pub struct InferenceEstimate {
 }
 
 /// The numbers of an estimate, without names (see [`InferenceEstimate`] for each field).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct Core {
     pub fits: bool,

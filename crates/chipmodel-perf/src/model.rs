@@ -5,13 +5,13 @@ use std::sync::OnceLock;
 
 use chipmodel_catalog::datafile::{self, Ctx};
 use chipmodel_catalog::{CatalogError, Source, Sourced};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use crate::PerfError;
 
 /// Feed-forward block shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mlp {
     /// Gated (SwiGLU/GeGLU): gate, up and down matrices.
@@ -21,7 +21,7 @@ pub enum Mlp {
 }
 
 /// Which linear layers carry biases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bias {
     /// No biases (Llama, Mixtral).
@@ -35,7 +35,7 @@ pub enum Bias {
 }
 
 /// Mixture-of-experts layout.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Moe {
     /// Routed experts per MoE layer.
     pub num_experts: u64,
@@ -52,7 +52,7 @@ pub struct Moe {
 }
 
 /// Multi-head latent attention (DeepSeek-V2/V3): low-rank compressed KV.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mla {
     /// Rank of the query compression (0 = no compression).
     pub q_lora_rank: u64,
@@ -80,7 +80,7 @@ pub struct Mla {
 /// // 320 KiB of KV cache per token at 16 bits
 /// assert_eq!(m.kv_cache_bytes_per_token(2.0), 320.0 * 1024.0);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// Lowercase slug (`"llama-2-70b"`).
     pub id: String,
@@ -137,7 +137,7 @@ pub struct Model {
 }
 
 /// Parameter counts split by what reads them.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct ParamCounts {
     /// Token (and position) embeddings.
     pub embedding: f64,

@@ -1,7 +1,7 @@
 //! The best configuration: maximum throughput that fits and meets latency targets.
 
 use chipmodel_catalog::{Catalog, Chip, Precision};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
@@ -10,7 +10,7 @@ use crate::inference::{Engine, InferenceEstimate, KvPolicy, Setup};
 use crate::model::Model;
 
 /// What to optimise: the fixed parts of a configuration and the latency targets.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BestConfig {
     /// Model id, alias or name.
     pub model: String,

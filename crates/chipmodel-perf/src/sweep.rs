@@ -2,7 +2,7 @@
 
 use chipmodel_catalog::{Catalog, Chip, Precision};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
@@ -12,7 +12,7 @@ use crate::model::Model;
 
 /// Lists of values for every argument; the sweep is their cartesian product, in this order
 /// (the last list varies fastest).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepSpec {
     /// Model ids.
     pub models: Vec<String>,
@@ -42,7 +42,7 @@ pub struct SweepSpec {
 
 /// Sweep results, one entry per configuration in grid order. Invalid configurations (a tp that
 /// does not divide, a precision the chip lacks) have `valid = false` and NaN outputs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct SweepColumns {
     pub model: Vec<u32>,

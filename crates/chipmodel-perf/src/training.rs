@@ -2,7 +2,7 @@
 //! optimizer-state sharding.
 
 use chipmodel_catalog::{Catalog, Chip, Precision};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
@@ -10,7 +10,7 @@ use crate::error::invalid;
 use crate::model::Model;
 
 /// A training run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingConfig {
     /// Model id, alias or name.
     pub model: String,
@@ -69,7 +69,7 @@ impl TrainingConfig {
 }
 
 /// The result of a training estimate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingEstimate {
     /// Model id.
     pub model: String,

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use chipmodel_catalog::datafile::{self, Ctx};
 use chipmodel_catalog::{CatalogError, Precision, Source};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use crate::PerfError;
@@ -52,7 +52,7 @@ pub fn offline_cap(row: &Row) -> u32 {
 }
 
 /// One published measurement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct Row {
     pub id: String,
@@ -76,7 +76,7 @@ pub struct Row {
 }
 
 /// A row with both predictions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
     /// The measurement.
     pub row: Row,

@@ -72,6 +72,10 @@ pub struct PyRuleSet {
 
 #[pymethods]
 impl PyRuleSet {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(py, "RuleSet", &crate::pickle::rules_state(&self.rules)?)
+    }
     /// Id, e.g. ``"us-2023-10"``.
     #[getter]
     fn id(&self) -> &str {
@@ -129,11 +133,15 @@ impl PyRuleSet {
 /// How a chip is classified for a destination on a date. Not legal advice.
 #[pyclass(module = "chipmodel", name = "Classification", frozen)]
 pub struct PyClassification {
-    c: Classification,
+    pub(crate) c: Classification,
 }
 
 #[pymethods]
 impl PyClassification {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(py, "Classification", &self.c)
+    }
     /// Chip id.
     #[getter]
     fn chip(&self) -> &str {

@@ -29,6 +29,10 @@ pub struct PyAssumptions {
 
 #[pymethods]
 impl PyAssumptions {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::pickle::reduce(py, "Assumptions", &self.a)
+    }
     /// The defaults, with any ``overrides`` (name → value) applied.
     #[new]
     #[pyo3(signature = (overrides=None))]
@@ -218,6 +222,10 @@ pub(crate) fn assumptions_of(a: Option<&Bound<'_, PyAssumptions>>) -> PyResult<A
 
 #[pymethods]
 impl PyFleet {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::pickle::reduce(py, "Fleet", &self.fleet)
+    }
     /// A fleet from groups: dicts ``{"chip", "count", "site", "owner", "date"}`` or tuples
     /// ``(chip, count, site)``; TCO over ``horizon_years``.
     #[new]
@@ -277,11 +285,15 @@ impl PyFleet {
 /// A fleet's costs and output. USD, MW, GWh, tokens.
 #[pyclass(module = "chipmodel", name = "FleetReport", frozen)]
 pub struct PyFleetReport {
-    r: FleetReport,
+    pub(crate) r: FleetReport,
 }
 
 #[pymethods]
 impl PyFleetReport {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::pickle::reduce(py, "FleetReport", &self.r)
+    }
     /// The whole fleet's figures as a dict (capex and opex by item).
     #[getter]
     fn total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -8,6 +8,7 @@ mod compliance;
 mod errors;
 mod fleet;
 mod perf;
+mod pickle;
 mod plan;
 mod scenario;
 
@@ -141,6 +142,10 @@ pub struct PyChip {
 
 #[pymethods]
 impl PyChip {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        pickle::reduce(py, "Chip", &*self.chip)
+    }
     /// Lowercase slug, e.g. ``"h200-sxm"``.
     #[getter]
     fn id(&self) -> &str {
@@ -377,11 +382,15 @@ impl PyChip {
 /// Two chips side by side; ``ratio(metric)`` is first ÷ second.
 #[pyclass(module = "chipmodel", name = "Comparison", frozen)]
 pub struct PyComparison {
-    cmp: Comparison,
+    pub(crate) cmp: Comparison,
 }
 
 #[pymethods]
 impl PyComparison {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        pickle::reduce(py, "Comparison", &self.cmp)
+    }
     /// First chip id.
     #[getter]
     fn a(&self) -> &str {
@@ -457,7 +466,7 @@ impl PyComparison {
 /// A set of chips and their sources: the embedded catalog, or it with a user's file loaded over it.
 #[pyclass(module = "chipmodel", name = "Catalog", frozen)]
 pub struct PyCatalog {
-    catalog: Arc<Catalog>,
+    pub(crate) catalog: Arc<Catalog>,
 }
 
 impl PyCatalog {
@@ -483,6 +492,10 @@ impl PyCatalog {
 
 #[pymethods]
 impl PyCatalog {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        pickle::reduce(py, "Catalog", &pickle::catalog_state(&self.catalog))
+    }
     /// Every chip, in catalog order.
     fn chips(&self) -> Vec<PyChip> {
         self.catalog.chips().iter().map(|c| self.wrap(c)).collect()
@@ -676,6 +689,8 @@ mod _chipmodel {
         best_inference, calibrate, calibration, estimate_inference, estimate_training, model,
         models,
     };
+    #[pymodule_export]
+    use crate::pickle::_unpickle;
     #[pymodule_export]
     use crate::plan::plan_hybrid;
     #[pymodule_export]

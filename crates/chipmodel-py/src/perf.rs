@@ -149,6 +149,10 @@ pub struct PyModel {
 
 #[pymethods]
 impl PyModel {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(py, "Model", &*self.model)
+    }
     /// Lowercase slug, e.g. ``"llama-2-70b"``.
     #[getter]
     fn id(&self) -> &str {
@@ -336,9 +340,9 @@ impl PyModel {
 /// tokens per second for the whole system, energy in J per output token.
 #[pyclass(module = "chipmodel", name = "InferenceEstimate", frozen)]
 pub struct PyInferenceEstimate {
-    est: InferenceEstimate,
-    model: Arc<Model>,
-    chip: Arc<Chip>,
+    pub(crate) est: InferenceEstimate,
+    pub(crate) model: Arc<Model>,
+    pub(crate) chip: Arc<Chip>,
 }
 
 fn record_to_json(r: &OpRecord) -> serde_json::Value {
@@ -347,6 +351,14 @@ fn record_to_json(r: &OpRecord) -> serde_json::Value {
 
 #[pymethods]
 impl PyInferenceEstimate {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(
+            py,
+            "InferenceEstimate",
+            &(&self.est, &*self.model, &*self.chip),
+        )
+    }
     /// Model id.
     #[getter]
     fn model(&self) -> &str {
@@ -582,11 +594,15 @@ impl PyInferenceEstimate {
 /// The result of a training estimate (times in s, memory in bytes, energy in J).
 #[pyclass(module = "chipmodel", name = "TrainingEstimate", frozen)]
 pub struct PyTrainingEstimate {
-    est: TrainingEstimate,
+    pub(crate) est: TrainingEstimate,
 }
 
 #[pymethods]
 impl PyTrainingEstimate {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(py, "TrainingEstimate", &self.est)
+    }
     /// Model id.
     #[getter]
     fn model(&self) -> &str {
@@ -669,11 +685,15 @@ impl PyTrainingEstimate {
 /// Fitted parameters and residuals.
 #[pyclass(module = "chipmodel", name = "CalibrationFit", frozen)]
 pub struct PyCalibrationFit {
-    fit: CalibrationFit,
+    pub(crate) fit: CalibrationFit,
 }
 
 #[pymethods]
 impl PyCalibrationFit {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(py, "CalibrationFit", &self.fit)
+    }
     /// Parameters: pass as ``params=`` to ``estimate_inference``.
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -17,6 +17,10 @@ pub struct PyScenario {
 
 #[pymethods]
 impl PyScenario {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(py, "Scenario", &(&self.s, &self.s.assumptions))
+    }
     /// Short id, e.g. ``"seed-h200-china-2026"``.
     #[getter]
     fn id(&self) -> &str {

@@ -1,0 +1,179 @@
+//! Pickling for every class: `__reduce__` gives `(_unpickle, (kind, state))` where the state is
+//! the Rust value in CBOR (self-describing, keeps NaN and infinities), so objects travel to
+//! worker processes (Dask, multiprocessing) and back unchanged.
+
+use std::sync::Arc;
+
+use chipmodel_catalog::{Catalog, Chip};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::compliance::{PyClassification, PyRuleSet};
+use crate::errors::PyChipModelError;
+use crate::fleet::{PyAssumptions, PyFleet, PyFleetReport};
+use crate::perf::{PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate};
+use crate::scenario::PyScenario;
+use crate::{PyCatalog, PyChip, PyComparison};
+
+/// `(chipmodel._chipmodel._unpickle, (kind, state))` for `__reduce__`.
+pub(crate) fn reduce<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    kind: &str,
+    value: &T,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let mut state = Vec::new();
+    ciborium::into_writer(value, &mut state)
+        .map_err(|e| PyValueError::new_err(format!("cannot pickle a {kind}: {e}")))?;
+    let f = py.import("chipmodel._chipmodel")?.getattr("_unpickle")?;
+    let args = (kind, PyBytes::new(py, &state)).into_pyobject(py)?;
+    PyTuple::new(py, [f, args.into_any()])
+}
+
+fn load<T: DeserializeOwned>(kind: &str, state: &[u8]) -> PyResult<T> {
+    ciborium::from_reader(state)
+        .map_err(|e| PyValueError::new_err(format!("cannot unpickle a {kind}: {e}")))
+}
+
+/// A catalog's state: the files loaded over the embedded one (or every file when it was not
+/// built on the embedded catalog).
+pub(crate) fn catalog_state(c: &Catalog) -> (bool, Vec<(String, String)>) {
+    let n = c.embedded_file_count();
+    (n > 0, c.files()[n..].to_vec())
+}
+
+/// A rule set's state: the rules without their sources (which the rule reader does not take
+/// back), and the sources. (Rules hold finite numbers only, so JSON values carry them.)
+pub(crate) fn rules_state(
+    r: &chipmodel_compliance::RuleSet,
+) -> PyResult<(
+    serde_json::Value,
+    &std::collections::BTreeMap<String, chipmodel_catalog::Source>,
+)> {
+    let mut v = serde_json::to_value(r)
+        .map_err(|e| PyValueError::new_err(format!("cannot pickle a RuleSet: {e}")))?;
+    if let serde_json::Value::Object(m) = &mut v {
+        m.remove("sources");
+    }
+    Ok((v, &r.sources))
+}
+
+fn new<T: pyo3::PyClass + Into<PyClassInitializer<T>>>(
+    py: Python<'_>,
+    value: T,
+) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, value)?.into_any())
+}
+
+/// Rebuilds a pickled object (the other half of `__reduce__`).
+#[pyfunction]
+pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>> {
+    let obj = match kind {
+        "Chip" => new(
+            py,
+            PyChip {
+                chip: Arc::new(load::<Chip>(kind, state)?),
+            },
+        )?,
+        "Catalog" => {
+            let (embedded, files): (bool, Vec<(String, String)>) = load(kind, state)?;
+            let base = if embedded {
+                Catalog::try_embedded()
+                    .map_err(PyChipModelError::from)?
+                    .clone()
+            } else {
+                Catalog::default()
+            };
+            let texts: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(f, t)| (f.as_str(), t.as_str()))
+                .collect();
+            let catalog = base.with_texts(&texts).map_err(PyChipModelError::from)?;
+            new(
+                py,
+                PyCatalog {
+                    catalog: Arc::new(catalog),
+                },
+            )?
+        }
+        "Comparison" => new(
+            py,
+            PyComparison {
+                cmp: load(kind, state)?,
+            },
+        )?,
+        "Model" => new(
+            py,
+            PyModel {
+                model: Arc::new(load(kind, state)?),
+            },
+        )?,
+        "InferenceEstimate" => {
+            let (est, model, chip) = load(kind, state)?;
+            new(
+                py,
+                PyInferenceEstimate {
+                    est,
+                    model: Arc::new(model),
+                    chip: Arc::new(chip),
+                },
+            )?
+        }
+        "TrainingEstimate" => new(
+            py,
+            PyTrainingEstimate {
+                est: load(kind, state)?,
+            },
+        )?,
+        "CalibrationFit" => new(
+            py,
+            PyCalibrationFit {
+                fit: load(kind, state)?,
+            },
+        )?,
+        "RuleSet" => {
+            let (rules, sources): (serde_json::Value, _) = load(kind, state)?;
+            let mut rules: chipmodel_compliance::RuleSet = serde_json::from_value(rules)
+                .map_err(|e| PyValueError::new_err(format!("cannot unpickle a {kind}: {e}")))?;
+            rules.sources = sources;
+            new(py, PyRuleSet { rules })?
+        }
+        "Classification" => new(
+            py,
+            PyClassification {
+                c: load(kind, state)?,
+            },
+        )?,
+        "Assumptions" => new(
+            py,
+            PyAssumptions {
+                a: load(kind, state)?,
+            },
+        )?,
+        "Fleet" => new(
+            py,
+            PyFleet {
+                fleet: load(kind, state)?,
+            },
+        )?,
+        "FleetReport" => new(
+            py,
+            PyFleetReport {
+                r: load(kind, state)?,
+            },
+        )?,
+        "Scenario" => {
+            let (mut s, a): (chipmodel_fleet::Scenario, _) = load(kind, state)?;
+            s.assumptions = a;
+            new(py, PyScenario { s })?
+        }
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "cannot unpickle a '{other}'"
+            )));
+        }
+    };
+    Ok(obj)
+}
