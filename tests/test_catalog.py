@@ -141,18 +141,16 @@ def test_catalog_frame_has_every_chip_and_units_in_column_names() -> None:
 
 
 def test_catalog_frame_without_pandas_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    import builtins
+    import sys
 
-    real_import = builtins.__import__
-
-    def no_pandas(name: str, *args: object, **kwargs: object) -> object:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ImportError("No module named 'pandas'")
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if it were not installed
     with pytest.raises(ImportError, match=r"pip install 'chipmodel\[pandas\]'"):
         chipmodel.catalog_frame()
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    from chipmodel import dask as cm_dask
+
+    with pytest.raises(ImportError, match=r"pip install 'chipmodel\[dask\]'"):
+        cm_dask.sweep(chipmodel.SweepGrid("llama-3.1-8b", "h100"))
 
 
 def test_catalog_object_protocols() -> None:

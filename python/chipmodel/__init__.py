@@ -53,6 +53,8 @@ from chipmodel._chipmodel import (
     ConfigError,
     InferenceEstimate,
     Model,
+    Reduction,
+    SweepGrid,
     TrainingEstimate,
     UnknownChipError,
     UnknownModelError,
@@ -71,7 +73,7 @@ from chipmodel._chipmodel import (
 from chipmodel._chipmodel import load_catalog as _load_catalog
 from chipmodel._frames import breakdown_frame, catalog_frame, comparison_frame, sweep_frame
 from chipmodel._compliance import compliance_frame, load_rules
-from chipmodel._sweep import sweep_inference
+from chipmodel._sweep import sweep_chunks, sweep_inference, sweep_record_batches, sweep_to_parquet
 from chipmodel import _scenario
 
 import os
@@ -120,6 +122,11 @@ __all__ = [
     "models",
     "sweep_frame",
     "sweep_inference",
+    "SweepGrid",
+    "Reduction",
+    "sweep_chunks",
+    "sweep_record_batches",
+    "sweep_to_parquet",
     "Catalog",
     "CatalogError",
     "CatalogFileError",

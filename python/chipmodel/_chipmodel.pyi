@@ -5,7 +5,7 @@ precisions), watts, mm².
 """
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, final
 
 import numpy as np
@@ -14,6 +14,8 @@ import numpy.typing as npt
 __version__: str
 NOT_LEGAL_ADVICE: str
 __all__ = [
+    "Reduction",
+    "SweepGrid",
     "NOT_LEGAL_ADVICE",
     "Assumptions",
     "Fleet",
@@ -48,7 +50,6 @@ __all__ = [
     "TrainingEstimate",
     "UnknownModelError",
     "UnsupportedPrecisionError",
-    "_sweep_inference",
     "_unpickle",
     "best_inference",
     "calibrate",
@@ -576,22 +577,6 @@ def best_inference(
     params: dict[str, float] | None = None,
 ) -> InferenceEstimate:
     """The highest-throughput configuration that fits and meets the latency targets."""
-def _sweep_inference(
-    models: Any,
-    chips: Any,
-    *,
-    n_chips: Any,
-    tp: Any,
-    pp: Any,
-    ep: Any,
-    batch: Any,
-    input_tokens: Any,
-    output_tokens: Any,
-    weight_dtype: Any,
-    kv_dtype: Any,
-    mode: Any,
-    threads: int = 0,
-) -> dict[str, Any]: ...
 def estimate_training(
     model: str | Model,
     chip: str | Chip,
@@ -923,3 +908,107 @@ def plan_hybrid(
     per token/day of demand, USD/year saved per extra chip, per MW, per USD of budget."""
     ...
 def _unpickle(kind: str, state: bytes) -> Any: ...
+
+@final
+class Reduction:
+    """A reduction of a sweep and the limits a configuration must meet to be considered (it must
+    always be valid and fit in memory).
+    """
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+    @staticmethod
+    def pareto(
+        objectives: Sequence[str] = ...,  # ("throughput_per_chip_tokens_per_s", "tpot_s")
+        *,
+        max_ttft_s: float | None = None,
+        max_tpot_s: float | None = None,
+        max_e2e_latency_s: float | None = None,
+    ) -> Reduction:
+        """The Pareto front over ``objectives`` (1 to 4 names: ``throughput_tokens_per_s``,
+        ``throughput_per_chip_tokens_per_s`` (maximized), ``ttft_s``, ``tpot_s``,
+        ``e2e_latency_s``, ``energy_per_token_j``, ``usd_per_million_tokens``,
+        ``memory_per_chip_bytes`` (minimized)): the configurations no other one matches or beats
+        on all of them, in grid order.
+        """
+    @staticmethod
+    def best(
+        metric: str = "throughput_per_chip_tokens_per_s",
+        by: Sequence[str] = ...,  # ("model", "chip")
+        *,
+        max_ttft_s: float | None = None,
+        max_tpot_s: float | None = None,
+        max_e2e_latency_s: float | None = None,
+    ) -> Reduction:
+        """The best configuration by ``metric`` in each group of equal ``by`` dimensions (``model``,
+        ``chip``, ``n_chips``, ``tp``, ``pp``, ``ep``, ``batch``, ``input_tokens``,
+        ``output_tokens``, ``weight_dtype``, ``kv_dtype``, ``mode``), groups in grid order.
+        """
+    @staticmethod
+    def top(
+        k: int = 10,
+        metric: str = "throughput_per_chip_tokens_per_s",
+        *,
+        max_ttft_s: float | None = None,
+        max_tpot_s: float | None = None,
+        max_e2e_latency_s: float | None = None,
+    ) -> Reduction:
+        """The ``k`` best configurations by ``metric``, best first (ties: first in the grid)."""
+
+@final
+class SweepGrid:
+    """A design-space grid: every combination of the list-valued arguments (the last varying
+    fastest), resolved once. ``len(grid)`` configurations; ``evaluate`` a range of them into
+    columns, ``reduce`` a range to the grid indices a ``Reduction`` selects without keeping rows.
+    Results never depend on the thread count or on how the grid is split. Pickles (for Dask).
+    """
+
+    def __new__(
+        cls,
+        models: str | Model | Sequence[str | Model],
+        chips: str | Chip | Sequence[str | Chip],
+        *,
+        n_chips: int | Sequence[int] | npt.NDArray[np.integer[Any]] | None = None,
+        tp: int | None | Sequence[int | None] = None,
+        pp: int | Sequence[int] | npt.NDArray[np.integer[Any]] | None = None,
+        ep: int | Sequence[int] | npt.NDArray[np.integer[Any]] | None = None,
+        batch: int | Sequence[int] | npt.NDArray[np.integer[Any]] | None = None,
+        input_tokens: int | Sequence[int] | npt.NDArray[np.integer[Any]] | None = None,
+        output_tokens: int | Sequence[int] | npt.NDArray[np.integer[Any]] | None = None,
+        weight_dtype: str | Sequence[str] | None = None,
+        kv_dtype: str | None | Sequence[str | None] = None,
+        mode: str | Sequence[str] | None = None,
+        usd_per_chip_hour: float | Sequence[float] | dict[str, float] | None = None,
+    ) -> SweepGrid: ...
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+    def __len__(self) -> int: ...
+    @property
+    def size(self) -> int:
+        """Number of configurations (also ``len(grid)``)."""
+    @property
+    def models(self) -> list[str]:
+        """Model ids, in grid order."""
+    @property
+    def chips(self) -> list[str]:
+        """Chip ids, in grid order."""
+    @property
+    def usd_per_chip_hour(self) -> list[float]:
+        """USD per chip-hour for each chip (NaN: none given)."""
+    def evaluate(self, start: int = 0, stop: int | None = None, threads: int = 0) -> dict[str, Any]:
+        """Raw columns of configurations ``start`` to ``stop`` (default: all): numpy arrays, with
+        code columns and the name lists that decode them (``chipmodel.sweep_chunks`` decodes).
+        """
+    def evaluate_indices(
+        self, indices: Sequence[int] | npt.NDArray[np.uint64], threads: int = 0
+    ) -> dict[str, Any]:
+        """Raw columns of the configurations at ``indices`` (grid indices), in that order."""
+    def reduce(
+        self, reduction: Reduction, start: int = 0, stop: int | None = None, threads: int = 0
+    ) -> npt.NDArray[np.uint64]:
+        """Grid indices that ``reduction`` selects among configurations ``start`` to ``stop``,
+        computed in Rust with the interpreter released and no rows kept (a numpy ``uint64``
+        array). Reductions of parts merge with ``reduce_indices``.
+        """
+    def reduce_indices(
+        self, indices: Sequence[int] | npt.NDArray[np.uint64], reduction: Reduction
+    ) -> npt.NDArray[np.uint64]:
+        """``reduce`` over the configurations at ``indices`` (e.g. the answers of several parts)."""

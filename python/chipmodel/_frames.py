@@ -19,13 +19,18 @@ if TYPE_CHECKING:
 Library = Literal["pandas", "polars"]
 
 
-def _optional(name: str) -> Any:
-    """Imports an optional dependency, or says how to install it."""
+def _optional(name: str, extra: str | None = None) -> Any:
+    """Imports an optional dependency (a module, or a submodule such as ``dask.dataframe``), or
+    says how to install it: ``pip install 'chipmodel[extra]'`` (``extra`` defaults to the
+    package's name)."""
+    import importlib
+
     try:
-        return __import__(name)
-    except ImportError as exc:  # pragma: no cover - exercised in a test by hiding the package
+        return importlib.import_module(name)
+    except ImportError as exc:
+        package = extra or name.split(".")[0]
         raise ImportError(
-            f"this needs {name}, an optional dependency of chipmodel: pip install 'chipmodel[{name}]'"
+            f"this needs {name}, an optional dependency of chipmodel: pip install 'chipmodel[{package}]'"
         ) from exc
 
 

@@ -44,5 +44,7 @@ pub use inference::{
 };
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
 pub use search::{BestConfig, best_inference, best_inference_with};
-pub use sweep::{SweepColumns, SweepSpec, sweep, sweep_with};
+pub use sweep::{
+    Dim, Grid, GridParts, Limits, Objective, Reduction, SweepColumns, SweepSpec, sweep, sweep_with,
+};
 pub use training::{TrainingConfig, TrainingEstimate, estimate_training, estimate_training_with};

@@ -11,6 +11,7 @@ mod perf;
 mod pickle;
 mod plan;
 mod scenario;
+mod sweep;
 
 use std::sync::{Arc, OnceLock};
 
@@ -685,9 +686,8 @@ mod _chipmodel {
     };
     #[pymodule_export]
     use crate::perf::{
-        _sweep_inference, PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate,
-        best_inference, calibrate, calibration, estimate_inference, estimate_training, model,
-        models,
+        PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate, best_inference,
+        calibrate, calibration, estimate_inference, estimate_training, model, models,
     };
     #[pymodule_export]
     use crate::pickle::_unpickle;
@@ -695,6 +695,8 @@ mod _chipmodel {
     use crate::plan::plan_hybrid;
     #[pymodule_export]
     use crate::scenario::{PyScenario, load_scenario, run_scenario, scenarios};
+    #[pymodule_export]
+    use crate::sweep::{PyReduction, PySweepGrid};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -7,9 +7,8 @@ use std::sync::{Arc, OnceLock};
 use chipmodel_catalog::{Catalog, Chip, Precision};
 use chipmodel_perf::{
     BestConfig, CalibrationFit, InferenceConfig, InferenceEstimate, Measurement, Mode, Model,
-    OpRecord, Params, PerfError, SweepSpec, TrainingConfig, TrainingEstimate,
+    OpRecord, Params, PerfError, TrainingConfig, TrainingEstimate,
 };
-use numpy::IntoPyArray;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -28,7 +27,7 @@ fn config_err(field: &str, value: impl std::fmt::Display, message: &str) -> PyCh
     .into()
 }
 
-fn precision(field: &str, s: &str) -> PyRes<Precision> {
+pub(crate) fn precision(field: &str, s: &str) -> PyRes<Precision> {
     s.parse::<Precision>()
         .map_err(|e| config_err(field, format!("'{s}'"), &e.to_string()))
 }
@@ -37,7 +36,7 @@ fn opt_precision(field: &str, s: Option<&str>) -> PyRes<Option<Precision>> {
     s.map(|x| precision(field, x)).transpose()
 }
 
-fn mode(s: &str) -> PyRes<Mode> {
+pub(crate) fn mode(s: &str) -> PyRes<Mode> {
     Ok(s.parse::<Mode>()?)
 }
 
@@ -65,7 +64,7 @@ fn embedded_arcs() -> PyRes<&'static Shared> {
 }
 
 /// A model argument: a name, or a `Model` object (for Hugging Face configs).
-fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
+pub(crate) fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
     if let Ok(m) = x.cast::<PyModel>() {
         return Ok(m.get().model.clone());
     }
@@ -80,7 +79,7 @@ fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
 }
 
 /// A chip argument: a name (embedded catalog) or a `Chip` object (any catalog).
-fn chip_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
+pub(crate) fn chip_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
     if let Ok(c) = x.cast::<PyChip>() {
         return Ok(c.get().chip.clone());
     }
@@ -873,7 +872,7 @@ pub fn best_inference(
     })
 }
 
-fn list_of<'py, T>(
+pub(crate) fn list_of<'py, T>(
     x: &Bound<'py, PyAny>,
     f: impl Fn(&Bound<'py, PyAny>) -> PyResult<T>,
 ) -> PyResult<Vec<T>> {
@@ -883,123 +882,6 @@ fn list_of<'py, T>(
         return Ok(vec![f(x)?]);
     }
     x.try_iter()?.map(|i| f(&i?)).collect()
-}
-
-/// Evaluates the cartesian product of every list-valued argument in Rust, in parallel, with the
-/// interpreter released; returns columns (numpy arrays) and the name lists for model/chip codes.
-#[pyfunction]
-#[pyo3(signature = (models, chips, *, n_chips, tp, pp, ep, batch, input_tokens, output_tokens, weight_dtype, kv_dtype, mode, threads=0))]
-#[allow(clippy::too_many_arguments)]
-pub fn _sweep_inference<'py>(
-    py: Python<'py>,
-    models: &Bound<'py, PyAny>,
-    chips: &Bound<'py, PyAny>,
-    n_chips: &Bound<'py, PyAny>,
-    tp: &Bound<'py, PyAny>,
-    pp: &Bound<'py, PyAny>,
-    ep: &Bound<'py, PyAny>,
-    batch: &Bound<'py, PyAny>,
-    input_tokens: &Bound<'py, PyAny>,
-    output_tokens: &Bound<'py, PyAny>,
-    weight_dtype: &Bound<'py, PyAny>,
-    kv_dtype: &Bound<'py, PyAny>,
-    mode: &Bound<'py, PyAny>,
-    threads: usize,
-) -> PyResult<Bound<'py, PyDict>> {
-    let ms: Vec<Arc<Model>> = list_of(models, model_arg)?;
-    let cs: Vec<Arc<Chip>> = list_of(chips, chip_arg)?;
-    let u = |x: &Bound<'py, PyAny>| -> PyResult<u32> { x.extract::<u32>() };
-    let tp_u = |x: &Bound<'py, PyAny>| -> PyResult<u32> {
-        if x.is_none() {
-            Ok(0)
-        } else {
-            x.extract::<u32>()
-        }
-    };
-    let prec = |x: &Bound<'py, PyAny>| -> PyResult<Precision> {
-        Ok(precision("weight_dtype", &x.extract::<String>()?)?)
-    };
-    let kv = |x: &Bound<'py, PyAny>| -> PyResult<Option<Precision>> {
-        if x.is_none() {
-            Ok(None)
-        } else {
-            Ok(Some(precision("kv_dtype", &x.extract::<String>()?)?))
-        }
-    };
-    let md = |x: &Bound<'py, PyAny>| -> PyResult<Mode> {
-        Ok(crate::perf::mode(&x.extract::<String>()?)?)
-    };
-    let spec = SweepSpec {
-        models: ms.iter().map(|m| m.id.clone()).collect(),
-        chips: cs.iter().map(|c| c.id.clone()).collect(),
-        n_chips: list_of(n_chips, u)?,
-        tp: list_of(tp, tp_u)?,
-        pp: list_of(pp, u)?,
-        ep: list_of(ep, u)?,
-        batch: list_of(batch, u)?,
-        input_tokens: list_of(input_tokens, u)?,
-        output_tokens: list_of(output_tokens, u)?,
-        weight_dtype: list_of(weight_dtype, prec)?,
-        kv_dtype: list_of(kv_dtype, kv)?,
-        mode: list_of(mode, md)?,
-    };
-    let mrefs: Vec<&Model> = ms.iter().map(|m| m.as_ref()).collect();
-    let crefs: Vec<&Chip> = cs.iter().map(|c| c.as_ref()).collect();
-    let cols = py
-        .detach(|| chipmodel_perf::sweep_with(&mrefs, &crefs, &spec, threads))
-        .map_err(PyChipModelError::from)?;
-    let d = PyDict::new(py);
-    d.set_item("model_index", cols.model.into_pyarray(py))?;
-    d.set_item("chip_index", cols.chip.into_pyarray(py))?;
-    d.set_item("n_chips", cols.n_chips.into_pyarray(py))?;
-    d.set_item("tp", cols.tp.into_pyarray(py))?;
-    d.set_item("pp", cols.pp.into_pyarray(py))?;
-    d.set_item("ep", cols.ep.into_pyarray(py))?;
-    d.set_item("batch", cols.batch.into_pyarray(py))?;
-    d.set_item("input_tokens", cols.input_tokens.into_pyarray(py))?;
-    d.set_item("output_tokens", cols.output_tokens.into_pyarray(py))?;
-    d.set_item("weight_dtype_index", cols.weight_dtype.into_pyarray(py))?;
-    d.set_item("kv_dtype_index", cols.kv_dtype.into_pyarray(py))?;
-    d.set_item("mode_index", cols.mode.into_pyarray(py))?;
-    d.set_item("valid", cols.valid.into_pyarray(py))?;
-    d.set_item("fits", cols.fits.into_pyarray(py))?;
-    d.set_item(
-        "memory_per_chip_bytes",
-        cols.memory_per_chip_bytes.into_pyarray(py),
-    )?;
-    d.set_item("ttft_s", cols.ttft_s.into_pyarray(py))?;
-    d.set_item("tpot_s", cols.tpot_s.into_pyarray(py))?;
-    d.set_item("e2e_latency_s", cols.e2e_latency_s.into_pyarray(py))?;
-    d.set_item(
-        "throughput_tokens_per_s",
-        cols.throughput_tokens_per_s.into_pyarray(py),
-    )?;
-    d.set_item(
-        "energy_per_token_j",
-        cols.energy_per_token_j.into_pyarray(py),
-    )?;
-    d.set_item("bound_code", cols.bound.into_pyarray(py))?;
-    d.set_item("_models", spec.models)?;
-    d.set_item("_chips", spec.chips)?;
-    d.set_item(
-        "_weight_dtypes",
-        spec.weight_dtype
-            .iter()
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "_kv_dtypes",
-        spec.kv_dtype
-            .iter()
-            .map(|p| p.map_or("bf16", |x| x.as_str()))
-            .collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "_modes",
-        spec.mode.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
-    )?;
-    Ok(d)
 }
 
 /// Estimates a training run.

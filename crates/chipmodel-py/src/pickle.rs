@@ -16,6 +16,7 @@ use crate::errors::PyChipModelError;
 use crate::fleet::{PyAssumptions, PyFleet, PyFleetReport};
 use crate::perf::{PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate};
 use crate::scenario::PyScenario;
+use crate::sweep::{PyReduction, PySweepGrid};
 use crate::{PyCatalog, PyChip, PyComparison};
 
 /// `(chipmodel._chipmodel._unpickle, (kind, state))` for `__reduce__`.
@@ -168,6 +169,20 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
             let (mut s, a): (chipmodel_fleet::Scenario, _) = load(kind, state)?;
             s.assumptions = a;
             new(py, PyScenario { s })?
+        }
+        "SweepGrid" => {
+            let parts: chipmodel_perf::GridParts = load(kind, state)?;
+            let grid = chipmodel_perf::Grid::new(parts).map_err(PyChipModelError::from)?;
+            new(
+                py,
+                PySweepGrid {
+                    grid: Arc::new(grid),
+                },
+            )?
+        }
+        "Reduction" => {
+            let (reduction, limits) = load(kind, state)?;
+            new(py, PyReduction { reduction, limits })?
         }
         other => {
             return Err(PyValueError::new_err(format!(
