@@ -73,7 +73,7 @@ from chipmodel._chipmodel import (
 from chipmodel._chipmodel import load_catalog as _load_catalog
 from chipmodel._frames import breakdown_frame, catalog_frame, comparison_frame, sweep_frame
 from chipmodel._compliance import compliance_frame, load_rules
-from chipmodel._sweep import sweep_chunks, sweep_inference, sweep_record_batches, sweep_to_parquet
+from chipmodel._sweep import monte_carlo_chunks, sweep_chunks, sweep_inference, sweep_record_batches, sweep_to_parquet
 from chipmodel import _scenario
 
 import os
@@ -92,6 +92,7 @@ __all__ = [
     "schedule",
     "plan_hybrid",
     "monte_carlo",
+    "monte_carlo_chunks",
     "sensitivity",
     "Classification",
     "RuleSet",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 import numpy.typing as npt
 
-from chipmodel._chipmodel import Chip, Model, Reduction, SweepGrid
+from chipmodel._chipmodel import Assumptions, Chip, Fleet, Model, Reduction, SweepGrid, _monte_carlo_draws
 
 if TYPE_CHECKING:
     import pyarrow
@@ -256,3 +256,34 @@ def sweep_to_parquet(
     writer.close()
     tmp.replace(path)
     return rows
+
+
+def monte_carlo_chunks(
+    fleet: Fleet,
+    samples: int,
+    *,
+    seed: int = 0,
+    chunk_size: int = 100_000,
+    assumptions: Assumptions | None = None,
+    workload: str | dict[str, Any] | None = None,
+    threads: int = 0,
+) -> Iterator[Columns]:
+    """Yields a fleet Monte Carlo's draws ``chunk_size`` at a time (``{output: numpy array}``),
+    with memory bounded by one chunk: for runs beyond ``monte_carlo``'s 1,000,000 samples, or to
+    write draws to disk. Draw ``i`` comes from its own stream of the generator seeded with
+    ``seed``, so the draws equal ``monte_carlo(...)["draws"]`` for the same seed, whatever the
+    chunking or thread count.
+
+    >>> import chipmodel, numpy as np
+    >>> fleet = chipmodel.Fleet([("h200", 1000, "cn")])
+    >>> parts = list(monte_carlo_chunks(fleet, 300, seed=1, chunk_size=128))
+    >>> [len(p["usd_per_gpu_hour"]) for p in parts]
+    [128, 128, 44]
+    >>> whole = chipmodel.monte_carlo(fleet, samples=300, seed=1)["draws"]["usd_per_gpu_hour"]
+    >>> bool(np.array_equal(np.concatenate([p["usd_per_gpu_hour"] for p in parts]), whole))
+    True
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+    for lo, hi in _blocks(samples, chunk_size):
+        yield _monte_carlo_draws(fleet, assumptions, workload, seed=seed, start=lo, stop=hi, threads=threads)

@@ -1,6 +1,8 @@
 //! Comparisons and uncertainty: the equivalent fleet of another chip, Monte Carlo over the
 //! assumption ranges, and one-at-a-time sensitivity.
 
+use std::ops::Range;
+
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Triangular};
@@ -89,7 +91,10 @@ pub struct MonteCarlo {
     pub draws: Vec<(String, Vec<f64>)>,
 }
 
-fn outputs(r: &FleetReport) -> Vec<(&'static str, f64)> {
+/// One draw's outputs, by name.
+type Outputs = Vec<(&'static str, f64)>;
+
+fn outputs(r: &FleetReport) -> Outputs {
     let t = &r.total;
     let mut v = vec![
         ("capex_total_usd", t.capex.total()),
@@ -118,6 +123,8 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 /// Samples every assumption from a triangular distribution over its range (mode = its value),
 /// `samples` times with a seeded ChaCha8 generator, and reports P10/P50/P90 of every output.
+/// Draw `i` uses its own stream `i` of the generator seeded with `seed`, so the draws are the
+/// same whatever the thread count or however they are split ([`monte_carlo_draws`]).
 ///
 /// # Examples
 ///
@@ -138,7 +145,7 @@ pub fn monte_carlo(
     samples: usize,
     seed: u64,
 ) -> Result<MonteCarlo, FleetError> {
-    monte_carlo_with_progress(fleet, a, workload, samples, seed, &mut |_, _, _| true)
+    monte_carlo_with_progress(fleet, a, workload, samples, seed, 0, &mut |_, _, _| true)
 }
 
 /// A progress callback: called with (stage, steps done, steps in the stage) about a hundred times
@@ -161,49 +168,123 @@ pub(crate) fn report_progress(
     }
 }
 
-/// [`monte_carlo`], telling `progress` how many draws are done (stage `"monte carlo"`), about a
-/// hundred times in all. The draws do not depend on the callback.
+/// The outputs of draws `range` (draw `i` from stream `i` of the generator seeded with `seed`),
+/// by output name, each a column in draw order; evaluated on `threads` threads (0: all cores).
+/// Any split of `0..n` into ranges gives the columns of `0..n`, so draws can stream by chunks
+/// in bounded memory or run on several machines.
+pub fn monte_carlo_draws(
+    fleet: &Fleet,
+    a: &Assumptions,
+    workload: Option<&Workload>,
+    seed: u64,
+    range: Range<u64>,
+    threads: usize,
+) -> Result<Vec<(String, Vec<f64>)>, FleetError> {
+    use rayon::prelude::*;
+    if range.start > range.end {
+        return Err(invalid(
+            "range",
+            format!("{}..{}", range.start, range.end),
+            "start must not be after stop",
+        ));
+    }
+    fleet.validate()?;
+    // Each assumption's distribution, checked once.
+    let mut dists = Vec::new();
+    for (k, x) in a.values.iter().enumerate() {
+        let x = x.1;
+        if x.high > x.low && !x.overridden {
+            let d = Triangular::new(x.low, x.high, x.value)
+                .map_err(|e| invalid(&x.name, x.value, e.to_string()))?;
+            dists.push((k, d));
+        }
+    }
+    let names: Vec<String> = a.values.keys().cloned().collect();
+    // Serving throughput per chip depends on the chip and workload only: computed once, shared.
+    let mut base_cache = Vec::new();
+    fleet.evaluate(a, workload, &mut base_cache)?;
+    let draw = |i: u64,
+                cache: &mut Vec<(String, f64, String)>|
+     -> Result<Vec<(&'static str, f64)>, FleetError> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(i);
+        let mut s = a.clone();
+        for (k, d) in &dists {
+            if let Some(x) = s.values.get_mut(&names[*k]) {
+                x.value = d.sample(&mut rng);
+            }
+        }
+        Ok(outputs(&fleet.evaluate(&s, workload, cache)?))
+    };
+    let len = (range.end - range.start) as usize;
+    let chunk = 16usize;
+    let run = || -> Result<Vec<Vec<Outputs>>, FleetError> {
+        (0..len.div_ceil(chunk))
+            .into_par_iter()
+            .map(|c| {
+                let mut cache = base_cache.clone();
+                let lo = range.start + (c * chunk) as u64;
+                let hi = (lo + chunk as u64).min(range.end);
+                (lo..hi).map(|i| draw(i, &mut cache)).collect()
+            })
+            .collect()
+    };
+    let rows = if threads == 0 {
+        run()?
+    } else {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| invalid("threads", threads, e.to_string()))?
+            .install(run)?
+    };
+    let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
+    for row in rows.iter().flatten() {
+        for (k, (name, v)) in row.iter().enumerate() {
+            if columns.len() <= k {
+                columns.push((name.to_string(), Vec::with_capacity(len)));
+            }
+            columns[k].1.push(*v);
+        }
+    }
+    Ok(columns)
+}
+
+/// [`monte_carlo`] on `threads` threads (0: all cores), telling `progress` how many draws are
+/// done (stage `"monte carlo"`) about a hundred times in all. The draws depend on neither.
 pub fn monte_carlo_with_progress(
     fleet: &Fleet,
     a: &Assumptions,
     workload: Option<&Workload>,
     samples: usize,
     seed: u64,
+    threads: usize,
     progress: Progress<'_>,
 ) -> Result<MonteCarlo, FleetError> {
     if samples == 0 || samples > 1_000_000 {
         return Err(invalid(
             "samples",
             samples,
-            "must be between 1 and 1,000,000",
+            "must be between 1 and 1,000,000 (stream more with monte_carlo_draws)",
         ));
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut cache = Vec::new();
+    let every = samples.div_ceil(100).max(64);
     let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
-    let every = samples.div_ceil(100);
+    let mut done = 0usize;
     report_progress(progress, "monte carlo", 0, samples)?;
-    for draw in 0..samples {
-        if draw > 0 && draw % every == 0 {
-            report_progress(progress, "monte carlo", draw, samples)?;
-        }
-        let mut s = a.clone();
-        for x in s.values.values_mut() {
-            if x.high > x.low && !x.overridden {
-                let d = Triangular::new(x.low, x.high, x.value)
-                    .map_err(|e| invalid(&x.name, x.value, e.to_string()))?;
-                x.value = d.sample(&mut rng);
+    while done < samples {
+        let hi = (done + every).min(samples);
+        let part = monte_carlo_draws(fleet, a, workload, seed, done as u64..hi as u64, threads)?;
+        if columns.is_empty() {
+            columns = part;
+        } else {
+            for (c, (_, v)) in columns.iter_mut().zip(part) {
+                c.1.extend(v);
             }
         }
-        let r = fleet.evaluate(&s, workload, &mut cache)?;
-        for (i, (name, v)) in outputs(&r).into_iter().enumerate() {
-            if columns.len() <= i {
-                columns.push((name.to_string(), Vec::with_capacity(samples)));
-            }
-            columns[i].1.push(v);
-        }
+        done = hi;
+        report_progress(progress, "monte carlo", done, samples)?;
     }
-    report_progress(progress, "monte carlo", samples, samples)?;
     let outputs = columns
         .iter()
         .map(|(name, v)| {

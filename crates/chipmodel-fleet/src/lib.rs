@@ -35,7 +35,7 @@ mod schedule;
 
 pub use analysis::{
     MonteCarlo, Percentiles, Progress, Sensitivity, equivalent_fleet, monte_carlo,
-    monte_carlo_with_progress, sensitivity,
+    monte_carlo_draws, monte_carlo_with_progress, sensitivity,
 };
 pub use assumptions::{Assumption, Assumptions};
 pub use error::FleetError;

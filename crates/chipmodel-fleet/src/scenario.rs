@@ -1013,7 +1013,7 @@ pub fn run_scenario_with_progress(
     }
     let mc = match s.monte_carlo {
         Some((n, seed)) => Some(monte_carlo_with_progress(
-            &s.fleet, a, w, n, seed, progress,
+            &s.fleet, a, w, n, seed, 0, progress,
         )?),
         None => None,
     };

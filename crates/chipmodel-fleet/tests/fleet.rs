@@ -187,19 +187,37 @@ fn bad_input_names_the_field() {
 }
 
 #[test]
-fn monte_carlo_progress_does_not_change_the_draws() {
-    use chipmodel_fleet::monte_carlo_with_progress;
+fn monte_carlo_progress_threads_and_ranges_do_not_change_the_draws() {
+    use chipmodel_fleet::{monte_carlo_draws, monte_carlo_with_progress};
     let a = Assumptions::defaults().unwrap();
     let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
     let mut ticks = Vec::new();
-    let x = monte_carlo_with_progress(&f, &a, None, 250, 7, &mut |_, done, total| {
+    let x = monte_carlo_with_progress(&f, &a, None, 250, 7, 1, &mut |_, done, total| {
         ticks.push((done, total));
         true
     })
     .unwrap();
     assert_eq!(x, monte_carlo(&f, &a, None, 250, 7).unwrap());
-    // every 3rd draw (250 / 100 rounded up), with the start and the end
-    assert_eq!(ticks.first(), Some(&(0, 250)));
-    assert_eq!(ticks.last(), Some(&(250, 250)));
-    assert_eq!(ticks.len(), 85);
+    assert_eq!(
+        x,
+        monte_carlo_with_progress(&f, &a, None, 250, 7, 2, &mut |_, _, _| true).unwrap()
+    );
+    // blocks of 64 draws (at least 64 so that each block keeps the threads busy)
+    assert_eq!(
+        ticks,
+        [(0, 250), (64, 250), (128, 250), (192, 250), (250, 250)]
+    );
+    // any split of the draws gives the same columns
+    let whole = monte_carlo_draws(&f, &a, None, 7, 0..250, 2).unwrap();
+    assert_eq!(whole, x.draws);
+    let (p, q) = (
+        monte_carlo_draws(&f, &a, None, 7, 0..99, 1).unwrap(),
+        monte_carlo_draws(&f, &a, None, 7, 99..250, 2).unwrap(),
+    );
+    for ((name, w), ((_, a1), (_, a2))) in whole.iter().zip(p.iter().zip(&q)) {
+        let joined: Vec<f64> = a1.iter().chain(a2).copied().collect();
+        assert_eq!(&joined, w, "{name}");
+    }
+    let (start, stop) = (5, 4);
+    assert!(monte_carlo_draws(&f, &a, None, 7, start..stop, 1).is_err());
 }

@@ -181,11 +181,7 @@ fn progress_is_reported_by_stage_and_can_stop_a_run() {
         ]
     );
     let mc: Vec<_> = seen.iter().filter(|(s, _, _)| s == "monte carlo").collect();
-    assert!(
-        mc.len() >= 100 && mc.len() <= 102,
-        "{} monte carlo ticks",
-        mc.len()
-    );
+    assert_eq!(mc.len(), 17, "ticks at 0, every 64 draws, and 1000");
     assert_eq!(mc.last().map(|(_, d, t)| (*d, *t)), Some((1000, 1000)));
     assert!(mc.windows(2).all(|w| w[0].1 < w[1].1));
 
@@ -201,5 +197,5 @@ fn progress_is_reported_by_stage_and_can_stop_a_run() {
         "{err}"
     );
     assert_eq!(err.to_string(), "interrupted during monte carlo");
-    assert!(calls < 60, "{calls}");
+    assert!(calls < 20, "{calls}");
 }

@@ -413,9 +413,11 @@ pub fn equivalent_fleet(
 /// Monte Carlo over the assumption ranges (triangular, seeded): ``{"samples", "seed",
 /// "outputs": [{"name", "p10", "p50", "p90", "mean"}], "draws": {name: numpy array}}``.
 /// ``progress``, if given, is called with ``("monte carlo", draws done, samples)`` about a hundred
-/// times; an exception it raises (or Ctrl-C) stops the run. The draws do not depend on it.
+/// times; an exception it raises (or Ctrl-C) stops the run. Draws run on ``threads`` threads
+/// (0: all cores); they depend on neither. Up to 1,000,000 samples; ``monte_carlo_chunks``
+/// streams more.
 #[pyfunction]
-#[pyo3(signature = (fleet, assumptions=None, workload=None, samples=1000, seed=0, progress=None))]
+#[pyo3(signature = (fleet, assumptions=None, workload=None, samples=1000, seed=0, progress=None, threads=0))]
 #[allow(clippy::too_many_arguments)]
 pub fn monte_carlo<'py>(
     py: Python<'py>,
@@ -425,10 +427,11 @@ pub fn monte_carlo<'py>(
     samples: usize,
     seed: u64,
     progress: Option<&Bound<'py, PyAny>>,
+    threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (f, a, w) = inputs(fleet, assumptions, workload)?;
     let mc = crate::with_progress(py, progress, |p| {
-        chipmodel_fleet::monte_carlo_with_progress(&f, &a, w.as_ref(), samples, seed, p)
+        chipmodel_fleet::monte_carlo_with_progress(&f, &a, w.as_ref(), samples, seed, threads, p)
     })?;
     let d = PyDict::new(py);
     d.set_item("samples", mc.samples)?;
@@ -442,6 +445,34 @@ pub fn monte_carlo<'py>(
         draws.set_item(name, v.into_pyarray(py))?;
     }
     d.set_item("draws", draws)?;
+    Ok(d)
+}
+
+/// Draws ``start`` to ``stop`` of the Monte Carlo for ``seed`` (draw ``i`` from its own stream
+/// ``i``), as ``{output name: numpy array}``: any split of a run gives the same draws.
+#[pyfunction]
+#[pyo3(signature = (fleet, assumptions=None, workload=None, seed=0, start=0, stop=1000, threads=0))]
+#[allow(clippy::too_many_arguments)]
+pub fn _monte_carlo_draws<'py>(
+    py: Python<'py>,
+    fleet: &Bound<'py, PyFleet>,
+    assumptions: Option<&Bound<'py, PyAssumptions>>,
+    workload: Option<&Bound<'py, PyAny>>,
+    seed: u64,
+    start: u64,
+    stop: u64,
+    threads: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (f, a, w) = inputs(fleet, assumptions, workload)?;
+    let cols = py
+        .detach(|| {
+            chipmodel_fleet::monte_carlo_draws(&f, &a, w.as_ref(), seed, start..stop, threads)
+        })
+        .map_err(PyChipModelError::from)?;
+    let d = PyDict::new(py);
+    for (name, v) in cols {
+        d.set_item(name, v.into_pyarray(py))?;
+    }
     Ok(d)
 }
 

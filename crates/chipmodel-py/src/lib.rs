@@ -681,8 +681,8 @@ mod _chipmodel {
     };
     #[pymodule_export]
     use crate::fleet::{
-        PyAssumptions, PyFleet, PyFleetReport, equivalent_fleet, export_shock, monte_carlo,
-        schedule, sensitivity,
+        _monte_carlo_draws, PyAssumptions, PyFleet, PyFleetReport, equivalent_fleet, export_shock,
+        monte_carlo, schedule, sensitivity,
     };
     #[pymodule_export]
     use crate::perf::{
