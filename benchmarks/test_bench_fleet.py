@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 import chipmodel
 
 SEED = chipmodel.Fleet([("h200-sxm", 400_000, "cn")])
@@ -21,6 +23,15 @@ def test_fleet_tco_with_workload(benchmark: Any) -> None:
 def test_monte_carlo_1000(benchmark: Any) -> None:
     mc = benchmark(chipmodel.monte_carlo, SEED, None, None, 1000, 0)
     assert mc["samples"] == 1000
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_monte_carlo_10000_draws_streamed(benchmark: Any, threads: int) -> None:
+    def run() -> int:
+        return sum(len(c["usd_per_gpu_hour"]) for c in chipmodel.monte_carlo_chunks(SEED, 10_000, chunk_size=2_500, threads=threads))
+
+    assert benchmark.pedantic(run, rounds=3) == 10_000
+    benchmark.extra_info["samples_per_s"] = 10_000 / benchmark.stats.stats.median
 
 
 def test_run_seed_scenario(benchmark: Any) -> None:

@@ -43,3 +43,32 @@ def test_sweep_327680_configurations(benchmark: Any) -> None:
     assert len(cols["tpot_s"]) == N_CONFIGS
     seconds = benchmark.stats.stats.median
     benchmark.extra_info["configurations_per_s"] = N_CONFIGS / seconds
+
+
+# Issue 7: 1,048,576 configurations (the Rust bench's grid), reduced in Rust or streamed by chunks.
+GRID_1M: dict[str, Any] = dict(
+    n_chips=[1, 2, 4, 8],
+    batch=list(range(1, 1025)),
+    input_tokens=[128, 1024, 2048, 4096],
+    output_tokens=[128, 256, 512, 1024],
+    weight_dtype=["bf16", "fp8"],
+    usd_per_chip_hour=[2.2, 2.8, 2.0, 4.0],  # illustrative benchmark inputs
+)
+N_1M = 2 * 4 * 4 * 1024 * 4 * 4 * 2
+
+
+def test_sweep_1m_reduced_to_a_pareto_front(benchmark: Any) -> None:
+    r = chipmodel.Reduction.pareto(["throughput_per_chip_tokens_per_s", "tpot_s", "usd_per_million_tokens"])
+    front = benchmark.pedantic(chipmodel.sweep_inference, args=(MODELS, CHIPS), kwargs=dict(threads=2, reduce=r, **GRID_1M), rounds=3)
+    assert 0 < len(front["index"]) < 10_000
+    benchmark.extra_info["configurations_per_s"] = N_1M / benchmark.stats.stats.median
+
+
+def test_sweep_1m_streamed_in_chunks(benchmark: Any) -> None:
+    grid = chipmodel.SweepGrid(MODELS, CHIPS, **GRID_1M)
+
+    def run() -> int:
+        return sum(len(c["index"]) for c in chipmodel.sweep_chunks(grid, chunk_size=262_144, threads=2))
+
+    assert benchmark.pedantic(run, rounds=3) == N_1M
+    benchmark.extra_info["configurations_per_s"] = N_1M / benchmark.stats.stats.median

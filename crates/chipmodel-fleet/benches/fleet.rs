@@ -3,7 +3,8 @@
 //! Run: `cargo bench -p chipmodel-fleet`.
 
 use chipmodel_fleet::{
-    Assumptions, Fleet, Group, Scenario, Workload, monte_carlo, run_scenario, sensitivity,
+    Assumptions, Fleet, Group, Scenario, Workload, monte_carlo, monte_carlo_draws, run_scenario,
+    sensitivity,
 };
 
 fn main() {
@@ -30,8 +31,21 @@ fn report_with_workload(b: divan::Bencher) {
     b.bench(|| f.report_with(divan::black_box(&a), &w).unwrap());
 }
 
+/// 1,000 draws (each a full fleet report with the workload) on 1 and 2 threads.
+#[divan::bench(sample_count = 10, args = [1, 2])]
+fn monte_carlo_1000_draws(b: divan::Bencher, threads: usize) {
+    let (f, a, w) = (
+        seed(),
+        Assumptions::defaults().unwrap(),
+        Workload::new("llama-3.1-70b"),
+    );
+    b.counter(divan::counter::ItemsCount::new(1000usize))
+        .bench(|| monte_carlo_draws(&f, &a, Some(&w), 0, 0..1000, threads).unwrap());
+}
+
+/// The whole Monte Carlo (draws and percentiles) on all cores.
 #[divan::bench(sample_count = 10)]
-fn monte_carlo_1000_draws(b: divan::Bencher) {
+fn monte_carlo_1000_with_percentiles(b: divan::Bencher) {
     let (f, a, w) = (
         seed(),
         Assumptions::defaults().unwrap(),

@@ -1,10 +1,11 @@
 //! Speed of estimates: one estimate (target ≤ 2 µs), one name-resolved call, best_inference, and
-//! a sweep (configurations per second). Run: `cargo bench -p chipmodel-perf`.
+//! a sweep (configurations per second), reduced sweeps (Pareto, best, top k) and chunked sweeps on 1
+//! and 2 threads. Run: `cargo bench -p chipmodel-perf`.
 
 use chipmodel_catalog::{Catalog, Precision};
 use chipmodel_perf::{
-    BestConfig, Engine, InferenceConfig, Mode, Model, Params, SweepSpec, best_inference,
-    estimate_inference, sweep,
+    BestConfig, Dim, Engine, Grid, InferenceConfig, Limits, Mode, Model, Objective, Params,
+    Reduction, SweepSpec, best_inference, estimate_inference, sweep,
 };
 
 fn main() {
@@ -103,4 +104,73 @@ fn sweep_65536(b: divan::Bencher, threads: usize) {
     };
     b.counter(divan::counter::ItemsCount::new(spec.len()))
         .bench(|| divan::black_box(sweep(&spec, threads).unwrap()));
+}
+
+/// 2 models × 4 chips × 4 chip counts × 1,024 batches × 4 prompt lengths × 4 output lengths ×
+/// 2 precisions = 1,048,576 configurations, reduced in place (no rows kept).
+fn grid_1m() -> Grid {
+    let spec = SweepSpec {
+        models: vec!["llama-3.1-8b".into(), "llama-2-70b".into()],
+        chips: vec!["h100".into(), "h200".into(), "mi300x".into(), "b200".into()],
+        n_chips: vec![1, 2, 4, 8],
+        tp: vec![0],
+        pp: vec![1],
+        ep: vec![1],
+        batch: (1..=1024).collect(),
+        input_tokens: vec![128, 1024, 2048, 4096],
+        output_tokens: vec![128, 256, 512, 1024],
+        weight_dtype: vec![Precision::Bf16, Precision::Fp8],
+        kv_dtype: vec![None],
+        mode: vec![Mode::Calibrated],
+    };
+    let mut parts = Grid::from_spec(spec).unwrap().parts();
+    parts.usd_per_chip_hour = vec![2.2, 2.8, 2.0, 4.0]; // illustrative benchmark inputs
+    Grid::new(parts).unwrap()
+}
+
+fn reduction(name: &str) -> Reduction {
+    match name {
+        "pareto" => Reduction::Pareto(vec![
+            Objective::ThroughputPerChipTokensPerS,
+            Objective::TpotS,
+            Objective::UsdPerMillionTokens,
+        ]),
+        "best" => Reduction::Best {
+            metric: Objective::ThroughputPerChipTokensPerS,
+            by: vec![Dim::Model, Dim::Chip],
+        },
+        _ => Reduction::Top {
+            metric: Objective::UsdPerMillionTokens,
+            k: 100,
+        },
+    }
+}
+
+/// A reduced sweep of 1,048,576 configurations on 1 and 2 threads, for each reduction.
+#[divan::bench(sample_count = 5, args = ["pareto-1", "pareto-2", "best-1", "best-2", "top-1", "top-2"])]
+fn reduced_sweep_1m(b: divan::Bencher, which: &str) {
+    let grid = grid_1m();
+    let (name, threads) = which.split_once('-').unwrap();
+    let (r, threads) = (reduction(name), threads.parse::<usize>().unwrap());
+    let limits = Limits::default();
+    b.counter(divan::counter::ItemsCount::new(grid.len() as usize))
+        .bench(|| divan::black_box(grid.reduce(0..grid.len(), &r, &limits, threads).unwrap()));
+}
+
+/// The same grid evaluated into columns, 65,536 configurations at a time (streaming).
+#[divan::bench(sample_count = 5, args = [1, 2])]
+fn chunked_sweep_1m(b: divan::Bencher, threads: usize) {
+    let grid = grid_1m();
+    b.counter(divan::counter::ItemsCount::new(grid.len() as usize))
+        .bench(|| {
+            let mut rows = 0;
+            for lo in (0..grid.len()).step_by(65_536) {
+                rows += grid
+                    .evaluate(lo..(lo + 65_536).min(grid.len()), threads)
+                    .unwrap()
+                    .index
+                    .len();
+            }
+            divan::black_box(rows)
+        });
 }
