@@ -122,3 +122,44 @@ def test_every_text_output_fits_80_columns(argv: list[str], capsys: pytest.Captu
 def test_json_on_the_subcommands(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*argv, "--json"]) == 0
     json.loads(capsys.readouterr().out)
+
+
+def test_sweep_reduces_a_grid_and_fits_80_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "sweep", "llama-3.1-70b", "h100,h200", "--n-chips", "4,8", "--batch", "1-64",
+                         "--usd-per-chip-hour", "h100=2.2,h200=2.8",
+                         "--objectives", "throughput_per_chip_tokens_per_s,usd_per_million_tokens")  # fmt: skip
+    assert code == 0 and err == ""  # no progress when not on a terminal
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["model", "chip", "n"]
+    assert max(len(line) for line in lines) <= 80
+    assert "of 256 configurations (Reduction.pareto(" in out
+    code, out, _ = run(capsys, "sweep", "llama-3.1-70b", "h100,h200", "--n-chips", "8", "--reduce", "best", "--by", "chip", "--json")
+    rows = json.loads(out)
+    assert [r["chip"] for r in rows] == ["h100-sxm", "h200-sxm"]
+    assert rows[1]["throughput_per_chip_tokens_per_s"] > rows[0]["throughput_per_chip_tokens_per_s"]
+
+
+def test_sweep_writes_every_row_to_parquet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "grid.parquet"
+    code, out, _ = run(capsys, "sweep", "llama-3.1-8b", "h100", "--batch", "1-100", "--reduce", "none", "--parquet", str(path))
+    assert code == 0 and "wrote 100 rows" in out
+    assert pq.read_table(path).num_rows == 100
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--batch", "1-x"], "--batch takes integers"),
+        (["--usd-per-chip-hour", "cheap"], "--usd-per-chip-hour takes"),
+        (["--reduce", "none"], "needs --parquet"),
+    ],
+)
+def test_sweep_bad_arguments(args: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit, match=needle):
+        main(["sweep", "llama-3.1-8b", "h100", *args])
+
+
+def test_sweep_unknown_objective_is_a_chipmodel_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "sweep", "llama-3.1-8b", "h100", "--objectives", "speed")
+    assert code == 1 and "objective = 'speed'" in err

@@ -3,7 +3,9 @@
 ``chipmodel chips`` prints the catalog; ``chipmodel chip NAME`` prints one chip with every value's
 source; ``chipmodel compare A B`` puts two chips side by side; ``chipmodel models`` lists the
 models; ``chipmodel estimate MODEL CHIP`` estimates inference for one configuration and
-``chipmodel best MODEL CHIP`` finds the highest-throughput one. ``--json`` gives machine-readable
+``chipmodel best MODEL CHIP`` finds the highest-throughput one; ``chipmodel sweep MODELS CHIPS``
+sweeps a grid (reduced to a Pareto front, the best per model and chip or the top k, or every row
+to Parquet). ``--json`` gives machine-readable
 output, ``--catalog FILE`` loads a custom catalog over the embedded one.
 """
 
@@ -14,7 +16,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 from pathlib import Path
 
 import chipmodel
@@ -93,7 +95,116 @@ def _parser() -> argparse.ArgumentParser:
     workload(sp)
     sp.add_argument("--ttft-slo-s", type=float, default=None, help="largest time to first token, s")
     sp.add_argument("--tpot-slo-s", type=float, default=None, help="largest time per output token, s")
+    sp = sub.add_parser(
+        "sweep",
+        help="sweep a grid of configurations (lists: a,b,c or lo-hi), reduced to a Pareto front, "
+        "the best per model and chip, or the top k; or every row to Parquet",
+    )
+    sp.add_argument("models", help="model ids, comma-separated, e.g. llama-3.1-70b,deepseek-v3")
+    sp.add_argument("chips", help="chip ids, comma-separated, e.g. h100,h200,h20")
+    for flag, default, what in (
+        ("--n-chips", "1", "chips per serving system"),
+        ("--pp", "1", "pipeline stages"),
+        ("--batch", "1-256", "concurrent sequences"),
+        ("--input-tokens", "1024", "prompt tokens"),
+        ("--output-tokens", "128", "generated tokens"),
+    ):
+        sp.add_argument(flag, default=default, help=f"{what} (default {default})")
+    sp.add_argument("--weight-dtype", default="bf16", help="weight precisions, e.g. bf16,fp8 (default bf16)")
+    sp.add_argument("--kv-dtype", default=None, help="KV cache precisions (default 16-bit)")
+    sp.add_argument("--usd-per-chip-hour", default=None, metavar="PRICES",
+                    help="one price, one per chip in order, or chip=price pairs; fills USD per million tokens")  # fmt: skip
+    sp.add_argument("--reduce", default="pareto", choices=["pareto", "best", "top", "none"],
+                    help="pareto (default), best per --by group, top --k, or none (every row; needs --parquet)")  # fmt: skip
+    sp.add_argument("--objectives", default="throughput_per_chip_tokens_per_s,tpot_s",
+                    help="Pareto objectives (default throughput_per_chip_tokens_per_s,tpot_s)")  # fmt: skip
+    sp.add_argument("--metric", default="throughput_per_chip_tokens_per_s", help="best/top ranking metric")
+    sp.add_argument("--by", default="model,chip", help="best: group by these dimensions (default model,chip)")
+    sp.add_argument("--k", type=int, default=10, help="top: how many (default 10)")
+    sp.add_argument("--max-ttft-s", type=float, default=None, help="only configurations with TTFT at most this")
+    sp.add_argument("--max-tpot-s", type=float, default=None, help="only configurations with TPOT at most this")
+    sp.add_argument("--parquet", metavar="FILE", default=None, help="write every row to a Parquet file (pyarrow)")
+    sp.add_argument("--threads", type=int, default=0, help="threads (default: all cores)")
+    sp.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     return p
+
+
+def _ints(flag: str, text: str) -> list[int]:
+    """``1,2,8`` or ``1-256`` (inclusive) or a mix, as integers."""
+    out: list[int] = []
+    for part in text.split(","):
+        lo, sep, hi = part.partition("-")
+        try:
+            out += list(range(int(lo), int(hi) + 1)) if sep else [int(part)]
+        except ValueError:
+            raise SystemExit(f"chipmodel sweep: error: {flag} takes integers like 1,2,8 or 1-256, not {text!r}") from None
+    return out
+
+
+def _prices(text: str | None, chips: list[str]) -> float | list[float] | dict[str, float] | None:
+    if text is None:
+        return None
+    try:
+        if "=" in text:
+            return {k: float(v) for k, v in (p.split("=", 1) for p in text.split(","))}
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise SystemExit(f"chipmodel sweep: error: --usd-per-chip-hour takes 2.5, 2.2,2.8 or h100=2.2, not {text!r}") from None
+    return values[0] if len(values) == 1 else values
+
+
+def _sweep_table(cols: dict[str, Any]) -> str:
+    """Reduced sweep rows as an 80-column table (tput/chip: output tokens/s per chip)."""
+    head = f"{'model':<13} {'chip':<9} {'n':>3} {'tp':>2} {'pp':>2} {'bs':>4} {'in':>5} {'out':>5} {'wt':<4} " \
+           f"{'tput/chip':>9} {'TPOT ms':>7} {'$/Mtok':>6}"  # fmt: skip
+    rows = [head]
+    for i in range(len(cols["index"])):
+        usd = cols["usd_per_million_tokens"][i]
+        rows.append(
+            f"{str(cols['model'][i])[:13]:<13} {str(cols['chip'][i])[:9]:<9} {cols['n_chips'][i]:>3} {cols['tp'][i]:>2} "
+            f"{cols['pp'][i]:>2} {cols['batch'][i]:>4} {cols['input_tokens'][i]:>5} {cols['output_tokens'][i]:>5} "
+            f"{str(cols['weight_dtype'][i])[:4]:<4} {cols['throughput_per_chip_tokens_per_s'][i]:>9,.0f} "
+            f"{cols['tpot_s'][i] * 1e3:>7.2f} {'' if usd != usd else f'{usd:.3f}':>6}".rstrip()
+        )  # fmt: skip
+    return "\n".join(rows)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    chips = args.chips.split(",")
+    grid = chipmodel.SweepGrid(
+        args.models.split(","), chips,
+        n_chips=_ints("--n-chips", args.n_chips), pp=_ints("--pp", args.pp), batch=_ints("--batch", args.batch),
+        input_tokens=_ints("--input-tokens", args.input_tokens), output_tokens=_ints("--output-tokens", args.output_tokens),
+        weight_dtype=args.weight_dtype.split(","), kv_dtype=args.kv_dtype.split(",") if args.kv_dtype else None,
+        usd_per_chip_hour=_prices(args.usd_per_chip_hour, chips),
+    )  # fmt: skip
+    label = f"sweeping {len(grid):,} configurations"
+    if args.parquet:
+        with _Progress(label) as progress:
+            rows = chipmodel.sweep_to_parquet(grid, args.parquet, threads=args.threads, progress=progress)
+        _say(f"wrote {rows:,} rows to {args.parquet}")
+        return 0
+    limits = dict(max_ttft_s=args.max_ttft_s, max_tpot_s=args.max_tpot_s)
+    if args.reduce == "none":
+        raise SystemExit("chipmodel sweep: error: --reduce none needs --parquet FILE (every row goes to the file)")
+    if args.reduce == "pareto":
+        r = chipmodel.Reduction.pareto(args.objectives.split(","), **limits)
+    elif args.reduce == "best":
+        r = chipmodel.Reduction.best(args.metric, args.by.split(","), **limits)
+    else:
+        r = chipmodel.Reduction.top(args.k, args.metric, **limits)
+    from chipmodel._sweep import run_grid
+
+    with _Progress(label) as progress:
+        cols = run_grid(grid, reduce=r, threads=args.threads, progress=progress)
+    if args.json:
+        keys = [k for k in cols if k not in ("valid",)]
+        rows_json = [{k: cols[k][i].item() for k in keys} for i in range(len(cols["index"]))]
+        print(json.dumps(rows_json, indent=1))
+    else:
+        print(_sweep_table(cols))
+        _say(f"{len(cols['index'])} of {len(grid):,} configurations ({r!r})")
+    return 0
 
 
 def _estimate_text(e: chipmodel.InferenceEstimate) -> str:
@@ -189,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "sweep":
+            return _sweep(args)
         path = getattr(args, "catalog", None)
         cat = chipmodel.load_catalog(path) if path else chipmodel.catalog()
         if args.command == "chips":
