@@ -165,10 +165,11 @@ def test_bad_arguments_are_chipmodel_errors() -> None:
         chipmodel.estimate_inference("llama-2-7b", "h100", params={"memory_efficiency": 1.5})
     with pytest.raises(chipmodel.ConfigError, match="unknown parameter"):
         chipmodel.estimate_inference("llama-2-7b", "h100", params={"speed": 2.0})
-    with pytest.raises(OverflowError):
+    with pytest.raises(chipmodel.ConfigError, match="batch = -1: must be a whole number from 0 to 4294967295"):
         chipmodel.estimate_inference("llama-2-7b", "h100", batch=-1)
-    with pytest.raises(TypeError):
+    with pytest.raises(chipmodel.ArgumentTypeError, match="expected a model name or a Model") as err:
         chipmodel.estimate_inference(42, "h100")  # type: ignore[arg-type]
+    assert isinstance(err.value, TypeError) and err.value.field == "model"
     with pytest.raises(chipmodel.ConfigError, match="longer than"):
         chipmodel.estimate_inference("llama-2-7b", "h100", input_tokens=10**9)
 

@@ -44,6 +44,7 @@ __all__ = [
     "rule_sets",
     "timeline",
     "CalibrationFit",
+    "ArgumentTypeError",
     "ConfigError",
     "InferenceEstimate",
     "Model",
@@ -98,6 +99,11 @@ class UnknownModelError(ChipModelError, KeyError):
 
     name: str
     suggestions: list[str]
+
+class ArgumentTypeError(ChipModelError, TypeError):
+    """An argument has the wrong Python type (a float where a whole number is needed, a number where a name is): attribute `field` names it."""
+
+    field: str
 
 class ConfigError(ChipModelError, ValueError):
     """An argument is out of range or inconsistent with another; ``field`` says which."""

@@ -367,8 +367,27 @@ table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;pad
 <p>Made by chipmodel. Every input has a source or is marked [A]; see docs/fleet.md.</p>
 </body></html>
 """
-    path.write_text(doc, encoding="utf-8")
+    write_atomic(path, doc)
     return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Writes ``text`` to ``path`` so that a reader, or an interrupted run, sees either the old file
+    or the whole new one: a temporary file in the same folder, flushed to disk, then renamed over
+    ``path`` (an atomic rename on POSIX and Windows)."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_outputs(result: dict[str, Any], out_dir: str | Path, html_report: bool = True) -> list[Path]:
@@ -376,7 +395,7 @@ def write_outputs(result: dict[str, Any], out_dir: str | Path, html_report: bool
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "results.json"]
-    paths[0].write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomic(paths[0], json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     if html_report:
         paths.append(write_html(result, out / "report.html"))
     return paths

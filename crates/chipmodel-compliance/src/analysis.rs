@@ -91,7 +91,7 @@ pub struct Flip {
 /// ```
 /// use chipmodel_compliance::{flips, Metric, RuleSet};
 /// let base = RuleSet::get("us-2023-10").unwrap();
-/// let variant = base.with_line(Metric::Tpp, 4800.0, 3000.0);
+/// let variant = base.with_line(Metric::Tpp, 4800.0, 3000.0).unwrap();
 /// let chips = chipmodel_catalog::Catalog::embedded();
 /// let changed = flips(&base, &variant, chips.chips(), "CN", "2024-01-01").unwrap();
 /// assert!(changed.iter().any(|f| f.chip == "tpu-v5e")); // TPP 3,152: under 4,800, over 3,000
@@ -125,7 +125,43 @@ impl RuleSet {
     /// A variant with every threshold on `metric` equal to `old` moved to `new` (both sides of a
     /// line move together: 3A090.a.1's TPP ≥ 4,800, 3A090.b.1's TPP < 4,800 and Note 2's
     /// TPP < 4,800).
-    pub fn with_line(&self, metric: Metric, old: f64, new: f64) -> RuleSet {
+    ///
+    /// # Errors
+    ///
+    /// `new` not a finite number of 0 or more, or no threshold on `metric` equal to `old` (a
+    /// what-if that would change nothing is refused rather than reported as a result).
+    pub fn with_line(
+        &self,
+        metric: Metric,
+        old: f64,
+        new: f64,
+    ) -> Result<RuleSet, ComplianceError> {
+        if !(new.is_finite() && new >= 0.0) {
+            return Err(invalid(
+                "new",
+                new,
+                "must be a finite threshold of 0 or more",
+            ));
+        }
+        let lines = self.thresholds(metric);
+        if !lines.contains(&old) {
+            let shown: Vec<String> = lines.iter().map(|x| x.to_string()).collect();
+            return Err(invalid(
+                "old",
+                old,
+                format!(
+                    "no {} threshold of {} equals it (its {} thresholds: {})",
+                    metric.label(),
+                    self.id,
+                    metric.label(),
+                    if shown.is_empty() {
+                        "none".to_string()
+                    } else {
+                        shown.join(", ")
+                    }
+                ),
+            ));
+        }
         let mut r = self.clone();
         r.id = format!("{}-what-if", self.id);
         r.name = format!(
@@ -165,7 +201,38 @@ impl RuleSet {
             old,
             new
         ));
-        r
+        Ok(r)
+    }
+
+    /// Every distinct threshold on `metric` in this rule set (paragraphs, Note 2, the
+    /// case-by-case window, tariff bands), ascending.
+    pub fn thresholds(&self, metric: Metric) -> Vec<f64> {
+        let mut out: Vec<f64> = Vec::new();
+        let mut take = |cs: &[crate::rules::Criterion]| {
+            for c in cs.iter().filter(|c| c.metric == metric) {
+                if !out.contains(&c.value) {
+                    out.push(c.value);
+                }
+            }
+        };
+        for p in &self.paragraph {
+            for cl in &p.clause {
+                take(&cl.criteria);
+            }
+        }
+        if let Some(nd) = &self.non_datacenter {
+            take(&nd.exempt_if);
+        }
+        if let Some(c) = &self.case_by_case {
+            take(&c.criteria);
+        }
+        for t in &self.tariff {
+            for b in &t.band {
+                take(&b.criteria);
+            }
+        }
+        out.sort_by(f64::total_cmp);
+        out
     }
 }
 

@@ -296,7 +296,7 @@ fn timeline_what_if_and_headroom() {
         ReviewPolicy::CaseByCase
     );
     let base = RuleSet::get("us-2023-10").unwrap();
-    let variant = base.with_line(Metric::Tpp, 4800.0, 3000.0);
+    let variant = base.with_line(Metric::Tpp, 4800.0, 3000.0).unwrap();
     let f = flips(
         &base,
         &variant,

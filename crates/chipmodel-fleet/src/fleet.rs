@@ -130,6 +130,10 @@ impl Opex {
     }
 }
 
+/// The most chips a group may have: 10⁹, hundreds of times the world's yearly accelerator
+/// output; a larger count is taken for a unit mistake, not computed.
+pub const MAX_CHIPS: f64 = 1e9;
+
 /// The figures of one group, or of the whole fleet.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Figures {
@@ -288,6 +292,16 @@ impl Fleet {
                     "count",
                     g.count,
                     format!("must be a positive number of chips ({})", g.chip),
+                ));
+            }
+            if g.count > MAX_CHIPS {
+                return Err(invalid(
+                    "count",
+                    g.count,
+                    format!(
+                        "more than 10^9 chips of {} (the world makes millions a year): check the units",
+                        g.chip
+                    ),
                 ));
             }
             catalog.get(&g.chip)?;

@@ -47,4 +47,7 @@ pub use search::{BestConfig, best_inference, best_inference_with};
 pub use sweep::{
     Dim, Grid, GridParts, Limits, Objective, Reduction, SweepColumns, SweepSpec, sweep, sweep_with,
 };
-pub use training::{TrainingConfig, TrainingEstimate, estimate_training, estimate_training_with};
+pub use training::{
+    MAX_TRAINING_TOKENS, TrainingConfig, TrainingEstimate, estimate_training,
+    estimate_training_with,
+};

@@ -109,6 +109,10 @@ pub struct TrainingEstimate {
     pub fits: bool,
 }
 
+/// The most training tokens an estimate accepts: 10¹⁸, four orders of magnitude beyond the
+/// largest published runs; anything above is taken for a unit mistake, not extrapolated.
+pub const MAX_TRAINING_TOKENS: f64 = 1e18;
+
 /// Estimates a training run.
 ///
 /// FLOPs per token follow Kaplan et al. (2020) and PaLM (Chowdhery et al. 2022, App. B):
@@ -148,6 +152,13 @@ pub fn estimate_training_with(
     }
     if !(cfg.tokens.is_finite() && cfg.tokens > 0.0) {
         return Err(invalid("tokens", cfg.tokens, "must be a positive number"));
+    }
+    if cfg.tokens > MAX_TRAINING_TOKENS {
+        return Err(invalid(
+            "tokens",
+            cfg.tokens,
+            "more than 10^18 training tokens (frontier runs use about 10^13 to 10^14): check the units",
+        ));
     }
     for (name, v) in [
         ("tp", cfg.tp),

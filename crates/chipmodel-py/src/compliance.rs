@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use chipmodel_catalog::{Catalog, Chip};
 use chipmodel_compliance::{ChipMetrics, Classification, Metric, RuleSet};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -18,10 +17,10 @@ fn chip_of(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
         return Ok(c.get().chip.clone());
     }
     let name: String = x.extract().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "expected a chip name or a Chip, got {}",
-            x.get_type()
-        ))
+        crate::errors::type_err(
+            "chip",
+            format!("expected a chip name or a Chip, got {}", x.get_type()),
+        )
     })?;
     let cat = Catalog::try_embedded().map_err(PyChipModelError::from)?;
     Ok(Arc::new(
@@ -37,9 +36,9 @@ fn rules_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RuleSet>> {
             if let Ok(rs) = r.cast::<PyRuleSet>() {
                 return Ok(Some(rs.get().rules.clone()));
             }
-            let id: String = r
-                .extract()
-                .map_err(|_| PyTypeError::new_err("rules must be a rule-set id or a RuleSet"))?;
+            let id: String = r.extract().map_err(|_| {
+                crate::errors::type_err("rules", "rules must be a rule-set id or a RuleSet")
+            })?;
             Ok(Some(RuleSet::get(&id).map_err(PyChipModelError::from)?))
         }
     }
@@ -111,7 +110,7 @@ impl PyRuleSet {
         Ok(PyRuleSet {
             rules: self
                 .rules
-                .with_line(crate::compliance::metric(metric)?, old, new),
+                .with_line(crate::compliance::metric(metric)?, old, new)?,
         })
     }
     /// Everything as plain data.
@@ -378,8 +377,12 @@ pub fn flips<'py>(
     destination: &str,
     date: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let missing =
-        || PyTypeError::new_err("base and variant must be rule-set ids or RuleSet objects");
+    let missing = || {
+        crate::errors::type_err(
+            "rules",
+            "base and variant must be rule-set ids or RuleSet objects",
+        )
+    };
     let (b, v) = (
         rules_of(Some(base))?.ok_or_else(missing)?,
         rules_of(Some(variant))?.ok_or_else(missing)?,

@@ -5,7 +5,7 @@
 //! per interpreter and kept in `PyOnceLock`s.
 
 use chipmodel::{CatalogError, ComplianceError, Error, FleetError, PerfError};
-use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyValueError};
+use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -60,6 +60,7 @@ static UNKNOWN_MODEL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CONFIG: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNSUPPORTED_PRECISION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNKNOWN_RULES: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static ARGUMENT_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Name, bases, docstring and cell of each class, base class first.
 fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static ExceptionCell)>> {
@@ -121,8 +122,16 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
             "A data file (catalog or scenario) could not be read.",
         )
     })?;
+    ARGUMENT_TYPE.get_or_try_init(py, || {
+        make(
+            "ArgumentTypeError",
+            with(py.get_type::<PyTypeError>())?,
+            "An argument has the wrong Python type (a float where a whole number is needed, a number where a name is): attribute `field` names it.",
+        )
+    })?;
     Ok(vec![
         ("ChipModelError", &BASE),
+        ("ArgumentTypeError", &ARGUMENT_TYPE),
         ("UnknownChipError", &UNKNOWN_CHIP),
         ("UnknownPrecisionError", &UNKNOWN_PRECISION),
         ("CatalogError", &CATALOG),
@@ -162,6 +171,21 @@ fn raise(
         Ok(PyErr::from_value(inst))
     };
     build().unwrap_or_else(|e| e)
+}
+
+/// [`argument_type_error`] where no interpreter token is at hand.
+pub(crate) fn type_err(field: &str, message: impl Into<String>) -> PyErr {
+    let message = message.into();
+    Python::attach(|py| argument_type_error(py, field, message))
+}
+
+/// An `ArgumentTypeError` (a `ChipModelError` and a `TypeError`) for argument `field`.
+pub(crate) fn argument_type_error(py: Python<'_>, field: &str, message: String) -> PyErr {
+    let f = field
+        .into_pyobject(py)
+        .map(|o| o.into_any().unbind())
+        .unwrap_or_else(|_| py.None());
+    raise(py, &ARGUMENT_TYPE, message, &[("field", f)])
 }
 
 impl From<PyChipModelError> for PyErr {

@@ -3,7 +3,6 @@
 use chipmodel_catalog::Precision;
 use chipmodel_fleet::{Assumptions, Fleet, FleetReport, Group, Workload};
 use numpy::IntoPyArray;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -42,7 +41,7 @@ impl PyAssumptions {
             for (k, v) in o.iter() {
                 let name: String = k.extract()?;
                 let value: f64 = v.extract().map_err(|_| {
-                    PyTypeError::new_err(format!("override '{name}' must be a number"))
+                    crate::errors::type_err(&name, format!("override '{name}' must be a number"))
                 })?;
                 a = a.with(&name, value).map_err(PyChipModelError::from)?;
             }
@@ -138,7 +137,10 @@ fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
         }
         if let Some(ds) = d.get_item("deliveries")? {
             let ds = ds.cast::<PyDict>().map_err(|_| {
-                PyTypeError::new_err("group.deliveries must be a dict {\"2026-Q1\": chips, ...}")
+                crate::errors::type_err(
+                    "group.deliveries",
+                    "group.deliveries must be a dict {\"2026-Q1\": chips, ...}",
+                )
             })?;
             for (q, n) in ds.iter() {
                 g.deliveries.push(chipmodel_fleet::Delivery {
@@ -159,7 +161,8 @@ fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
         };
         return Ok(Group::new(&chip, count, &site));
     }
-    Err(PyTypeError::new_err(
+    Err(crate::errors::type_err(
+        "group",
         "a group is a dict {chip, count, site, owner, date} or a tuple (chip, count, site)",
     ))
 }
@@ -172,9 +175,9 @@ pub(crate) fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workl
     if let Ok(name) = x.extract::<String>() {
         return Ok(Some(Workload::new(&name)));
     }
-    let d = x
-        .cast::<PyDict>()
-        .map_err(|_| PyTypeError::new_err("workload must be a model name or a dict"))?;
+    let d = x.cast::<PyDict>().map_err(|_| {
+        crate::errors::type_err("workload", "workload must be a model name or a dict")
+    })?;
     let model: String = d
         .get_item("model")?
         .ok_or_else(|| bad("workload.model", "None", "missing"))?
@@ -424,10 +427,10 @@ pub fn monte_carlo<'py>(
     fleet: &Bound<'py, PyFleet>,
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
-    samples: usize,
-    seed: u64,
+    #[pyo3(from_py_with = crate::args::samples)] samples: usize,
+    #[pyo3(from_py_with = crate::args::seed)] seed: u64,
     progress: Option<&Bound<'py, PyAny>>,
-    threads: usize,
+    #[pyo3(from_py_with = crate::args::threads)] threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (f, a, w) = inputs(fleet, assumptions, workload)?;
     let mc = crate::with_progress(py, progress, |p| {
@@ -458,10 +461,10 @@ pub fn _monte_carlo_draws<'py>(
     fleet: &Bound<'py, PyFleet>,
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
-    seed: u64,
-    start: u64,
-    stop: u64,
-    threads: usize,
+    #[pyo3(from_py_with = crate::args::seed)] seed: u64,
+    #[pyo3(from_py_with = crate::args::start)] start: u64,
+    #[pyo3(from_py_with = crate::args::stop)] stop: u64,
+    #[pyo3(from_py_with = crate::args::threads)] threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (f, a, w) = inputs(fleet, assumptions, workload)?;
     let cols = py

@@ -4,6 +4,7 @@
 //! call returns a `ChipModelError` subclass (see [`errors`]); all values are SI with the unit in
 //! the attribute name.
 
+mod args;
 mod compliance;
 mod errors;
 mod fleet;
@@ -482,10 +483,10 @@ impl PyCatalog {
             return Ok(c.get().clone());
         }
         let name: String = x.extract().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
-                "expected a chip name or a Chip, got {}",
-                x.get_type()
-            ))
+            errors::type_err(
+                "chip",
+                format!("expected a chip name or a Chip, got {}", x.get_type()),
+            )
         })?;
         Ok(self.wrap(self.catalog.get(&name).map_err(PyChipModelError::from)?))
     }

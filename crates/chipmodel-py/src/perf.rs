@@ -63,16 +63,34 @@ fn embedded_arcs() -> PyRes<&'static Shared> {
     }))
 }
 
+/// The first key (dotted path) of `d` holding a float that is NaN or infinite, at any depth.
+fn non_finite(d: &Bound<'_, PyDict>, prefix: &str) -> PyResult<Option<String>> {
+    for (k, v) in d.iter() {
+        let key = format!("{prefix}{}", k.str()?);
+        if let Ok(x) = v.cast::<pyo3::types::PyFloat>()
+            && !x.value().is_finite()
+        {
+            return Ok(Some(key));
+        }
+        if let Ok(sub) = v.cast::<PyDict>()
+            && let Some(found) = non_finite(sub, &format!("{key}."))?
+        {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
 /// A model argument: a name, or a `Model` object (for Hugging Face configs).
 pub(crate) fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
     if let Ok(m) = x.cast::<PyModel>() {
         return Ok(m.get().model.clone());
     }
     let name: String = x.extract().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "expected a model name or a Model, got {}",
-            x.get_type()
-        ))
+        crate::errors::type_err(
+            "model",
+            format!("expected a model name or a Model, got {}", x.get_type()),
+        )
     })?;
     let id = &Model::get(&name).map_err(PyChipModelError::from)?.id;
     Ok(embedded_arcs()?.0[id].clone())
@@ -84,10 +102,10 @@ pub(crate) fn chip_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
         return Ok(c.get().chip.clone());
     }
     let name: String = x.extract().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "expected a chip name or a Chip, got {}",
-            x.get_type()
-        ))
+        crate::errors::type_err(
+            "chip",
+            format!("expected a chip name or a Chip, got {}", x.get_type()),
+        )
     })?;
     let cat = Catalog::try_embedded().map_err(PyChipModelError::from)?;
     let id = &cat.get(&name).map_err(PyChipModelError::from)?.id;
@@ -288,12 +306,31 @@ impl PyModel {
         config: &Bound<'_, PyDict>,
         id: Option<&str>,
     ) -> PyResult<PyModel> {
-        let text: String = py
+        if let Some(key) = non_finite(config, "")? {
+            return Err(PyChipModelError::from(PerfError::HfConfig {
+                key,
+                message: "must be a finite number".into(),
+            })
+            .into());
+        }
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("allow_nan", false)?;
+        let text: String = match py
             .import("json")?
-            .call_method1("dumps", (config,))?
-            .extract()?;
-        let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+            .call_method("dumps", (config,), Some(&kwargs))
+        {
+            Ok(t) => t.extract()?,
+            Err(e) => {
+                return Err(crate::errors::argument_type_error(
+                    py,
+                    "config",
+                    format!("config: not JSON data (a Hugging Face config.json is): {e}"),
+                ));
+            }
+        };
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            crate::errors::argument_type_error(py, "config", format!("config: {e}"))
+        })?;
         let id = id
             .map(String::from)
             .or_else(|| {
@@ -770,13 +807,13 @@ pub fn estimate_inference(
     py: Python<'_>,
     model: &Bound<'_, PyAny>,
     chip: &Bound<'_, PyAny>,
-    n_chips: u32,
-    tp: Option<u32>,
-    pp: u32,
-    ep: u32,
-    batch: u32,
-    input_tokens: u32,
-    output_tokens: u32,
+    #[pyo3(from_py_with = crate::args::n_chips)] n_chips: u32,
+    #[pyo3(from_py_with = crate::args::opt::tp)] tp: Option<u32>,
+    #[pyo3(from_py_with = crate::args::pp)] pp: u32,
+    #[pyo3(from_py_with = crate::args::ep)] ep: u32,
+    #[pyo3(from_py_with = crate::args::batch)] batch: u32,
+    #[pyo3(from_py_with = crate::args::input_tokens)] input_tokens: u32,
+    #[pyo3(from_py_with = crate::args::output_tokens)] output_tokens: u32,
     weight_dtype: &str,
     kv_dtype: Option<&str>,
     act_dtype: Option<&str>,
@@ -826,17 +863,17 @@ pub fn best_inference(
     py: Python<'_>,
     model: &Bound<'_, PyAny>,
     chip: &Bound<'_, PyAny>,
-    n_chips: u32,
-    input_tokens: u32,
-    output_tokens: u32,
+    #[pyo3(from_py_with = crate::args::n_chips)] n_chips: u32,
+    #[pyo3(from_py_with = crate::args::input_tokens)] input_tokens: u32,
+    #[pyo3(from_py_with = crate::args::output_tokens)] output_tokens: u32,
     weight_dtype: &str,
     kv_dtype: Option<&str>,
     act_dtype: Option<&str>,
     ttft_slo_s: Option<f64>,
     tpot_slo_s: Option<f64>,
-    max_batch: Option<u32>,
-    tp: Option<u32>,
-    pp: Option<u32>,
+    #[pyo3(from_py_with = crate::args::opt::max_batch)] max_batch: Option<u32>,
+    #[pyo3(from_py_with = crate::args::opt::tp)] tp: Option<u32>,
+    #[pyo3(from_py_with = crate::args::opt::pp)] pp: Option<u32>,
     kv_policy: &str,
     mode: &str,
     params: Option<&Bound<'_, PyDict>>,
@@ -892,15 +929,15 @@ pub(crate) fn list_of<'py, T>(
 pub fn estimate_training(
     model: &Bound<'_, PyAny>,
     chip: &Bound<'_, PyAny>,
-    n_chips: u32,
+    #[pyo3(from_py_with = crate::args::n_chips)] n_chips: u32,
     tokens: f64,
-    seq_len: u32,
-    global_batch: u32,
-    micro_batch: u32,
-    tp: Option<u32>,
-    pp: u32,
-    ep: u32,
-    zero_stage: u8,
+    #[pyo3(from_py_with = crate::args::seq_len)] seq_len: u32,
+    #[pyo3(from_py_with = crate::args::global_batch)] global_batch: u32,
+    #[pyo3(from_py_with = crate::args::micro_batch)] micro_batch: u32,
+    #[pyo3(from_py_with = crate::args::opt::tp)] tp: Option<u32>,
+    #[pyo3(from_py_with = crate::args::pp)] pp: u32,
+    #[pyo3(from_py_with = crate::args::ep)] ep: u32,
+    #[pyo3(from_py_with = crate::args::zero_stage)] zero_stage: u8,
     recompute: &str,
     compute_dtype: &str,
     mfu: Option<f64>,

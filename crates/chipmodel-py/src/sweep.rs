@@ -124,7 +124,7 @@ impl PyReduction {
     #[staticmethod]
     #[pyo3(signature = (k=10, metric="throughput_per_chip_tokens_per_s", *, max_ttft_s=None, max_tpot_s=None, max_e2e_latency_s=None))]
     fn top(
-        k: usize,
+        #[pyo3(from_py_with = crate::args::k)] k: usize,
         metric: &str,
         max_ttft_s: Option<f64>,
         max_tpot_s: Option<f64>,
@@ -304,21 +304,18 @@ impl PySweepGrid {
     ) -> PyResult<PySweepGrid> {
         let ms: Vec<Arc<Model>> = list_of(models, model_arg)?;
         let cs: Vec<Arc<Chip>> = list_of(chips, chip_arg)?;
-        let ints = |x: Option<&Bound<'py, PyAny>>, default: u32| -> PyResult<Vec<u32>> {
-            match x {
-                None => Ok(vec![default]),
-                Some(x) => list_of(x, |v| v.extract::<u32>()),
-            }
-        };
+        use crate::args;
+        type Check = fn(&Bound<'_, PyAny>) -> PyResult<u32>;
+        let ints =
+            |x: Option<&Bound<'py, PyAny>>, default: u32, check: Check| -> PyResult<Vec<u32>> {
+                match x {
+                    None => Ok(vec![default]),
+                    Some(x) => list_of(x, |v| check(v)),
+                }
+            };
         let tp = match tp {
             None => vec![0],
-            Some(x) => list_of(x, |v| {
-                if v.is_none() {
-                    Ok(0)
-                } else {
-                    v.extract::<u32>()
-                }
-            })?,
+            Some(x) => list_of(x, |v| Ok(args::opt::tp(v)?.unwrap_or(0)))?,
         };
         let weight_dtype: Vec<Precision> = match weight_dtype {
             None => vec![Precision::Bf16],
@@ -343,13 +340,13 @@ impl PySweepGrid {
         let spec = SweepSpec {
             models: ms.iter().map(|m| m.id.clone()).collect(),
             chips: cs.iter().map(|c| c.id.clone()).collect(),
-            n_chips: ints(n_chips, 1)?,
+            n_chips: ints(n_chips, 1, args::n_chips)?,
             tp,
-            pp: ints(pp, 1)?,
-            ep: ints(ep, 1)?,
-            batch: ints(batch, 1)?,
-            input_tokens: ints(input_tokens, 1024)?,
-            output_tokens: ints(output_tokens, 128)?,
+            pp: ints(pp, 1, args::pp)?,
+            ep: ints(ep, 1, args::ep)?,
+            batch: ints(batch, 1, args::batch)?,
+            input_tokens: ints(input_tokens, 1024, args::input_tokens)?,
+            output_tokens: ints(output_tokens, 128, args::output_tokens)?,
             weight_dtype,
             kv_dtype,
             mode: modes,
@@ -395,9 +392,9 @@ impl PySweepGrid {
     fn evaluate<'py>(
         &self,
         py: Python<'py>,
-        start: u64,
-        stop: Option<u64>,
-        threads: usize,
+        #[pyo3(from_py_with = crate::args::start)] start: u64,
+        #[pyo3(from_py_with = crate::args::opt::stop)] stop: Option<u64>,
+        #[pyo3(from_py_with = crate::args::threads)] threads: usize,
     ) -> PyResult<Bound<'py, PyDict>> {
         let range = self.range(start, stop);
         let grid = self.grid.clone();
@@ -412,7 +409,7 @@ impl PySweepGrid {
         &self,
         py: Python<'py>,
         indices: &Bound<'py, PyAny>,
-        threads: usize,
+        #[pyo3(from_py_with = crate::args::threads)] threads: usize,
     ) -> PyResult<Bound<'py, PyDict>> {
         let idx = self::indices(indices)?;
         let grid = self.grid.clone();
@@ -429,9 +426,9 @@ impl PySweepGrid {
         &self,
         py: Python<'py>,
         reduction: &PyReduction,
-        start: u64,
-        stop: Option<u64>,
-        threads: usize,
+        #[pyo3(from_py_with = crate::args::start)] start: u64,
+        #[pyo3(from_py_with = crate::args::opt::stop)] stop: Option<u64>,
+        #[pyo3(from_py_with = crate::args::threads)] threads: usize,
     ) -> PyResult<Bound<'py, PyArray1<u64>>> {
         let range = self.range(start, stop);
         let grid = self.grid.clone();
