@@ -77,7 +77,7 @@ def test_unknown_precision_is_a_valueerror() -> None:
 
 
 def test_missing_file_and_syntax_error(tmp_path: Path) -> None:
-    with pytest.raises(chipmodel.CatalogFileError, match="cannot read catalog file") as info:
+    with pytest.raises(chipmodel.CatalogFileError, match="cannot read data file") as info:
         chipmodel.load_catalog(tmp_path / "nope.toml")
     assert isinstance(info.value, OSError)
     broken = tmp_path / "broken.toml"

@@ -52,6 +52,7 @@ __all__ = [
     "UnknownModelError",
     "UnsupportedPrecisionError",
     "_unpickle",
+    "_read_data_file",
     "_monte_carlo_draws",
     "best_inference",
     "calibrate",
@@ -1031,3 +1032,4 @@ def _monte_carlo_draws(
     stop: int = 1000,
     threads: int = 0,
 ) -> dict[str, npt.NDArray[np.float64]]: ...
+def _read_data_file(path: str | os.PathLike[str]) -> str: ...

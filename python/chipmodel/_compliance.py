@@ -8,7 +8,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from chipmodel._chipmodel import NOT_LEGAL_ADVICE, Chip, RuleSet, _compliance_columns, _rules_from_json, _rules_from_toml
+from chipmodel._chipmodel import (
+    NOT_LEGAL_ADVICE,
+    Chip,
+    RuleSet,
+    _compliance_columns,
+    _read_data_file,
+    _rules_from_json,
+    _rules_from_toml,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -28,7 +36,7 @@ def load_rules(source: str | os.PathLike[str] | Mapping[str, Any]) -> RuleSet:
     if isinstance(source, Mapping):
         return _rules_from_json(json.dumps(source), name=str(source.get("id", "rules")))
     path = Path(os.fspath(source))
-    return _rules_from_toml(path.read_text(encoding="utf-8"), name=str(path))
+    return _rules_from_toml(_read_data_file(path), name=str(path))
 
 
 def compliance_frame(

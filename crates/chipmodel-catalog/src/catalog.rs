@@ -125,10 +125,7 @@ impl Catalog {
     pub fn with_file(&self, path: impl AsRef<Path>) -> Result<Catalog> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| CatalogError::Io {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
+        let text = crate::datafile::read_file(path)?;
         self.with_texts(&[(name.as_str(), text.as_str())])
     }
 

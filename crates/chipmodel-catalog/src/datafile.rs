@@ -13,9 +13,77 @@ use crate::{CatalogError, Precision, Result};
 
 /// Parses one file's text into a TOML table.
 pub fn parse_document(file: &str, text: &str) -> Result<Table> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(file, text.len() as u64));
+    }
     text.parse::<Table>().map_err(|e| CatalogError::Syntax {
         file: file.to_string(),
-        message: e.to_string().trim().replace('\n', " "),
+        message: short_lines(&e.to_string()),
+    })
+}
+
+/// The largest data file (catalog, model, rules, scenario) chipmodel reads: 8 MiB. The embedded
+/// catalog's largest file is about 60 KB; a file past this is a mistake (or an attack), and is
+/// refused before it is read into memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+fn too_large(file: &str, bytes: u64) -> CatalogError {
+    CatalogError::Io {
+        path: file.to_string(),
+        message: format!(
+            "{:.1} MiB, more than the {} MiB a chipmodel data file may have",
+            bytes as f64 / 1048576.0,
+            MAX_FILE_BYTES / 1048576
+        ),
+    }
+}
+
+/// A parser's message on one line, each of its lines cut to 160 characters (a syntax error in a
+/// 50 MB line must not become a 50 MB message).
+fn short_lines(message: &str) -> String {
+    message
+        .trim()
+        .lines()
+        .map(|l| {
+            if l.chars().count() > 160 {
+                format!("{}…", l.chars().take(160).collect::<String>())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads a data file as UTF-8 text, refusing more than [`MAX_FILE_BYTES`] without reading further
+/// (so `/dev/zero` or a multi-gigabyte file cannot exhaust memory).
+///
+/// ```
+/// let err = chipmodel_catalog::datafile::read_file(std::path::Path::new("/dev/zero")).unwrap_err();
+/// assert!(err.to_string().contains("more than the 8 MiB"));
+/// ```
+pub fn read_file(path: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| CatalogError::Io {
+        path: name.clone(),
+        message: e.to_string(),
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(&name, bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| CatalogError::Io {
+        path: name.clone(),
+        message: format!(
+            "not UTF-8 text (byte {} is invalid)",
+            e.utf8_error().valid_up_to()
+        ),
     })
 }
 

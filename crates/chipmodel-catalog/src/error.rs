@@ -17,7 +17,7 @@
 #[non_exhaustive]
 pub enum CatalogError {
     /// A catalog file could not be read.
-    #[error("cannot read catalog file '{path}': {message}")]
+    #[error("cannot read data file '{path}': {message}")]
     Io {
         /// The path as given.
         path: String,

@@ -322,7 +322,7 @@ fn missing_file() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("cannot read catalog file '/no/such/chips.toml':"),
+        err.starts_with("cannot read data file '/no/such/chips.toml':"),
         "{err}"
     );
 }

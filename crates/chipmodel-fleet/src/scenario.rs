@@ -878,9 +878,11 @@ impl Scenario {
     /// Reads and checks a scenario file.
     pub fn load(path: &std::path::Path) -> Result<Scenario, FleetError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| FleetError::Io {
-            path: file.clone(),
-            message: e.to_string(),
+        let text = datafile::read_file(path).map_err(|e| match e {
+            chipmodel_catalog::CatalogError::Io { path, message } => {
+                FleetError::Io { path, message }
+            }
+            other => FleetError::Catalog(other),
         })?;
         Scenario::parse(&file, &text)
     }

@@ -668,13 +668,20 @@ fn load_catalog(py: Python<'_>, path: std::path::PathBuf) -> PyRes<PyCatalog> {
     })
 }
 
+/// The text of a data file (rules, configs), read with chipmodel's limits: at most 8 MiB, UTF-8;
+/// a missing or unreadable file is a ``CatalogFileError`` naming it.
+#[pyfunction]
+fn _read_data_file(py: Python<'_>, path: std::path::PathBuf) -> PyRes<String> {
+    Ok(py.detach(|| chipmodel_catalog::datafile::read_file(&path))?)
+}
+
 /// The native module.
 #[pymodule]
 mod _chipmodel {
     use super::*;
 
     #[pymodule_export]
-    use super::{PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
+    use super::{_read_data_file, PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
     #[pymodule_export]
     use crate::compliance::{
         _compliance_columns, _rules_from_json, _rules_from_toml, PyClassification, PyRuleSet,
