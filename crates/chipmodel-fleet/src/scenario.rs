@@ -122,6 +122,121 @@ pub struct Scenario {
     pub hybrid: Option<crate::PlanInput>,
 }
 
+fn read(path: &std::path::Path) -> Result<String, FleetError> {
+    datafile::read_file(path).map_err(|e| match e {
+        chipmodel_catalog::CatalogError::Io { path, message } => FleetError::Io { path, message },
+        other => FleetError::Catalog(other),
+    })
+}
+
+fn canonical(path: &std::path::Path) -> Result<std::path::PathBuf, FleetError> {
+    path.canonicalize().map_err(|e| FleetError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// How many `extends` a scenario may chain.
+const MAX_EXTENDS: usize = 8;
+
+/// `base` with `over` laid on it: tables merge key by key, anything else (values, arrays such as
+/// `[[group]]`) is replaced by `over`'s.
+fn overlay(mut base: Table, over: Table) -> Table {
+    for (k, v) in over {
+        match (base.remove(&k), v) {
+            (Some(Value::Table(b)), Value::Table(o)) => {
+                base.insert(k, Value::Table(overlay(b, o)));
+            }
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+    base
+}
+
+/// Resolves `[scenario] extends`: a shipped scenario's id, or (for a scenario loaded from a file)
+/// a file in the same folder or below it. The result is the base laid under this scenario; a
+/// path outside the folder, a chain longer than 8 or a cycle is an error naming the file.
+fn resolve_extends(
+    file: &str,
+    mut doc: Table,
+    path: Option<&std::path::Path>,
+    seen: &mut Vec<std::path::PathBuf>,
+) -> Result<Table, FleetError> {
+    let target = match doc.get_mut("scenario") {
+        Some(Value::Table(head)) => head.remove("extends"),
+        _ => None,
+    };
+    let Some(target) = target else {
+        return Ok(doc);
+    };
+    let id = match doc.get("scenario").and_then(|h| h.get("id")) {
+        Some(Value::String(s)) => s.clone(),
+        _ => "?".to_string(),
+    };
+    let fail = |message: String| err(file, &id, "scenario.extends", message);
+    let Value::String(target) = target else {
+        return Err(fail(format!(
+            "expected a scenario id or a file name, got {}",
+            datafile::show(&target)
+        )));
+    };
+    if seen.len() > MAX_EXTENDS {
+        return Err(fail(format!(
+            "more than {MAX_EXTENDS} scenarios extend one another"
+        )));
+    }
+    let base = if let Some((name, text)) = SCENARIOS
+        .iter()
+        .find(|(f, _)| f.trim_end_matches(".toml") == target)
+    {
+        let key = std::path::PathBuf::from(format!("<shipped>/{name}"));
+        if seen.contains(&key) {
+            return Err(fail(format!("'{target}' extends itself (a cycle)")));
+        }
+        seen.push(key);
+        let base = datafile::parse_document(name, text)?;
+        resolve_extends(name, base, None, seen)?
+    } else {
+        let Some(path) = path else {
+            return Err(fail(format!(
+                "'{target}' is not a shipped scenario ({}); a file can be extended only by a scenario loaded from a file",
+                SCENARIOS
+                    .iter()
+                    .map(|(f, _)| f.trim_end_matches(".toml"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        let rel = std::path::Path::new(&target);
+        if rel.is_absolute() {
+            return Err(fail(format!(
+                "'{target}' is an absolute path: name a file in the scenario's folder"
+            )));
+        }
+        let folder = canonical(path.parent().unwrap_or(std::path::Path::new(".")))?;
+        let full = canonical(&folder.join(rel)).map_err(|e| match e {
+            FleetError::Io { message, .. } => fail(format!("'{target}': {message}")),
+            other => other,
+        })?;
+        if !full.starts_with(&folder) {
+            return Err(fail(format!(
+                "'{target}' is outside the scenario's folder '{}'",
+                folder.display()
+            )));
+        }
+        if seen.contains(&full) {
+            return Err(fail(format!("'{target}' extends itself (a cycle)")));
+        }
+        seen.push(full.clone());
+        let name = full.display().to_string();
+        let base = datafile::parse_document(&name, &read(&full)?)?;
+        resolve_extends(&name, base, Some(&full), seen)?
+    };
+    Ok(overlay(base, doc))
+}
+
 fn default_assumptions() -> Assumptions {
     Assumptions::defaults().unwrap_or_else(|_| Assumptions {
         values: Default::default(),
@@ -313,7 +428,12 @@ impl Scenario {
     /// # Ok::<(), chipmodel_fleet::FleetError>(())
     /// ```
     pub fn parse(file: &str, text: &str) -> Result<Scenario, FleetError> {
-        let mut doc = datafile::parse_document(file, text)?;
+        let doc = datafile::parse_document(file, text)?;
+        let doc = resolve_extends(file, doc, None, &mut Vec::new())?;
+        Scenario::from_table(file, doc)
+    }
+
+    fn from_table(file: &str, mut doc: Table) -> Result<Scenario, FleetError> {
         let mut head = table(
             doc.remove("scenario").ok_or_else(|| {
                 err(
@@ -878,13 +998,11 @@ impl Scenario {
     /// Reads and checks a scenario file.
     pub fn load(path: &std::path::Path) -> Result<Scenario, FleetError> {
         let file = path.display().to_string();
-        let text = datafile::read_file(path).map_err(|e| match e {
-            chipmodel_catalog::CatalogError::Io { path, message } => {
-                FleetError::Io { path, message }
-            }
-            other => FleetError::Catalog(other),
-        })?;
-        Scenario::parse(&file, &text)
+        let text = read(path)?;
+        let doc = datafile::parse_document(&file, &text)?;
+        let mut seen = vec![canonical(path)?];
+        let doc = resolve_extends(&file, doc, Some(path), &mut seen)?;
+        Scenario::from_table(&file, doc)
     }
 
     /// The seed scenario, embedded.

@@ -199,3 +199,165 @@ fn progress_is_reported_by_stage_and_can_stop_a_run() {
     assert_eq!(err.to_string(), "interrupted during monte carlo");
     assert!(calls < 20, "{calls}");
 }
+
+/// A fresh folder under the target directory for file-based tests.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("chipmodel-scenario-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    dir
+}
+
+#[test]
+fn a_scenario_extends_a_shipped_one_or_a_file_beside_it() {
+    // A shipped id: everything inherited but what the file sets.
+    let half = Scenario::parse(
+        "half.toml",
+        "[scenario]\nid = \"half\"\ntitle = \"Half\"\nextends = \"seed-h200-china-2026\"\n\
+         [[group]]\nchip = \"h200\"\ncount = 200000\nsite = \"cn\"\ndate = \"2026-02-01\"\n",
+    )
+    .unwrap();
+    let seed = Scenario::seed().unwrap();
+    assert_eq!(half.id, "half");
+    assert_eq!(half.fleet.groups.len(), 1);
+    assert_eq!(half.fleet.groups[0].count, 200_000.0);
+    assert_eq!(half.workload, seed.workload);
+    assert_eq!(half.monte_carlo, seed.monte_carlo);
+    assert_eq!(half.overrides, seed.overrides);
+    let (a, b) = (
+        run_scenario(&half).unwrap().report.total,
+        run_scenario(&seed).unwrap().report.total,
+    );
+    assert!((a.facility_mw * 2.0 - b.facility_mw).abs() < 1e-6);
+
+    // A file beside it, and one in a subfolder.
+    let dir = scratch("extends");
+    std::fs::write(
+        dir.join("base.toml"),
+        "[scenario]\nid = \"base\"\ntitle = \"Base\"\n[assumptions]\nwacc = 0.09\n[[group]]\nchip = \"h100\"\ncount = 100\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sub/more.toml"),
+        "[scenario]\nid = \"more\"\ntitle = \"More\"\n[[group]]\nchip = \"h100\"\ncount = 300\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("child.toml"),
+        "[scenario]\nid = \"child\"\nextends = \"base.toml\"\n[assumptions]\n\"pue.cn\" = 1.3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("grandchild.toml"),
+        "[scenario]\nid = \"gc\"\nextends = \"sub/more.toml\"\n",
+    )
+    .unwrap();
+    let child = Scenario::load(&dir.join("child.toml")).unwrap();
+    assert_eq!((child.id.as_str(), child.title.as_str()), ("child", "Base"));
+    assert_eq!(child.assumptions.get("wacc").unwrap(), 0.09); // the base's override kept
+    assert_eq!(child.assumptions.get("pue.cn").unwrap(), 1.3); // tables merge key by key
+    let gc = Scenario::load(&dir.join("grandchild.toml")).unwrap();
+    assert_eq!(gc.fleet.groups[0].count, 300.0);
+}
+
+#[test]
+fn extends_cannot_leave_the_folder_loop_or_name_nothing() {
+    let dir = scratch("escape");
+    let outside = dir
+        .parent()
+        .unwrap()
+        .join(format!("chipmodel-outside-{}.toml", std::process::id()));
+    std::fs::write(
+        &outside,
+        "[scenario]\nid = \"o\"\ntitle = \"O\"\n[[group]]\nchip = \"h100\"\ncount = 1\n",
+    )
+    .unwrap();
+    let cases = [
+        (
+            "up.toml",
+            format!(
+                "extends = \"../{}\"",
+                outside.file_name().unwrap().to_str().unwrap()
+            ),
+            "outside the scenario's folder",
+        ),
+        (
+            "sub/up2.toml",
+            "extends = \"../../etc/passwd\"".to_string(),
+            "scenario.extends",
+        ),
+        (
+            "abs.toml",
+            format!("extends = \"{}\"", outside.display()),
+            "an absolute path",
+        ),
+        (
+            "self.toml",
+            "extends = \"self.toml\"".to_string(),
+            "a cycle",
+        ),
+        (
+            "missing.toml",
+            "extends = \"nope.toml\"".to_string(),
+            "'nope.toml'",
+        ),
+        (
+            "number.toml",
+            "extends = 3".to_string(),
+            "expected a scenario id or a file name",
+        ),
+    ];
+    for (name, line, needle) in &cases {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!("[scenario]\nid = \"x\"\ntitle = \"X\"\n{line}\n"),
+        )
+        .unwrap();
+        let e = Scenario::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains(needle) && e.contains("scenario.extends"),
+            "{name}: {e}"
+        );
+    }
+    // a link inside the folder that points outside it is still outside
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&outside, dir.join("link.toml")).unwrap();
+        std::fs::write(
+            dir.join("via-link.toml"),
+            "[scenario]\nid = \"x\"\ntitle = \"X\"\nextends = \"link.toml\"\n",
+        )
+        .unwrap();
+        let e = Scenario::load(&dir.join("via-link.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("outside the scenario's folder"), "{e}");
+    }
+    // a ring of two files
+    std::fs::write(
+        dir.join("a.toml"),
+        "[scenario]\nid = \"a\"\ntitle = \"A\"\nextends = \"b.toml\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.toml"),
+        "[scenario]\nid = \"b\"\ntitle = \"B\"\nextends = \"a.toml\"\n",
+    )
+    .unwrap();
+    let e = Scenario::load(&dir.join("a.toml")).unwrap_err().to_string();
+    assert!(e.contains("a cycle"), "{e}");
+    // text without a folder may extend only a shipped scenario
+    let e = Scenario::parse(
+        "t.toml",
+        "[scenario]\nid = \"x\"\ntitle = \"X\"\nextends = \"base.toml\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("not a shipped scenario") && e.contains("seed-h200-china-2026"),
+        "{e}"
+    );
+    let _ = std::fs::remove_file(outside);
+}
