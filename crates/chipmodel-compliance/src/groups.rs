@@ -65,6 +65,8 @@ pub struct Groups {
     pub aliases: BTreeMap<String, String>,
     /// Sources.
     pub sources: BTreeMap<String, Source>,
+    /// ISO 3166-1 alpha-2 codes accepted as destinations.
+    pub iso_codes: BTreeSet<String>,
 }
 
 fn parse(file: &str, text: &str) -> Result<Groups, CatalogError> {
@@ -178,6 +180,34 @@ fn parse(file: &str, text: &str) -> Result<Groups, CatalogError> {
                 .insert(code.to_ascii_uppercase(), to.to_ascii_uppercase());
         }
     }
+    let iso = Ctx {
+        file,
+        item: "iso3166",
+        id: "iso3166",
+    };
+    match doc.remove("iso3166") {
+        Some(Value::Table(t)) => {
+            if let Some(Value::Array(a)) = t.get("codes") {
+                g.iso_codes = a.iter().filter_map(Value::as_str).map(String::from).collect();
+            }
+            let source = t.get("source").and_then(Value::as_str).unwrap_or_default();
+            if !g.sources.contains_key(source) {
+                return Err(iso.err("source", format!("unknown source key '{source}'")));
+            }
+        }
+        _ => return Err(iso.err("codes", "missing the [iso3166] table of codes")),
+    }
+    for grp in g.groups.values() {
+        let listed = grp.changes.iter().flat_map(|(_, a, r)| a.iter().chain(r));
+        if let Some(bad) = grp.members.iter().chain(listed).find(|c| !g.iso_codes.contains(*c)) {
+            return Err(Ctx {
+                file,
+                item: "group",
+                id: &grp.id,
+            }
+            .err("members", format!("'{bad}' is not an ISO 3166-1 alpha-2 code")));
+        }
+    }
     for id in ["D:1", "D:4", "D:5", "A:5", "A:6", "diffusion-tier-1"] {
         if !g.groups.contains_key(id) {
             return Err(Ctx {
@@ -209,7 +239,7 @@ impl Groups {
     pub fn normalize(&self, code: &str) -> Result<String, ComplianceError> {
         let c = code.trim().to_ascii_uppercase();
         let c = self.aliases.get(&c).cloned().unwrap_or(c);
-        let known = c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase());
+        let known = self.iso_codes.contains(&c);
         if !known {
             return Err(ComplianceError::UnknownDestination {
                 code: code.to_string(),
