@@ -37,7 +37,7 @@ def test_pandas_and_polars_views_agree(name: str) -> None:
 
 
 def test_unknown_library_is_refused() -> None:
-    with pytest.raises(ValueError, match="library"):
+    with pytest.raises(chipmodel.ConfigError, match="library = .arrow."):
         _frames.catalog_frame(library="arrow")  # type: ignore[arg-type]
 
 

@@ -154,7 +154,7 @@ def test_grids_and_reductions_pickle(grid: chipmodel.SweepGrid) -> None:
 
 
 def test_bad_sweep_arguments_are_clear_errors(grid: chipmodel.SweepGrid) -> None:
-    with pytest.raises(ValueError, match="reduce must be"):
+    with pytest.raises(chipmodel.ConfigError, match="reduce = .fastest.: must be a Reduction"):
         chipmodel.sweep_inference("llama-3.1-8b", "h100", reduce="fastest")
     with pytest.raises(chipmodel.ConfigError, match="objective = 'tpot'.*tpot_s"):
         chipmodel.Reduction.pareto(["tpot"])
@@ -172,7 +172,7 @@ def test_bad_sweep_arguments_are_clear_errors(grid: chipmodel.SweepGrid) -> None
         grid.evaluate(10, 5)
     with pytest.raises(chipmodel.ConfigError, match="indices = 99999"):
         grid.evaluate_indices([99999])
-    with pytest.raises(ValueError, match="chunk_size"):
+    with pytest.raises(chipmodel.ConfigError, match="chunk_size = 0"):
         next(chipmodel.sweep_chunks(grid, chunk_size=0))
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "UnsupportedPrecisionError",
     "_unpickle",
     "_read_data_file",
+    "_panic_for_tests",
     "_monte_carlo_draws",
     "best_inference",
     "calibrate",
@@ -1033,3 +1034,4 @@ def _monte_carlo_draws(
     threads: int = 0,
 ) -> dict[str, npt.NDArray[np.float64]]: ...
 def _read_data_file(path: str | os.PathLike[str]) -> str: ...
+def _panic_for_tests(message: str) -> None: ...

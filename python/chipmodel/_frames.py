@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from chipmodel._errors import config_error
+
 if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas
@@ -50,7 +52,7 @@ def _make(data: Any, index: str | None, library: str) -> Any:
             frame = frame.select([index, *(c for c in frame.columns if c != index)])
         return frame
     if library != "pandas":
-        raise ValueError(f"library must be 'pandas' or 'polars', not {library!r}")
+        raise config_error("library", library, "must be 'pandas' or 'polars'")
     frame = _pandas().DataFrame(data)
     return frame.set_index(index) if index is not None else frame
 

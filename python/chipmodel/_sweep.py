@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 import numpy.typing as npt
 
+from chipmodel._errors import config_error
 from chipmodel._chipmodel import Assumptions, Chip, Fleet, Model, Reduction, SweepGrid, _monte_carlo_draws
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def reduction(reduce: ReduceArg) -> Reduction | None:
         "top": Reduction.top,
     }
     if reduce not in makers:
-        raise ValueError(f"reduce must be a Reduction, 'pareto', 'best', 'top' or None, not {reduce!r}")
+        raise config_error("reduce", reduce, "must be a Reduction, 'pareto', 'best', 'top' or None")
     return makers[reduce]()
 
 
@@ -180,7 +181,7 @@ def sweep_chunks(
     [8, 8, 4]
     """
     if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+        raise config_error("chunk_size", chunk_size, "must be at least 1")
     n = len(grid)
     for lo, hi in _blocks(n, chunk_size):
         yield _decode(grid.evaluate(lo, hi, threads=threads))
@@ -284,6 +285,6 @@ def monte_carlo_chunks(
     True
     """
     if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+        raise config_error("chunk_size", chunk_size, "must be at least 1")
     for lo, hi in _blocks(samples, chunk_size):
         yield _monte_carlo_draws(fleet, assumptions, workload, seed=seed, start=lo, stop=hi, threads=threads)

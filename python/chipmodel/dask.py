@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chipmodel._errors import config_error
 from chipmodel._chipmodel import SweepGrid
 from chipmodel._frames import _optional
 from chipmodel._sweep import Columns, ReduceArg, _blocks, _concat, _decode, reduction
@@ -45,7 +46,7 @@ def _reduce_part(grid: SweepGrid, r: Reduction, lo: int, hi: int, threads: int) 
 
 def _ranges(n: int, partitions: int) -> list[tuple[int, int]]:
     if partitions < 1:
-        raise ValueError(f"partitions must be at least 1, not {partitions}")
+        raise config_error("partitions", partitions, "must be at least 1")
     return _blocks(n, max(1, -(-n // partitions)))
 
 

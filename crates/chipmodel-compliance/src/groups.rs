@@ -188,7 +188,11 @@ fn parse(file: &str, text: &str) -> Result<Groups, CatalogError> {
     match doc.remove("iso3166") {
         Some(Value::Table(t)) => {
             if let Some(Value::Array(a)) = t.get("codes") {
-                g.iso_codes = a.iter().filter_map(Value::as_str).map(String::from).collect();
+                g.iso_codes = a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect();
             }
             let source = t.get("source").and_then(Value::as_str).unwrap_or_default();
             if !g.sources.contains_key(source) {
@@ -199,13 +203,21 @@ fn parse(file: &str, text: &str) -> Result<Groups, CatalogError> {
     }
     for grp in g.groups.values() {
         let listed = grp.changes.iter().flat_map(|(_, a, r)| a.iter().chain(r));
-        if let Some(bad) = grp.members.iter().chain(listed).find(|c| !g.iso_codes.contains(*c)) {
+        if let Some(bad) = grp
+            .members
+            .iter()
+            .chain(listed)
+            .find(|c| !g.iso_codes.contains(*c))
+        {
             return Err(Ctx {
                 file,
                 item: "group",
                 id: &grp.id,
             }
-            .err("members", format!("'{bad}' is not an ISO 3166-1 alpha-2 code")));
+            .err(
+                "members",
+                format!("'{bad}' is not an ISO 3166-1 alpha-2 code"),
+            ));
         }
     }
     for id in ["D:1", "D:4", "D:5", "A:5", "A:6", "diffusion-tier-1"] {

@@ -675,13 +675,23 @@ fn _read_data_file(py: Python<'_>, path: std::path::PathBuf) -> PyRes<String> {
     Ok(py.detach(|| chipmodel_catalog::datafile::read_file(&path))?)
 }
 
+/// Panics in Rust on purpose, for the reliability test that checks a panic reaches Python as an
+/// exception (``pyo3_runtime.PanicException``) and the interpreter carries on.
+#[pyfunction]
+fn _panic_for_tests(message: &str) {
+    panic!("{message}");
+}
+
 /// The native module.
 #[pymodule]
 mod _chipmodel {
     use super::*;
 
     #[pymodule_export]
-    use super::{_read_data_file, PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
+    use super::{
+        _panic_for_tests, _read_data_file, PyCatalog, PyChip, PyComparison, embedded_catalog,
+        load_catalog,
+    };
     #[pymodule_export]
     use crate::compliance::{
         _compliance_columns, _rules_from_json, _rules_from_toml, PyClassification, PyRuleSet,
