@@ -9,7 +9,7 @@ if [ "${1:-}" = fresh ] || [ ! -x .venv/bin/python ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
 fi
 # Build tools and the test/optional dependencies, pinned loosely in pyproject.toml.
-.venv/bin/python -m pip install --quiet "maturin>=1.9.4,<2" "numpy>=1.24" "pandas>=2.0" "pytest>=8" "mypy>=1.10" "pandas-stubs" "matplotlib>=3.7" "polars>=1.0" "pyarrow>=15" "dask[distributed]>=2024.1" "nbformat>=5.9" "nbclient>=0.10" "ipykernel>=6.29" \
+.venv/bin/python -m pip install --quiet "maturin>=1.9.4,<2" "numpy>=1.24" "pandas>=2.0" "pytest>=8" "mypy>=1.10" "pandas-stubs" "matplotlib>=3.7" "polars>=1.0" "pyarrow>=15" "dask[distributed]>=2024.1" "hypothesis>=6.100" "nbformat>=5.9" "nbclient>=0.10" "ipykernel>=6.29" \
   "mkdocs>=1.6" "mkdocs-material>=9.5" "mkdocstrings[python]>=0.26" "markdown-exec>=1.9"
 # Headless Chromium for the report's browser test (Debian's package; skipped where it cannot install).
 if [ "${CHIPMODEL_BROWSER:-}" = 1 ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

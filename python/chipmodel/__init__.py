@@ -189,10 +189,12 @@ def compare(a: str | Chip, b: str | Chip) -> Comparison:
     return embedded_catalog().compare(a, b)
 
 
-def load_catalog(path: str | os.PathLike[str]) -> Catalog:
-    """Load a catalog file over the embedded catalog (new chips and ``[[override]]`` entries).
+def load_catalog(path: str | os.PathLike[str], embedded: bool = True) -> Catalog:
+    """Load a catalog file over the embedded catalog (new chips and ``[[override]]`` entries), or
+    with ``embedded=False`` on its own (only the file's sources and chips, e.g. one written by
+    ``Catalog.save``).
 
     Any invalid entry raises ``CatalogError`` naming the file, the chip and the field, and nothing
     from the file is loaded.
     """
-    return _load_catalog(os.fspath(path))
+    return _load_catalog(os.fspath(path), embedded)

@@ -269,6 +269,13 @@ class Comparison:
 class Catalog:
     """A set of chips and their sources."""
 
+    def to_toml(self) -> str:
+        """The whole catalog as one catalog file (sources and chips, overrides applied): loading it
+        into an empty catalog gives the same chips and sources.
+        """
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes ``to_toml()`` to ``path`` (atomically: a temporary file, then a rename)."""
+
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     def chips(self) -> list[Chip]:
@@ -296,8 +303,10 @@ class Catalog:
 
 def embedded_catalog() -> Catalog:
     """The catalog shipped with chipmodel."""
-def load_catalog(path: str | os.PathLike[str]) -> Catalog:
-    """Loads a catalog file over the embedded catalog, all or nothing."""
+def load_catalog(path: str | os.PathLike[str], embedded: bool = True) -> Catalog:
+    """Loads a catalog file over the embedded catalog (or, with ``embedded=False``, on its own),
+    all or nothing.
+    """
 
 @final
 class Model:
@@ -617,6 +626,11 @@ def calibration(chip: str | Chip) -> dict[str, Any]:
 class RuleSet:
     """One US export-control rule version (or a what-if variant)."""
 
+    def to_toml(self) -> str:
+        """This rule set as one self-contained rule file; ``load_rules`` reads it back identical."""
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes ``to_toml()`` to ``path`` (atomically: a temporary file, then a rename)."""
+
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
@@ -869,6 +883,11 @@ def sensitivity(
 @final
 class Scenario:
     """A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons."""
+
+    def to_toml(self) -> str:
+        """The scenario as one self-contained TOML file (any ``extends`` written out)."""
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes ``to_toml()`` to ``path`` (atomically: a temporary file, then a rename)."""
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 

@@ -83,6 +83,31 @@ impl Catalog {
             .map_err(Clone::clone)
     }
 
+    /// The whole catalog as one catalog file: every source and every chip (with any overrides
+    /// applied) in the file format; loading it into an empty catalog gives this catalog's chips
+    /// and sources again.
+    ///
+    /// ```
+    /// use chipmodel_catalog::Catalog;
+    ///
+    /// let text = Catalog::embedded().to_toml();
+    /// let again = Catalog::default().with_toml("saved.toml", &text).unwrap();
+    /// assert_eq!(again.chips(), Catalog::embedded().chips());
+    /// assert_eq!(again.sources(), Catalog::embedded().sources());
+    /// ```
+    pub fn to_toml(&self) -> String {
+        let mut doc = Table::new();
+        doc.insert(
+            "sources".into(),
+            Value::Table(crate::datafile::sources_table(&self.sources)),
+        );
+        doc.insert(
+            "chip".into(),
+            Value::Array(self.raw.iter().cloned().map(Value::Table).collect()),
+        );
+        toml::to_string(&doc).unwrap_or_default()
+    }
+
     /// Every file this catalog was loaded from, in order, as (name, text): the embedded files
     /// first, then those loaded over them. Loading them into an empty catalog rebuilds this one.
     ///

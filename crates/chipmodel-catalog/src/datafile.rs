@@ -22,6 +22,26 @@ pub fn parse_document(file: &str, text: &str) -> Result<Table> {
     })
 }
 
+/// Sources as the `[sources.<key>]` tables of a data file (the inverse of [`parse_source`]).
+pub fn sources_table(sources: &BTreeMap<String, Source>) -> Table {
+    let mut out = Table::new();
+    for (key, s) in sources {
+        let mut t = Table::new();
+        t.insert("title".into(), Value::String(s.title.clone()));
+        if let Some(p) = &s.publisher {
+            t.insert("publisher".into(), Value::String(p.clone()));
+        }
+        t.insert("url".into(), Value::String(s.url.clone()));
+        t.insert("date".into(), Value::String(s.date.clone()));
+        t.insert("kind".into(), Value::String(s.kind.clone()));
+        if let Some(n) = &s.note {
+            t.insert("note".into(), Value::String(n.clone()));
+        }
+        out.insert(key.clone(), Value::Table(t));
+    }
+    out
+}
+
 /// The largest data file (catalog, model, rules, scenario) chipmodel reads: 8 MiB. The embedded
 /// catalog's largest file is about 60 KB; a file past this is a mistake (or an attack), and is
 /// refused before it is read into memory.

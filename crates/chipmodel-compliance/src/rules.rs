@@ -729,6 +729,26 @@ impl RuleSet {
         Ok(parsed.remove(0).0)
     }
 
+    /// This rule set as one self-contained rule file (what it inherited written out, its sources as
+    /// `[sources.*]`): [`RuleSet::from_toml`] reads it back to an identical rule set.
+    ///
+    /// ```
+    /// use chipmodel_compliance::RuleSet;
+    /// let r = RuleSet::get("us-2026-01").unwrap();
+    /// assert_eq!(RuleSet::from_toml("saved.toml", &r.to_toml()).unwrap(), r);
+    /// ```
+    pub fn to_toml(&self) -> String {
+        let mut doc = match Table::try_from(self) {
+            Ok(t) => t,
+            Err(_) => return String::new(),
+        };
+        doc.insert(
+            "sources".into(),
+            Value::Table(datafile::sources_table(&self.sources)),
+        );
+        toml::to_string(&doc).unwrap_or_default()
+    }
+
     /// Whether this rule set is enforced on `date`.
     pub fn enforced_on(&self, date: &str) -> bool {
         self.effective.as_str() <= date

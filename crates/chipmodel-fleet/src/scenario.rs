@@ -120,6 +120,9 @@ pub struct Scenario {
     pub shock: Option<Shock>,
     /// Hybrid plan: supplies with caps, demands per workload, power cap, budget.
     pub hybrid: Option<crate::PlanInput>,
+    /// The document it was read from, with any `extends` resolved (for [`Scenario::to_toml`]).
+    #[serde(skip)]
+    pub document: Table,
 }
 
 fn read(path: &std::path::Path) -> Result<String, FleetError> {
@@ -433,7 +436,28 @@ impl Scenario {
         Scenario::from_table(file, doc)
     }
 
-    fn from_table(file: &str, mut doc: Table) -> Result<Scenario, FleetError> {
+    fn from_table(file: &str, doc: Table) -> Result<Scenario, FleetError> {
+        let mut s = Scenario::from_document(file, doc.clone())?;
+        s.document = doc;
+        Ok(s)
+    }
+
+    /// The scenario as one self-contained scenario file (any `extends` written out): loading it
+    /// gives this scenario again.
+    ///
+    /// ```
+    /// use chipmodel_fleet::Scenario;
+    /// let seed = Scenario::seed()?;
+    /// let again = Scenario::parse("saved.toml", &seed.to_toml())?;
+    /// assert_eq!(again.fleet, seed.fleet);
+    /// assert_eq!(again.assumptions, seed.assumptions);
+    /// # Ok::<(), chipmodel_fleet::FleetError>(())
+    /// ```
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.document).unwrap_or_default()
+    }
+
+    fn from_document(file: &str, mut doc: Table) -> Result<Scenario, FleetError> {
         let mut head = table(
             doc.remove("scenario").ok_or_else(|| {
                 err(
@@ -971,6 +995,7 @@ impl Scenario {
             ],
         )?;
         let s = Scenario {
+            document: Table::new(),
             file: file.to_string(),
             id: id.clone(),
             title,

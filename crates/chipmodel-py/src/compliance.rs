@@ -105,6 +105,14 @@ impl PyRuleSet {
     fn uncertain(&self) -> Vec<String> {
         self.rules.uncertain.clone()
     }
+    /// This rule set as one self-contained rule file; ``load_rules`` reads it back identical.
+    fn to_toml(&self) -> String {
+        self.rules.to_toml()
+    }
+    /// Writes ``to_toml()`` to ``path`` (atomically: a temporary file, then a rename).
+    fn save(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        crate::save_text(py, &path, &self.rules.to_toml())
+    }
     /// A variant with every threshold on ``metric`` equal to ``old`` moved to ``new``.
     fn with_line(&self, metric: &str, old: f64, new: f64) -> PyRes<PyRuleSet> {
         Ok(PyRuleSet {

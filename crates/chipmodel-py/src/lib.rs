@@ -83,6 +83,31 @@ pub(crate) fn with_progress<T: Send>(
     result.map_err(|e| PyChipModelError::from(e).into())
 }
 
+/// Writes `text` to `path` so that a reader (or an interrupted run) sees the old file or the whole
+/// new one: a temporary file beside it, flushed, then renamed over it.
+pub(crate) fn save_text(py: Python<'_>, path: &std::path::Path, text: &str) -> PyResult<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().to_string());
+    let tmp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    py.detach(write).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        PyErr::from(PyChipModelError(chipmodel::Error::Catalog(
+            CatalogError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            },
+        )))
+    })
+}
+
 /// Columns from row records (JSON objects with scalar values): a key whose values are all numbers
 /// (or null) becomes a float64 numpy array with NaN for null, all booleans a bool array, anything
 /// else a list. Keys keep the order they first appear in; a row without a key gives NaN / None.
@@ -531,6 +556,15 @@ impl PyCatalog {
             cmp: chipmodel::compare(&a.chip, &b.chip),
         })
     }
+    /// The whole catalog as one catalog file (sources and chips, overrides applied): loading it
+    /// into an empty catalog gives the same chips and sources.
+    fn to_toml(&self) -> String {
+        self.catalog.to_toml()
+    }
+    /// Writes ``to_toml()`` to ``path`` (atomically: a temporary file, then a rename).
+    fn save(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        save_text(py, &path, &self.catalog.to_toml())
+    }
     /// The catalog as an 80-column text table.
     fn table(&self) -> String {
         chipmodel::catalog_table(&self.catalog)
@@ -658,10 +692,13 @@ fn embedded_catalog() -> PyRes<PyCatalog> {
     })
 }
 
-/// Loads a catalog file over the embedded catalog, all or nothing.
+/// Loads a catalog file over the embedded catalog (or, with ``embedded=False``, on its own),
+/// all or nothing.
 #[pyfunction]
-fn load_catalog(py: Python<'_>, path: std::path::PathBuf) -> PyRes<PyCatalog> {
-    let base = embedded()?;
+#[pyo3(signature = (path, embedded=true))]
+fn load_catalog(py: Python<'_>, path: std::path::PathBuf, embedded: bool) -> PyRes<PyCatalog> {
+    let empty = Arc::new(Catalog::default());
+    let base = if embedded { self::embedded()? } else { empty };
     let catalog = py.detach(|| base.with_file(&path))?;
     Ok(PyCatalog {
         catalog: Arc::new(catalog),

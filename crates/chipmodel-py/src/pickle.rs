@@ -166,8 +166,9 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
             },
         )?,
         "Scenario" => {
-            let (mut s, a): (chipmodel_fleet::Scenario, _) = load(kind, state)?;
+            let (mut s, a, doc): (chipmodel_fleet::Scenario, _, _) = load(kind, state)?;
             s.assumptions = a;
+            s.document = doc;
             new(py, PyScenario { s })?
         }
         "SweepGrid" => {

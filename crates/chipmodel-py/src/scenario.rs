@@ -19,7 +19,19 @@ pub struct PyScenario {
 impl PyScenario {
     /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::pickle::reduce(py, "Scenario", &(&self.s, &self.s.assumptions))
+        crate::pickle::reduce(
+            py,
+            "Scenario",
+            &(&self.s, &self.s.assumptions, &self.s.document),
+        )
+    }
+    /// The scenario as one self-contained TOML file (any ``extends`` written out).
+    fn to_toml(&self) -> String {
+        self.s.to_toml()
+    }
+    /// Writes ``to_toml()`` to ``path`` (atomically: a temporary file, then a rename).
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        crate::save_text(py, &path, &self.s.to_toml())
     }
     /// Short id, e.g. ``"seed-h200-china-2026"``.
     #[getter]
