@@ -3,7 +3,7 @@
 # and runs every test: formatting, clippy, Rust unit/integration tests, Rust doctests (crate docs,
 # README and docs/ Rust blocks), the Python build, pytest (API, bad input, CLI, every Python and
 # TOML example in README.md and docs/, docstrings, notebooks, plots), mypy --strict, stubtest and
-# the docs site (mkdocs --strict).
+# the docs site (mkdocs --strict), property tests (proptest, hypothesis) and a bounded fuzz run.
 export CHIPMODEL_BROWSER="${CHIPMODEL_BROWSER:-1}"  # the browser tests must run (set 0 to skip them)
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh" fresh
 export CI="${CI:-true}"   # insta: never write snapshots during the test run; a mismatch fails
@@ -28,3 +28,5 @@ export CHIPMODEL_SITE_DIR="$(mktemp -d)"   # pytest checks the seed story's plot
 NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet --site-dir "$CHIPMODEL_SITE_DIR"
 echo "==> pytest"
 python -m pytest
+echo "==> fuzzing every file format and the estimate entry points (30 s a target; scripts/fuzz.sh)"
+bash "$(dirname "${BASH_SOURCE[0]}")/fuzz.sh" "${CHIPMODEL_FUZZ_SECONDS:-30}"

@@ -14,6 +14,10 @@ fn err(key: &str, message: impl Into<String>) -> PerfError {
     }
 }
 
+/// The largest dimension a config may give (2²⁴ = 16,777,216: above the longest published context
+/// of about 10 million tokens); anything larger is a mistake, and would overflow the arithmetic.
+pub const MAX_DIM: u64 = 1 << 24;
+
 /// The first of `keys` present (and not null), as a positive integer.
 fn int(cfg: &Value, keys: &[&str]) -> Result<Option<u64>, PerfError> {
     for k in keys {
@@ -21,8 +25,13 @@ fn int(cfg: &Value, keys: &[&str]) -> Result<Option<u64>, PerfError> {
             None | Some(Value::Null) => continue,
             Some(v) => {
                 return match v.as_u64() {
-                    Some(n) if n > 0 => Ok(Some(n)),
-                    Some(0) => Ok(Some(0)),
+                    Some(n) if n > MAX_DIM => Err(err(
+                        k,
+                        format!(
+                            "{n} is more than {MAX_DIM}, larger than any published model's: check the config"
+                        ),
+                    )),
+                    Some(n) => Ok(Some(n)),
                     _ => Err(err(k, format!("expected a non-negative integer, got {v}"))),
                 };
             }
