@@ -101,6 +101,10 @@ CASES: list[Case] = [
     ("absurd-grid", "absurd magnitude", "SweepGrid(10^15 configurations).evaluate()",
      lambda t: chipmodel.SweepGrid("llama-2-7b", "h100", batch=list(range(1, 100_001)), input_tokens=list(range(1, 100_001)),
                                    output_tokens=list(range(1, 100_001))).evaluate(), "ConfigError", "more than 100,000,000 configurations at once"),
+    ("absurd-grid-size", "absurd magnitude", "SweepGrid with 10^18 configurations",
+     lambda t: chipmodel.SweepGrid("llama-2-7b", "h100", n_chips=range(1, 1001), pp=range(1, 1001), ep=range(1, 1001),
+                                   batch=range(1, 1001), input_tokens=range(1, 1001), output_tokens=range(1, 1001)),
+     "ConfigError", "more than 1000000000000000 configurations"),
     # --- wrong Python types
     ("float-for-int", "wrong type", "estimate_inference(batch=1.5)",
      lambda t: chipmodel.estimate_inference("llama-2-7b", "h100", batch=1.5), "ArgumentTypeError", "batch: expected a whole number"),  # type: ignore[arg-type]

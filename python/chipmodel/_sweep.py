@@ -78,16 +78,23 @@ def _blocks(n: int, size: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
 
+def _quiet(stage: str, done: int, total: int) -> None:
+    """A progress callback that shows nothing."""
+
+
 def run_grid(
     grid: SweepGrid, *, reduce: ReduceArg = None, threads: int = 0, progress: Progress | None = None
 ) -> Columns:
     """Evaluates ``grid`` (all rows, or the rows ``reduce`` selects) into decoded columns.
 
-    With ``progress``, the grid runs in about a hundred blocks (each still in parallel in Rust)
-    and ``progress("sweep", done, total)`` is called after each; the answer is the same.
+    With ``progress`` (and always for more than 10^8 configurations, so that Ctrl-C stops it
+    between blocks), the grid runs in about a hundred blocks, each still in parallel in Rust, and
+    ``progress("sweep", done, total)`` is called after each; the answer is the same.
     """
     n = len(grid)
     r = reduction(reduce)
+    if progress is None and n > 100_000_000:
+        progress = _quiet  # blocks, so that Ctrl-C stops a long run between them
     if progress is None:
         if r is None:
             return _decode(grid.evaluate(threads=threads))

@@ -45,7 +45,8 @@ pub use inference::{
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
 pub use search::{BestConfig, best_inference, best_inference_with};
 pub use sweep::{
-    Dim, Grid, GridParts, Limits, Objective, Reduction, SweepColumns, SweepSpec, sweep, sweep_with,
+    Dim, Grid, GridParts, Limits, MAX_GRID, Objective, Reduction, SweepColumns, SweepSpec, sweep,
+    sweep_with,
 };
 pub use training::{
     MAX_TRAINING_TOKENS, TrainingConfig, TrainingEstimate, estimate_training,

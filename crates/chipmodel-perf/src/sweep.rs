@@ -87,7 +87,7 @@ pub struct SweepColumns {
 impl SweepSpec {
     /// Number of configurations.
     pub fn len(&self) -> usize {
-        self.dims().iter().product()
+        self.dims().iter().fold(1usize, |n, d| n.saturating_mul(*d))
     }
 
     /// Whether the grid is empty.
@@ -469,6 +469,10 @@ impl State {
     }
 }
 
+/// The most configurations a grid may have: 10¹⁵ (at six million a second, about five years on
+/// two cores; beyond it the index arithmetic would also overflow).
+pub const MAX_GRID: u64 = 1_000_000_000_000_000;
+
 /// A resolved sweep grid: models, chips, the spec, per-(chip, mode) parameters and optional
 /// prices. Evaluates any range or list of grid indices, materialized or reduced.
 #[derive(Debug, Clone)]
@@ -552,6 +556,18 @@ impl Grid {
             }
         }
         let dims = spec.dims();
+        let size = dims
+            .iter()
+            .try_fold(1u64, |n, d| n.checked_mul(*d as u64))
+            .filter(|n| *n <= MAX_GRID);
+        if size.is_none() {
+            let shown: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
+            return Err(invalid(
+                "grid",
+                shown.join(" x "),
+                format!("more than {MAX_GRID} configurations (10^15): split it into several grids"),
+            ));
+        }
         Ok(Grid {
             spec,
             models,
