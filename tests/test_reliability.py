@@ -118,7 +118,7 @@ import json, sys
 import numpy as np
 import chipmodel
 r = chipmodel.run_scenario()
-r["monte_carlo"]["draws"] = {k: np.asarray(v).tobytes().hex() for k, v in r["monte_carlo"]["draws"]}
+r["monte_carlo"]["draws"] = {k: np.asarray(v).tobytes().hex() for k, v in r["monte_carlo"]["draws"].items()}
 grid = chipmodel.SweepGrid(["llama-3.1-70b", "mixtral-8x7b"], ["h100", "h200"], n_chips=[1, 2, 4, 8],
                            batch=list(range(1, 65)), usd_per_chip_hour=[2.0, 2.5])
 threads = int(sys.argv[1])

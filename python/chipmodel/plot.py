@@ -143,8 +143,7 @@ def tornado(rows: Sequence[Mapping[str, Any]], output: str = "usd_per_gpu_hour",
 
 def monte_carlo(result: Mapping[str, Any], output: str = "usd_per_gpu_hour", ax: Axes | None = None) -> Axes:
     """Histogram of one Monte Carlo output with its P10, P50 and P90 dashed."""
-    draws_in = result["draws"]
-    draws = dict(draws_in) if not isinstance(draws_in, Mapping) else draws_in
+    draws = result["draws"]
     ax = _axes(ax, (7, 3.2))
     ax.hist(draws[output], bins=40, color="tab:blue")
     p = {o["name"]: o for o in result["outputs"]}[output]

@@ -87,8 +87,48 @@ pub struct MonteCarlo {
     pub seed: u64,
     /// Percentiles per output.
     pub outputs: Vec<Percentiles>,
-    /// The samples of each output, in draw order.
+    /// The samples of each output, in draw order (serialized as a map from output name to its
+    /// samples, in output order, as `chipmodel.monte_carlo` returns them in Python).
+    #[serde(with = "ordered_map")]
     pub draws: Vec<(String, Vec<f64>)>,
+}
+
+/// A `Vec<(String, T)>` as a map that keeps its order.
+mod ordered_map {
+    use serde::de::{MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        v: &[(String, T)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(v.len()))?;
+        for (k, x) in v {
+            m.serialize_entry(k, x)?;
+        }
+        m.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, T)>, D::Error> {
+        struct Ordered<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Ordered<T> {
+            type Value = Vec<(String, T)>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map from output name to samples")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = a.next_entry()? {
+                    out.push((k, v));
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Ordered(std::marker::PhantomData))
+    }
 }
 
 /// One draw's outputs, by name.
