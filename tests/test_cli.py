@@ -163,3 +163,22 @@ def test_sweep_bad_arguments(args: list[str], needle: str, capsys: pytest.Captur
 def test_sweep_unknown_objective_is_a_chipmodel_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "sweep", "llama-3.1-8b", "h100", "--objectives", "speed")
     assert code == 1 and "objective = 'speed'" in err
+
+
+def test_every_subcommand_and_option_has_help(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from chipmodel.cli import _parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    parser = _parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    assert set(helps) == set(sub.choices) and all(helps.values())
+    for name, sp in sub.choices.items():
+        for action in sp._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        out = capsys.readouterr().out
+        assert max(len(line) for line in out.splitlines()) <= 80, name

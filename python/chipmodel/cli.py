@@ -74,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--output-tokens", type=int, default=128, help="generated tokens (default 128)")
         sp.add_argument("--weight-dtype", default="bf16", help="bf16, fp16, fp8, int8, fp4, int4 (default bf16)")
         sp.add_argument("--kv-dtype", default=None, help="KV cache precision (default 16-bit)")
-        sp.add_argument("--mode", default="calibrated", choices=["calibrated", "roofline"])
+        sp.add_argument("--mode", default="calibrated", choices=["calibrated", "roofline"],
+                        help="calibrated (measured efficiencies, default) or roofline (peak rates)")
         common(sp)
 
     sp = sub.add_parser("estimate", help="inference estimate for one configuration")
