@@ -105,6 +105,9 @@ CASES: list[Case] = [
      lambda t: chipmodel.SweepGrid("llama-2-7b", "h100", n_chips=range(1, 1001), pp=range(1, 1001), ep=range(1, 1001),
                                    batch=range(1, 1001), input_tokens=range(1, 1001), output_tokens=range(1, 1001)),
      "ConfigError", "more than 1000000000000000 configurations"),
+    ("absurd-demand", "absurd magnitude", "plan_hybrid(demands=[{..., 'tokens_per_day': 1e300}])",
+     lambda t: chipmodel.plan_hybrid([{"chip": "h200", "site": "cn"}], [{"model": "llama-3.1-70b", "tokens_per_day": 1e300}]),
+     "ConfigError", "more than 10^18 tokens a day"),
     # --- wrong Python types
     ("float-for-int", "wrong type", "estimate_inference(batch=1.5)",
      lambda t: chipmodel.estimate_inference("llama-2-7b", "h100", batch=1.5), "ArgumentTypeError", "batch: expected a whole number"),  # type: ignore[arg-type]

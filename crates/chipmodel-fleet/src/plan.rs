@@ -348,6 +348,10 @@ pub struct Allocation {
     pub binding: Vec<String>,
 }
 
+/// The most output tokens a day a demand may ask for: 10¹⁸, far beyond any fleet in the world; a
+/// larger demand is taken for a unit mistake.
+pub const MAX_TOKENS_PER_DAY: f64 = 1e18;
+
 fn check(field: &str, v: f64, what: &str) -> Result<(), FleetError> {
     if v.is_finite() && v >= 0.0 {
         Ok(())
@@ -399,6 +403,16 @@ fn validate(p: &AllocationProblem) -> Result<(), FleetError> {
             ));
         }
         check("demands.tokens_per_day", d.tokens_per_day, &d.name)?;
+        if d.tokens_per_day > MAX_TOKENS_PER_DAY {
+            return Err(invalid(
+                "demands.tokens_per_day",
+                d.tokens_per_day,
+                format!(
+                    "more than 10^18 tokens a day for {} (thousands of times today's world output): check the units",
+                    d.name
+                ),
+            ));
+        }
     }
     let m = &p.tokens_per_day_per_chip;
     if m.len() != p.options.len() {
