@@ -108,6 +108,8 @@ CASES: list[Case] = [
     ("absurd-demand", "absurd magnitude", "plan_hybrid(demands=[{..., 'tokens_per_day': 1e300}])",
      lambda t: chipmodel.plan_hybrid([{"chip": "h200", "site": "cn"}], [{"model": "llama-3.1-70b", "tokens_per_day": 1e300}]),
      "ConfigError", "more than 10^18 tokens a day"),
+    ("absurd-assumption", "absurd magnitude", "Assumptions({'wacc': 1.8e19})",
+     lambda t: chipmodel.Assumptions({"wacc": 1.8e19}), "ConfigError", "more than a million times the top of its range"),
     # --- wrong Python types
     ("float-for-int", "wrong type", "estimate_inference(batch=1.5)",
      lambda t: chipmodel.estimate_inference("llama-2-7b", "h100", batch=1.5), "ArgumentTypeError", "batch: expected a whole number"),  # type: ignore[arg-type]

@@ -44,16 +44,30 @@ def test_any_number_gives_an_estimate_or_a_chipmodel_error(model: str, chip: str
         assert math.isfinite(x) and x > 0
 
 
-@SETTINGS
-@given(count=numbers, price=numbers, wacc=numbers)
-def test_any_fleet_numbers_give_a_report_or_a_chipmodel_error(count: Any, price: Any, wacc: Any) -> None:
+ASSUMPTIONS = sorted(chipmodel.Assumptions().to_dict()["values"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(count=numbers, name=st.sampled_from(ASSUMPTIONS), value=numbers, wacc=numbers,
+       workload=st.sampled_from([None, "llama-3.1-8b"]))  # fmt: skip
+def test_any_fleet_numbers_give_a_report_or_a_chipmodel_error(count: Any, name: str, value: Any, wacc: Any, workload: str | None) -> None:
     try:
-        a = chipmodel.Assumptions({"price.h200-sxm": price, "wacc": wacc})
-        r = chipmodel.Fleet([("h200", count, "cn")]).tco(a)
+        a = chipmodel.Assumptions({name: value, "wacc": wacc})
+        r = chipmodel.Fleet([("h200", count, "cn")]).tco(a, workload)
     except chipmodel.ChipModelError:
         return
     t = r.total
-    assert math.isfinite(t["tco_usd_per_year"]) and t["tco_usd_per_year"] > 0
+    assert math.isfinite(t["tco_usd_per_year"]) and t["tco_usd_per_year"] >= 0
+    token_keys = {"tokens_per_s", "tokens_per_day", "usd_per_million_tokens", "joules_per_token"}
+    for key, v in t.items():
+        if isinstance(v, dict):
+            continue
+        if v is None:  # JSON turns inf and NaN into null: only the token figures may be absent
+            assert key in token_keys and workload is None, key
+        else:
+            assert math.isfinite(v), key
+    if workload is not None:
+        assert t["tokens_per_day"] is None or math.isfinite(t["tokens_per_day"])
 
 
 @SETTINGS

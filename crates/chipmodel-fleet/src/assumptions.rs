@@ -36,6 +36,9 @@ pub struct Assumption {
     pub overridden: bool,
 }
 
+/// How far above the top of its range an override may go: 10⁶ times.
+const MAX_FACTOR: f64 = 1e6;
+
 /// A set of assumptions, by name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assumptions {
@@ -167,13 +170,22 @@ impl Assumptions {
     }
 
     /// The same set with `name` set to `value` (marked overridden). The value may leave the
-    /// documented range — it is the user's — but must be finite and not negative.
+    /// documented range — it is the user's — but must be finite, not negative, and no more than a
+    /// million times the top of the range (a larger one is taken for a unit mistake).
     pub fn with(&self, name: &str, value: f64) -> Result<Assumptions, FleetError> {
         if !value.is_finite() || value < 0.0 {
             return Err(invalid(name, value, "must be finite and not negative"));
         }
         let mut out = self.clone();
         match out.values.get_mut(name) {
+            Some(a) if value > MAX_FACTOR * a.high.max(a.value).max(1.0) => Err(invalid(
+                name,
+                value,
+                format!(
+                    "more than a million times the top of its range ({} {}): check the units",
+                    a.high, a.unit
+                ),
+            )),
             Some(a) => {
                 a.value = value;
                 a.overridden = true;
@@ -236,6 +248,15 @@ impl Assumptions {
             a.high = high;
         }
         Ok(out)
+    }
+
+    /// Names of the values the user changed.
+    pub fn overridden(&self) -> Vec<String> {
+        self.values
+            .values()
+            .filter(|a| a.overridden)
+            .map(|a| a.name.clone())
+            .collect()
     }
 
     /// Names of the values flagged `assumption`: our own judgement, or a figure stretched beyond

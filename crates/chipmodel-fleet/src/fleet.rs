@@ -240,8 +240,9 @@ pub fn crf(rate: f64, years: f64) -> f64 {
     if rate == 0.0 {
         1.0 / years
     } else {
-        let g = (1.0 + rate).powf(years);
-        rate * g / (g - 1.0)
+        // r / (1 - (1 + r)^-n): the same as r (1+r)^n / ((1+r)^n - 1), without overflow for a
+        // large rate or a long life.
+        rate / (1.0 - (1.0 + rate).powf(-years))
     }
 }
 
@@ -364,6 +365,40 @@ impl Fleet {
         }
         for r in &mut groups {
             r.figures.tco_horizon_usd = r.figures.tco_usd_per_year * self.horizon_years;
+        }
+        // A result that is not a finite number is never reported as one.
+        let t = &total;
+        for (name, v) in [
+            ("it_mw", Some(t.it_mw)),
+            ("facility_mw", Some(t.facility_mw)),
+            ("annual_gwh", Some(t.annual_gwh)),
+            ("capex_total_usd", Some(t.capex_total_usd)),
+            ("opex_usd_per_year", Some(t.opex_usd_per_year)),
+            (
+                "capital_charge_usd_per_year",
+                Some(t.capital_charge_usd_per_year),
+            ),
+            ("tco_usd_per_year", Some(t.tco_usd_per_year)),
+            ("usd_per_gpu_hour", Some(t.usd_per_gpu_hour)),
+            (
+                "usd_per_gpu_hour_utilized",
+                Some(t.usd_per_gpu_hour_utilized),
+            ),
+            ("effective_flop_per_s", Some(t.effective_flop_per_s)),
+            ("vendor_revenue_usd", Some(t.vendor_revenue_usd)),
+            ("tokens_per_day", t.tokens_per_day),
+            ("usd_per_million_tokens", t.usd_per_million_tokens),
+            ("joules_per_token", t.joules_per_token),
+        ] {
+            if let Some(v) = v
+                && !v.is_finite()
+            {
+                return Err(invalid(
+                    "assumptions",
+                    format!("{:?}", a.overridden()),
+                    format!("give a {name} of {v}: an override is out of any sensible range"),
+                ));
+            }
         }
         Ok(FleetReport {
             groups,
