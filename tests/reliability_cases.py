@@ -117,6 +117,8 @@ CASES: list[Case] = [
      lambda t: chipmodel.estimate_inference("llama-2-7b", "h100", n_chips="8"), "ArgumentTypeError", "n_chips: expected a whole number"),  # type: ignore[arg-type]
     ("bool-for-int", "wrong type", "sweep_inference(batch=[True])",
      lambda t: chipmodel.sweep_inference("llama-2-7b", "h100", batch=[True]), "ArgumentTypeError", "batch: expected a whole number"),
+    ("text-for-number", "wrong type", "estimate_training(tokens='many')",
+     lambda t: chipmodel.estimate_training("llama-2-7b", "h100", n_chips=8, tokens="many"), "ArgumentTypeError", "tokens: expected a number"),  # type: ignore[arg-type]
     ("number-for-model", "wrong type", "estimate_inference(42, 'h100')",
      lambda t: chipmodel.estimate_inference(42, "h100"), "ArgumentTypeError", "expected a model name or a Model"),  # type: ignore[arg-type]
     ("number-for-chip", "wrong type", "classify(3.5)",

@@ -82,3 +82,59 @@ whole_args!(
     stop: u64,
     k: usize,
 );
+
+/// `x` as a number (an int or a float), or an `ArgumentTypeError` naming `field`. NaN and
+/// infinities pass: the core says what is wrong with them.
+pub(crate) fn number(x: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
+    if x.is_instance_of::<PyBool>() {
+        return Err(argument_type_error(
+            x.py(),
+            field,
+            format!("{field}: expected a number, got bool"),
+        ));
+    }
+    x.extract::<f64>().map_err(|_| {
+        let ty = x
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        let shown = x.repr().map(|r| r.to_string()).unwrap_or_default();
+        argument_type_error(
+            x.py(),
+            field,
+            format!("{field}: expected a number, got {ty} {shown}"),
+        )
+    })
+}
+
+macro_rules! named_args {
+    ($module:ident, $check:ident, $t:ty: $($name:ident),* $(,)?) => {
+        /// Named extractors (`from_py_with`): the argument's name goes into the error.
+        pub(crate) mod $module {
+            use pyo3::prelude::*;
+            $(
+                #[doc = concat!("`", stringify!($name), "`.")]
+                #[allow(dead_code)]
+                pub(crate) fn $name(x: &Bound<'_, PyAny>) -> PyResult<$t> {
+                    super::$check(x, stringify!($name))
+                }
+            )*
+            /// Optional versions: `None` stays `None`.
+            pub(crate) mod opt {
+                use pyo3::prelude::*;
+                $(
+                    #[doc = concat!("`", stringify!($name), "` or None.")]
+                    #[allow(dead_code)]
+                    pub(crate) fn $name(x: &Bound<'_, PyAny>) -> PyResult<Option<$t>> {
+                        if x.is_none() { Ok(None) } else { super::$name(x).map(Some) }
+                    }
+                )*
+            }
+        }
+    };
+}
+
+named_args!(number_arg, number, f64:
+    max_ttft_s, max_tpot_s, max_e2e_latency_s, ttft_slo_s, tpot_slo_s, tokens, power_cap_mw, mfu,
+    horizon_years, budget_usd, old, new);

@@ -869,8 +869,8 @@ pub fn best_inference(
     weight_dtype: &str,
     kv_dtype: Option<&str>,
     act_dtype: Option<&str>,
-    ttft_slo_s: Option<f64>,
-    tpot_slo_s: Option<f64>,
+    #[pyo3(from_py_with = crate::args::number_arg::opt::ttft_slo_s)] ttft_slo_s: Option<f64>,
+    #[pyo3(from_py_with = crate::args::number_arg::opt::tpot_slo_s)] tpot_slo_s: Option<f64>,
     #[pyo3(from_py_with = crate::args::opt::max_batch)] max_batch: Option<u32>,
     #[pyo3(from_py_with = crate::args::opt::tp)] tp: Option<u32>,
     #[pyo3(from_py_with = crate::args::opt::pp)] pp: Option<u32>,
@@ -930,7 +930,7 @@ pub fn estimate_training(
     model: &Bound<'_, PyAny>,
     chip: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::n_chips)] n_chips: u32,
-    tokens: f64,
+    #[pyo3(from_py_with = crate::args::number_arg::tokens)] tokens: f64,
     #[pyo3(from_py_with = crate::args::seq_len)] seq_len: u32,
     #[pyo3(from_py_with = crate::args::global_batch)] global_batch: u32,
     #[pyo3(from_py_with = crate::args::micro_batch)] micro_batch: u32,
@@ -940,7 +940,7 @@ pub fn estimate_training(
     #[pyo3(from_py_with = crate::args::zero_stage)] zero_stage: u8,
     recompute: &str,
     compute_dtype: &str,
-    mfu: Option<f64>,
+    #[pyo3(from_py_with = crate::args::number_arg::opt::mfu)] mfu: Option<f64>,
     mode: &str,
 ) -> PyResult<PyTrainingEstimate> {
     let (m, c) = (model_arg(model)?, chip_arg(chip)?);

@@ -138,10 +138,10 @@ pub fn plan_hybrid<'py>(
     py: Python<'py>,
     supplies: &Bound<'py, PyAny>,
     demands: &Bound<'py, PyAny>,
-    power_cap_mw: Option<f64>,
-    budget_usd: Option<f64>,
+    #[pyo3(from_py_with = crate::args::number_arg::opt::power_cap_mw)] power_cap_mw: Option<f64>,
+    #[pyo3(from_py_with = crate::args::number_arg::opt::budget_usd)] budget_usd: Option<f64>,
     assumptions: Option<&Bound<'py, PyAssumptions>>,
-    horizon_years: f64,
+    #[pyo3(from_py_with = crate::args::number_arg::horizon_years)] horizon_years: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let a = assumptions_of(assumptions)?;
     let supplies: Vec<Supply> = supplies

@@ -83,8 +83,8 @@ impl PyReduction {
     #[pyo3(signature = (objectives=vec!["throughput_per_chip_tokens_per_s".to_string(), "tpot_s".to_string()], *, max_ttft_s=None, max_tpot_s=None, max_e2e_latency_s=None))]
     fn pareto(
         objectives: Vec<String>,
-        max_ttft_s: Option<f64>,
-        max_tpot_s: Option<f64>,
+        #[pyo3(from_py_with = crate::args::number_arg::opt::max_ttft_s)] max_ttft_s: Option<f64>,
+        #[pyo3(from_py_with = crate::args::number_arg::opt::max_tpot_s)] max_tpot_s: Option<f64>,
         max_e2e_latency_s: Option<f64>,
     ) -> PyRes<PyReduction> {
         let o = objectives
@@ -104,8 +104,8 @@ impl PyReduction {
     fn best(
         metric: &str,
         by: Vec<String>,
-        max_ttft_s: Option<f64>,
-        max_tpot_s: Option<f64>,
+        #[pyo3(from_py_with = crate::args::number_arg::opt::max_ttft_s)] max_ttft_s: Option<f64>,
+        #[pyo3(from_py_with = crate::args::number_arg::opt::max_tpot_s)] max_tpot_s: Option<f64>,
         max_e2e_latency_s: Option<f64>,
     ) -> PyRes<PyReduction> {
         let by = by
@@ -126,8 +126,8 @@ impl PyReduction {
     fn top(
         #[pyo3(from_py_with = crate::args::k)] k: usize,
         metric: &str,
-        max_ttft_s: Option<f64>,
-        max_tpot_s: Option<f64>,
+        #[pyo3(from_py_with = crate::args::number_arg::opt::max_ttft_s)] max_ttft_s: Option<f64>,
+        #[pyo3(from_py_with = crate::args::number_arg::opt::max_tpot_s)] max_tpot_s: Option<f64>,
         max_e2e_latency_s: Option<f64>,
     ) -> PyRes<PyReduction> {
         checked(
