@@ -338,6 +338,23 @@ enum Parsed {
 
 const VALUE_KEYS: [&str; 6] = ["value", "unit", "source", "estimate", "note", "conflicts"];
 
+/// A value table's other keys and its `value` (required); `shape` words the table expected.
+fn value_table(ctx: Ctx, field: &str, v: Value, shape: &str) -> Result<(Table, Value)> {
+    let mut t = match v {
+        Value::Table(t) => t,
+        other => {
+            return Err(ctx.err(
+                field,
+                format!("expected a table {shape}, got {}", show(&other)),
+            ));
+        }
+    };
+    let raw = t
+        .remove("value")
+        .ok_or_else(|| ctx.err(&format!("{field}.value"), "missing required field"))?;
+    Ok((t, raw))
+}
+
 /// Reads a value table `{ value, unit, source, estimate, note, conflicts, <extra…> }`.
 /// Returns the value, its provenance, the unit factor and the leftover extra keys.
 fn read_value(
@@ -348,21 +365,7 @@ fn read_value(
     extra: &[&str],
     sources: &BTreeMap<String, Source>,
 ) -> Result<(Parsed, Provenance, f64, Table)> {
-    let mut t = match v {
-        Value::Table(t) => t,
-        other => {
-            return Err(ctx.err(
-                field,
-                format!(
-                    "expected a table like {{ value = …, source = … }}, got {}",
-                    show(&other)
-                ),
-            ));
-        }
-    };
-    let raw = t
-        .remove("value")
-        .ok_or_else(|| ctx.err(&format!("{field}.value"), "missing required field"))?;
+    let (mut t, raw) = value_table(ctx, field, v, "like { value = …, source = … }")?;
     let (parsed, factor, as_written) =
         read_scalar(ctx, &format!("{field}.value"), &raw, kind, &mut t, field)?;
     let source = take_string(ctx, &mut t, "source", false)
@@ -505,21 +508,7 @@ fn read_conflict(
     kind: Kind,
     sources: &BTreeMap<String, Source>,
 ) -> Result<Conflict> {
-    let mut t = match v {
-        Value::Table(t) => t,
-        other => {
-            return Err(ctx.err(
-                field,
-                format!(
-                    "expected a table {{ value, unit, source, note }}, got {}",
-                    show(&other)
-                ),
-            ));
-        }
-    };
-    let raw = t
-        .remove("value")
-        .ok_or_else(|| ctx.err(&format!("{field}.value"), "missing required field"))?;
+    let (mut t, raw) = value_table(ctx, field, v, "{ value, unit, source, note }")?;
     let (parsed, _, as_written) =
         read_scalar(ctx, &format!("{field}.value"), &raw, kind, &mut t, field)?;
     let source = take_string(ctx, &mut t, "source", false)
