@@ -171,29 +171,11 @@ impl RuleSet {
             old,
             new
         );
-        let shift = |cs: &mut Vec<crate::rules::Criterion>| {
-            for c in cs
-                .iter_mut()
-                .filter(|c| c.metric == metric && c.value == old)
-            {
-                c.value = new;
-            }
-        };
-        for p in &mut r.paragraph {
-            for cl in &mut p.clause {
-                shift(&mut cl.criteria);
-            }
-        }
-        if let Some(nd) = &mut r.non_datacenter {
-            shift(&mut nd.exempt_if);
-        }
-        if let Some(c) = &mut r.case_by_case {
-            shift(&mut c.criteria);
-        }
-        for t in &mut r.tariff {
-            for b in &mut t.band {
-                shift(&mut b.criteria);
-            }
+        for c in r
+            .criteria_mut()
+            .filter(|c| c.metric == metric && c.value == old)
+        {
+            c.value = new;
         }
         r.uncertain.push(format!(
             "what-if: {} {} → {} (not a rule)",
@@ -208,27 +190,9 @@ impl RuleSet {
     /// case-by-case window, tariff bands), ascending.
     pub fn thresholds(&self, metric: Metric) -> Vec<f64> {
         let mut out: Vec<f64> = Vec::new();
-        let mut take = |cs: &[crate::rules::Criterion]| {
-            for c in cs.iter().filter(|c| c.metric == metric) {
-                if !out.contains(&c.value) {
-                    out.push(c.value);
-                }
-            }
-        };
-        for p in &self.paragraph {
-            for cl in &p.clause {
-                take(&cl.criteria);
-            }
-        }
-        if let Some(nd) = &self.non_datacenter {
-            take(&nd.exempt_if);
-        }
-        if let Some(c) = &self.case_by_case {
-            take(&c.criteria);
-        }
-        for t in &self.tariff {
-            for b in &t.band {
-                take(&b.criteria);
+        for c in self.criteria().filter(|c| c.metric == metric) {
+            if !out.contains(&c.value) {
+                out.push(c.value);
             }
         }
         out.sort_by(f64::total_cmp);

@@ -619,18 +619,7 @@ fn validate(ctx: Ctx, rs: &RuleSet) -> Result<(), CatalogError> {
             ));
         }
     }
-    let all_criteria = rs
-        .paragraph
-        .iter()
-        .flat_map(|p| p.clause.iter().flat_map(|c| c.criteria.iter()))
-        .chain(rs.non_datacenter.iter().flat_map(|n| n.exempt_if.iter()))
-        .chain(rs.case_by_case.iter().flat_map(|c| c.criteria.iter()))
-        .chain(
-            rs.tariff
-                .iter()
-                .flat_map(|t| t.band.iter().flat_map(|b| b.criteria.iter())),
-        );
-    for c in all_criteria {
+    for c in rs.criteria() {
         if !c.value.is_finite() || c.value < 0.0 {
             return Err(ctx.err(
                 "criteria.value",
@@ -747,6 +736,43 @@ impl RuleSet {
             Value::Table(datafile::sources_table(&self.sources)),
         );
         toml::to_string(&doc).unwrap_or_default()
+    }
+
+    /// Every threshold test of this rule set: the ECCN paragraphs' clauses, Note 2's exemption,
+    /// the case-by-case window and the tariff bands.
+    pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
+        self.paragraph
+            .iter()
+            .flat_map(|p| p.clause.iter().flat_map(|c| c.criteria.iter()))
+            .chain(self.non_datacenter.iter().flat_map(|n| n.exempt_if.iter()))
+            .chain(self.case_by_case.iter().flat_map(|c| c.criteria.iter()))
+            .chain(
+                self.tariff
+                    .iter()
+                    .flat_map(|t| t.band.iter().flat_map(|b| b.criteria.iter())),
+            )
+    }
+
+    /// [`RuleSet::criteria`], to change them.
+    pub fn criteria_mut(&mut self) -> impl Iterator<Item = &mut Criterion> {
+        self.paragraph
+            .iter_mut()
+            .flat_map(|p| p.clause.iter_mut().flat_map(|c| c.criteria.iter_mut()))
+            .chain(
+                self.non_datacenter
+                    .iter_mut()
+                    .flat_map(|n| n.exempt_if.iter_mut()),
+            )
+            .chain(
+                self.case_by_case
+                    .iter_mut()
+                    .flat_map(|c| c.criteria.iter_mut()),
+            )
+            .chain(
+                self.tariff
+                    .iter_mut()
+                    .flat_map(|t| t.band.iter_mut().flat_map(|b| b.criteria.iter_mut())),
+            )
     }
 
     /// Whether this rule set is enforced on `date`.

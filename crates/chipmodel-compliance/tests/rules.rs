@@ -37,18 +37,7 @@ fn every_boundary_of_every_rule_is_tested_at_below_and_above() {
     // Walk every criterion of every rule version and check the classifier applies its operator
     // exactly at the boundary, where ≥ and > (or < and ≤) differ.
     for rs in RuleSet::all().unwrap() {
-        let criteria = rs
-            .paragraph
-            .iter()
-            .flat_map(|p| p.clause.iter().flat_map(|c| c.criteria.iter()))
-            .chain(rs.non_datacenter.iter().flat_map(|n| n.exempt_if.iter()))
-            .chain(rs.case_by_case.iter().flat_map(|c| c.criteria.iter()))
-            .chain(
-                rs.tariff
-                    .iter()
-                    .flat_map(|t| t.band.iter().flat_map(|b| b.criteria.iter())),
-            );
-        for c in criteria {
+        for c in rs.criteria() {
             let (below, above) = around(c.value);
             let expect = |x: f64| match c.op {
                 Op::Ge => x >= c.value,
