@@ -136,3 +136,21 @@ def test_docs_site_embeds_the_seed_story_plots(tmp_path: Path) -> None:
     for alt, data in images:
         img = plt.imread(io.BytesIO(base64.b64decode(data)))
         assert img.shape[0] > 200 and img[..., :3].std() > 0.05, alt
+
+
+def test_no_citation_points_outside_the_repository() -> None:
+    """A user has the repository, not the team's shared folder beside it: data files, docs and
+    scenario comments cite primary documents (title, publisher, date, URL or FR citation)."""
+    import subprocess
+
+    needles = ("shared" + "/reference", ".." + "/shared")
+    suffixes = {".toml", ".md", ".py", ".pyi", ".ipynb", ".rs", ".yml"}
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    offenders = []
+    for name in filter(None, tracked.split("\0")):
+        path = ROOT / name
+        if path.suffix not in suffixes or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            offenders += [f"{name}:{number}: {needle}" for needle in needles if needle in line]
+    assert not offenders, "citations pointing outside the repository:\n" + "\n".join(offenders)
