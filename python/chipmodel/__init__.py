@@ -16,88 +16,101 @@ Every value carries a source and an estimate flag; every number is SI with its u
 (True, 'memory')
 """
 
-from __future__ import annotations
+# Only the public API is bound here under a public name (``dir(chipmodel)``): helpers are imported
+# under a leading underscore, and the package namespace is checked by tests/test_namespace.py.
+from __future__ import annotations as _annotations
 
+import os as _os
+
+from chipmodel import _chipmodel
 from chipmodel._chipmodel import (
     NOT_LEGAL_ADVICE,
     Assumptions,
+    CalibrationFit,
+    Catalog,
+    Chip,
+    Classification,
+    Comparison,
     Fleet,
     FleetReport,
-    Scenario,
-    equivalent_fleet,
-    export_shock,
-    schedule,
-    plan_hybrid,
-    load_scenario,
-    run_scenario,
-    scenarios,
-    monte_carlo,
-    sensitivity,
-    CalibrationFit,
-    Classification,
-    RuleSet,
-    UnknownRulesError,
-    classify,
-    diffusion_caps,
-    flips,
-    headroom,
-    rule_set,
-    rule_sets,
-    timeline,
-    Catalog,
-    CatalogError,
-    CatalogFileError,
-    Chip,
-    ChipModelError,
-    Comparison,
-    ArgumentTypeError,
-    ConfigError,
     InferenceEstimate,
     Model,
     Reduction,
+    RuleSet,
+    Scenario,
     SweepGrid,
     TrainingEstimate,
-    UnknownChipError,
-    UnknownModelError,
-    UnknownPrecisionError,
-    UnsupportedPrecisionError,
     __version__,
     best_inference,
     calibrate,
     calibration,
-    embedded_catalog,
+    classify,
+    diffusion_caps,
+    equivalent_fleet,
     estimate_inference,
     estimate_training,
+    export_shock,
+    flips,
+    headroom,
+    load_scenario,
     model,
     models,
+    monte_carlo,
+    plan_hybrid,
+    rule_set,
+    rule_sets,
+    run_scenario,
+    scenarios,
+    schedule,
+    sensitivity,
+    timeline,
 )
-from chipmodel._chipmodel import load_catalog as _load_catalog
+from chipmodel.exceptions import (
+    ArgumentTypeError,
+    CatalogError,
+    CatalogFileError,
+    ChipModelError,
+    ConfigError,
+    UnknownChipError,
+    UnknownModelError,
+    UnknownPrecisionError,
+    UnknownRulesError,
+    UnsupportedPrecisionError,
+)
 from chipmodel._frames import breakdown_frame, catalog_frame, comparison_frame, sweep_frame
 from chipmodel._compliance import compliance_frame, load_rules
 from chipmodel._sweep import monte_carlo_chunks, sweep_chunks, sweep_inference, sweep_record_batches, sweep_to_parquet
 from chipmodel import _scenario
 
-import os
-
 __all__ = [
+    # catalog
+    "Catalog",
+    "Chip",
+    "Comparison",
+    "catalog",
+    "catalog_frame",
+    "chip",
+    "chips",
+    "compare",
+    "comparison_frame",
+    "load_catalog",
+    # performance
+    "CalibrationFit",
+    "InferenceEstimate",
+    "Model",
+    "TrainingEstimate",
+    "best_inference",
+    "breakdown_frame",
+    "calibrate",
+    "calibration",
+    "estimate_inference",
+    "estimate_training",
+    "model",
+    "models",
+    # compliance
     "NOT_LEGAL_ADVICE",
-    "Assumptions",
-    "Fleet",
-    "FleetReport",
-    "Scenario",
-    "load_scenario",
-    "run_scenario",
-    "scenarios",
-    "equivalent_fleet",
-    "export_shock",
-    "schedule",
-    "plan_hybrid",
-    "monte_carlo",
-    "monte_carlo_chunks",
-    "sensitivity",
     "Classification",
     "RuleSet",
-    "UnknownRulesError",
     "classify",
     "compliance_frame",
     "diffusion_caps",
@@ -107,45 +120,43 @@ __all__ = [
     "rule_set",
     "rule_sets",
     "timeline",
-    "CalibrationFit",
-    "ArgumentTypeError",
-    "ConfigError",
-    "InferenceEstimate",
-    "Model",
-    "TrainingEstimate",
-    "UnknownModelError",
-    "UnsupportedPrecisionError",
-    "best_inference",
-    "breakdown_frame",
-    "calibrate",
-    "calibration",
-    "estimate_inference",
-    "estimate_training",
-    "model",
-    "models",
+    # fleet
+    "Assumptions",
+    "Fleet",
+    "FleetReport",
+    "equivalent_fleet",
+    "export_shock",
+    "monte_carlo",
+    "monte_carlo_chunks",
+    "plan_hybrid",
+    "schedule",
+    "sensitivity",
+    # scenarios
+    "Scenario",
+    "load_scenario",
+    "run_scenario",
+    "scenarios",
+    # sweeps
+    "Reduction",
+    "SweepGrid",
+    "sweep_chunks",
     "sweep_frame",
     "sweep_inference",
-    "SweepGrid",
-    "Reduction",
-    "sweep_chunks",
     "sweep_record_batches",
     "sweep_to_parquet",
-    "Catalog",
+    # errors (also in chipmodel.exceptions)
+    "ArgumentTypeError",
     "CatalogError",
     "CatalogFileError",
-    "Chip",
     "ChipModelError",
-    "Comparison",
+    "ConfigError",
     "UnknownChipError",
+    "UnknownModelError",
     "UnknownPrecisionError",
+    "UnknownRulesError",
+    "UnsupportedPrecisionError",
+    # version
     "__version__",
-    "catalog",
-    "catalog_frame",
-    "chip",
-    "chips",
-    "compare",
-    "comparison_frame",
-    "load_catalog",
 ]
 
 
@@ -155,7 +166,7 @@ def catalog() -> Catalog:
     >>> len(catalog()) >= 30
     True
     """
-    return embedded_catalog()
+    return _chipmodel.embedded_catalog()
 
 
 def chips() -> list[Chip]:
@@ -164,7 +175,7 @@ def chips() -> list[Chip]:
     >>> any(c.id == "h20" for c in chips())
     True
     """
-    return embedded_catalog().chips()
+    return _chipmodel.embedded_catalog().chips()
 
 
 def chip(name: str) -> Chip:
@@ -176,7 +187,7 @@ def chip(name: str) -> Chip:
     >>> chip("a100").id
     'a100-sxm'
     """
-    return embedded_catalog().chip(name)
+    return _chipmodel.embedded_catalog().chip(name)
 
 
 def compare(a: str | Chip, b: str | Chip) -> Comparison:
@@ -186,10 +197,10 @@ def compare(a: str | Chip, b: str | Chip) -> Comparison:
     >>> round(cmp.ratio("memory_capacity_bytes"), 2)
     1.76
     """
-    return embedded_catalog().compare(a, b)
+    return _chipmodel.embedded_catalog().compare(a, b)
 
 
-def load_catalog(path: str | os.PathLike[str], embedded: bool = True) -> Catalog:
+def load_catalog(path: str | _os.PathLike[str], embedded: bool = True) -> Catalog:
     """Load a catalog file over the embedded catalog (new chips and ``[[override]]`` entries), or
     with ``embedded=False`` on its own (only the file's sources and chips, e.g. one written by
     ``Catalog.save``).
@@ -197,4 +208,4 @@ def load_catalog(path: str | os.PathLike[str], embedded: bool = True) -> Catalog
     Any invalid entry raises ``CatalogError`` naming the file, the chip and the field, and nothing
     from the file is loaded.
     """
-    return _load_catalog(os.fspath(path), embedded)
+    return _chipmodel.load_catalog(_os.fspath(path), embedded)
