@@ -2,8 +2,9 @@
 # Builds everything from scratch (a fresh .venv, maturin, the Rust and Python test dependencies)
 # and runs every test: formatting, clippy, Rust unit/integration tests, Rust doctests (crate docs,
 # README and docs/ Rust blocks), the Python build, pytest (API, bad input, CLI, every Python and
-# TOML example in README.md and docs/, docstrings, notebooks, plots), mypy --strict, stubtest and
-# the docs site (mkdocs --strict), property tests (proptest, hypothesis) and a bounded fuzz run.
+# TOML example in README.md and docs/, docstrings, notebooks, plots), mypy --strict, stubtest, the
+# stub's docstrings against the Rust ones (scripts/sync_stub_docs.py --check), the docs site
+# (mkdocs --strict), property tests (proptest, hypothesis) and a bounded fuzz run.
 export CHIPMODEL_BROWSER="${CHIPMODEL_BROWSER:-1}"  # the browser tests must run (set 0 to skip them)
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh" fresh
 export CI="${CI:-true}"   # insta: never write snapshots during the test run; a mismatch fails
@@ -20,9 +21,10 @@ echo "==> Rust examples"
 cargo run --quiet --locked -p chipmodel-catalog --example catalog_check > /dev/null
 echo "==> building the Python extension"
 maturin develop --quiet
-echo "==> mypy --strict and stubtest"
+echo "==> mypy --strict, stubtest and the stub's docstrings"
 mypy --strict python/chipmodel tests examples
 python -m mypy.stubtest chipmodel._chipmodel
+python scripts/sync_stub_docs.py --check   # stub docstrings = the Rust /// comments
 echo "==> docs site (mkdocs --strict: warnings are errors)"
 export CHIPMODEL_SITE_DIR="$(mktemp -d)"   # pytest checks the seed story's plots in this build
 NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet --site-dir "$CHIPMODEL_SITE_DIR"

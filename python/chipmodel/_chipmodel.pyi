@@ -79,7 +79,7 @@ class ChipModelError(Exception):
     """Base class of every error chipmodel raises."""
 
 class UnknownChipError(ChipModelError, KeyError):
-    """A chip name matched no id, alias or name."""
+    """A chip name matched no id, alias or name; the message suggests the closest ids (attribute `suggestions`)."""
 
     name: str
     suggestions: list[str]
@@ -90,14 +90,14 @@ class UnknownPrecisionError(ChipModelError, ValueError):
     name: str
 
 class CatalogError(ChipModelError, ValueError):
-    """A data file (catalog, model, rules or scenario) is invalid; ``file``, ``chip`` (the entry) and ``field`` say where."""
+    """A data file (catalog, model, rules or scenario) is invalid: attributes `file`, `chip` (the entry) and `field` say where."""
 
     file: str
     chip: str | None
     field: str | None
 
 class UnknownModelError(ChipModelError, KeyError):
-    """A model name matched no id, alias or name."""
+    """A model name matched no id, alias or name; the message suggests the closest ids (attribute `suggestions`)."""
 
     name: str
     suggestions: list[str]
@@ -108,20 +108,20 @@ class ArgumentTypeError(ChipModelError, TypeError):
     field: str
 
 class ConfigError(ChipModelError, ValueError):
-    """An argument is out of range or inconsistent with another; ``field`` says which."""
+    """An argument is out of range or inconsistent with another: attributes `field` and `value` say which."""
 
     field: str
     value: str | None
 
 class UnsupportedPrecisionError(ChipModelError, ValueError):
-    """The chip has no rate for the precision asked for."""
+    """The chip has no rate for the precision asked for (attributes `chip`, `precision`, `field`)."""
 
     chip: str
     precision: str
     field: str
 
 class UnknownRulesError(ChipModelError, KeyError):
-    """A rule-set id matched nothing."""
+    """A rule-set id matched nothing; the message suggests the closest ids."""
 
     name: str
     suggestions: list[str]
@@ -133,7 +133,7 @@ class CatalogFileError(ChipModelError, OSError):
 
 @final
 class Chip:
-    """An accelerator from the catalog."""
+    """An accelerator from the catalog. Every number is SI with its unit in the name."""
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
@@ -166,7 +166,7 @@ class Chip:
         """Whether the process is non-planar (FinFET/GAA), or None if unknown."""
     @property
     def die_area_mm2(self) -> float | None:
-        """Sum of logic die areas, mm² (HBM excluded)."""
+        """Sum of logic die areas in mm² (HBM excluded), or None if not disclosed."""
     @property
     def transistors(self) -> float | None:
         """Transistor count, or None."""
@@ -193,7 +193,7 @@ class Chip:
         """Thermal design power in watts."""
     @property
     def price(self) -> dict[str, Any] | None:
-        """``{"amount", "currency", "date", "estimate"}``."""
+        """Price as ``{"amount", "currency", "date"}``, or None."""
     @property
     def price_usd(self) -> float | None:
         """Price in US dollars where the catalog gives one in USD, else None."""
@@ -201,18 +201,18 @@ class Chip:
     def precisions(self) -> list[str]:
         """Precisions with a dense rate, widest first."""
     def dense_flops_per_s(self, precision: str) -> float | None:
-        """Dense peak at ``precision`` in FLOP/s (OP/s for int8/int4); None if unsupported."""
+        """Dense peak rate at ``precision`` in FLOP/s (OP/s for integers); None if unsupported."""
     def sparse_flops_per_s(self, precision: str) -> float | None:
         """The vendor's sparse figure at ``precision`` in FLOP/s, where published."""
     @property
     def tpp(self) -> float:
-        """Total Processing Performance: max over precisions of dense TOPS × bit length."""
+        """Total Processing Performance (88 FR 73458): max over precisions of dense TOPS × bits."""
     @property
     def tpp_precision(self) -> str | None:
         """The precision that sets the TPP."""
     @property
     def performance_density(self) -> float | None:
-        """TPP per mm² of non-planar logic die; None when the die area is unknown."""
+        """TPP per mm² of non-planar logic die, or None when the die area is unknown."""
     @property
     def has_estimates(self) -> bool:
         """Whether any value is an estimate."""
@@ -267,7 +267,7 @@ class Comparison:
 
 @final
 class Catalog:
-    """A set of chips and their sources."""
+    """A set of chips and their sources: the embedded catalog, or it with a user's file loaded over it."""
 
     def to_toml(self) -> str:
         """The whole catalog as one catalog file (sources and chips, overrides applied): loading it
@@ -374,7 +374,7 @@ class Model:
     def weight_bytes(self, dtype: str = "bf16") -> float:
         """Bytes of weights at ``dtype``."""
     def kv_cache_bytes_per_token(self, dtype: str = "bf16") -> float:
-        """KV cache bytes per token, all layers."""
+        """KV cache bytes per token (all layers) at ``dtype``."""
     @property
     def sources(self) -> dict[str, dict[str, Any]]:
         """Sources cited."""
@@ -387,7 +387,9 @@ class Model:
 
 @final
 class InferenceEstimate:
-    """An inference estimate: times in s, memory in bytes, throughput in output tokens/s."""
+    """The result of an inference estimate. Times in s, memory in bytes, throughput in output
+    tokens per second for the whole system, energy in J per output token.
+    """
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
@@ -493,7 +495,7 @@ class InferenceEstimate:
 
 @final
 class TrainingEstimate:
-    """A training estimate: time in s, memory in bytes, energy in J."""
+    """The result of a training estimate (times in s, memory in bytes, energy in J)."""
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
@@ -620,11 +622,13 @@ def calibrate(measurements: list[dict[str, Any]]) -> CalibrationFit:
     ``value`` and any ``estimate_inference`` keyword (``n_chips``, ``batch``, …).
     """
 def calibration(chip: str | Chip) -> dict[str, Any]:
-    """A chip's calibrated parameters with the source of each value."""
+    """The calibrated parameters of a chip (name or ``Chip``) with their provenance:
+    ``{"family", "params", "values": {field: {"value", "source", "estimate", "note", ...}}, "sources"}``.
+    """
 
 @final
 class RuleSet:
-    """One US export-control rule version (or a what-if variant)."""
+    """One US export-control rule version (or a what-if variant of one)."""
 
     def to_toml(self) -> str:
         """This rule set as one self-contained rule file; ``load_rules`` reads it back identical."""
@@ -652,7 +656,7 @@ class RuleSet:
     def uncertain(self) -> list[str]:
         """Uncertain details of this version."""
     def with_line(self, metric: str, old: float, new: float) -> RuleSet:
-        """Every threshold on ``metric`` equal to ``old`` moved to ``new``."""
+        """A variant with every threshold on ``metric`` equal to ``old`` moved to ``new``."""
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain data."""
 
@@ -757,7 +761,7 @@ def diffusion_caps(fleet: dict[str, float]) -> dict[str, Any]:
 
 @final
 class Assumptions:
-    """Economic assumptions, each with a default, a range, a unit and a source."""
+    """Economic assumptions: each with a default, a range, a unit and a source."""
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
@@ -781,7 +785,9 @@ class Assumptions:
         and the sources.
         """
     def to_frame(self, library: str = "pandas") -> Any:
-        """A frame, one row per assumption (value, low, high, unit, source, date, flags): pandas, or polars with ``library="polars"``."""
+        """A frame, one row per assumption (value, low, high, unit, source, date, flags): pandas, or
+        polars with ``library="polars"``.
+        """
 
 @final
 class Fleet:
@@ -801,7 +807,7 @@ class Fleet:
 
 @final
 class FleetReport:
-    """A fleet's costs and output (USD, MW, GWh, tokens)."""
+    """A fleet's costs and output. USD, MW, GWh, tokens."""
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
@@ -817,7 +823,9 @@ class FleetReport:
     def unsourced_assumptions(self) -> list[str]:
         """Names of assumptions with no source behind the number that this report used."""
     def to_frame(self, library: str = "pandas") -> Any:
-        """A frame, one row per group and a ``total`` row (USD, MW, GWh, tokens): pandas, or polars with ``library="polars"``."""
+        """A frame, one row per group and a ``total`` row (USD, MW, GWh, tokens): pandas, or polars
+        with ``library="polars"``.
+        """
     def columns(self) -> dict[str, npt.NDArray[np.float64] | npt.NDArray[np.bool_] | list[Any]]:
         """Column arrays, one entry per group and a last ``total`` entry: ``group`` (a label), every
         figure (numbers as numpy arrays, NaN where none), ``capex_<item>_usd`` and
@@ -934,9 +942,31 @@ def plan_hybrid(
     assumptions: Assumptions | None = None,
     horizon_years: float = 4.0,
 ) -> dict[str, Any]:
-    """The cheapest chip mix (TCO USD/year) serving every demand (output tokens/day) within the
-    supply caps (chips), the power cap (MW) and the capex budget (USD), with shadow prices: USD/year
-    per token/day of demand, USD/year saved per extra chip, per MW, per USD of budget."""
+    """The cheapest mix of chips (TCO per year) that serves every demand within the caps: a linear
+    program over the fleet model's per-chip figures, with shadow prices.
+
+    ``supplies``: dicts ``{"chip", "site", "max_count"}`` (site ``"cn"`` or ``"us"``, default
+    ``"cn"``; ``max_count`` chips, None: no cap). ``demands``: dicts ``{"model", "tokens_per_day",
+    "input_tokens", "output_tokens", "weight_dtype", "ttft_slo_s", "tpot_slo_s", "allowed_chips"}``.
+    Returns a dict with ``options`` (per-chip TCO USD/year, capex USD, facility MW, tokens/day per
+    demand), ``workloads`` and ``allocation`` (``chips[option][workload]``, ``assignments``,
+    ``supplies`` with ``usd_per_year_saved_per_extra_chip``, ``demands`` with
+    ``usd_per_year_per_token_per_day`` and ``marginal_usd_per_million_tokens``, ``power`` and
+    ``budget`` with ``usd_per_year_saved_per_unit``, totals and ``binding``).
+
+    ```text
+    >>> import chipmodel
+    >>> plan = chipmodel.plan_hybrid(
+    ...     [{"chip": "h200", "site": "cn", "max_count": 400_000}, {"chip": "ascend-910c", "site": "cn"}],
+    ...     [{"model": "llama-3.1-70b", "tokens_per_day": 6e13}],
+    ... )
+    >>> plan["allocation"]["binding"]
+    ['demand llama-3.1-70b', 'supply h200-sxm@cn']
+    >>> plan["allocation"]["supplies"][0]["usd_per_year_saved_per_extra_chip"] > 0
+    True
+
+    ```
+    """
     ...
 def _unpickle(kind: str, state: bytes) -> Any: ...
 
