@@ -5,11 +5,13 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use chipmodel_catalog::Precision;
+use std::sync::OnceLock;
+
+use chipmodel_catalog::{Catalog, Precision};
 use chipmodel_fleet::{Assumptions, Fleet, Group};
 use chipmodel_perf::{
-    BestConfig, InferenceConfig, Mode, TrainingConfig, best_inference, estimate_inference,
-    estimate_training,
+    BestConfig, Catalogs, InferenceConfig, Mode, ModelCatalog, TrainingConfig, best_inference,
+    estimate_inference, estimate_training,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -50,10 +52,26 @@ struct Input {
     wacc: f64,
 }
 
+/// The embedded chips and models, loaded once.
+fn data() -> &'static Catalogs {
+    static DATA: OnceLock<Catalogs> = OnceLock::new();
+    DATA.get_or_init(|| {
+        Catalogs::new(
+            Catalog::embedded().clone(),
+            ModelCatalog::embedded().expect("embedded models").clone(),
+        )
+    })
+}
+
 fuzz_target!(|x: Input| {
-    let model = MODELS[x.model as usize % MODELS.len()];
-    let chip = CHIPS[x.chip as usize % CHIPS.len()];
-    let mut cfg = InferenceConfig::new(model, chip);
+    let data = data();
+    let model = data
+        .model(MODELS[x.model as usize % MODELS.len()])
+        .expect("embedded model");
+    let chip = data
+        .chip(CHIPS[x.chip as usize % CHIPS.len()])
+        .expect("embedded chip");
+    let mut cfg = InferenceConfig::default();
     cfg.n_chips = x.n_chips;
     cfg.tp = x.tp;
     cfg.pp = x.pp;
@@ -68,26 +86,26 @@ fuzz_target!(|x: Input| {
     } else {
         Mode::Calibrated
     };
-    if let Ok(e) = estimate_inference(&cfg) {
+    if let Ok(e) = estimate_inference(model, chip, &cfg) {
         if e.fits {
             for v in [e.ttft_s, e.tpot_s, e.throughput_tokens_per_s] {
                 assert!(v.is_finite() && v > 0.0, "{cfg:?}: {v}");
             }
         }
     }
-    let mut best = BestConfig::new(model, chip, x.n_chips.min(4096));
+    let mut best = BestConfig::new(x.n_chips.min(4096));
     best.input_tokens = x.input_tokens;
     best.output_tokens = x.output_tokens;
     best.tpot_slo_s = x.slo;
-    let _ = best_inference(&best);
-    let mut t = TrainingConfig::new(model, chip, x.n_chips, x.tokens);
+    let _ = best_inference(model, chip, &best);
+    let mut t = TrainingConfig::new(x.n_chips, x.tokens);
     t.global_batch = x.batch;
     t.seq_len = x.input_tokens;
-    let _ = estimate_training(&t);
+    let _ = estimate_training(model, chip, &t);
     let a = Assumptions::defaults()
         .and_then(|a| a.with("price.h200-sxm", x.price))
         .and_then(|a| a.with("wacc", x.wacc));
     if let Ok(a) = a {
-        let _ = Fleet::new(vec![Group::new(chip, x.count, "cn")]).report(&a);
+        let _ = Fleet::new(vec![Group::new(&chip.id, x.count, "cn")]).report(data, &a, None);
     }
 });

@@ -201,11 +201,15 @@ def compare(a: str | Chip, b: str | Chip) -> Comparison:
 
 
 def load_catalog(path: str | _os.PathLike[str], embedded: bool = True) -> Catalog:
-    """Load a catalog file over the embedded catalog (new chips and ``[[override]]`` entries), or
-    with ``embedded=False`` on its own (only the file's sources and chips, e.g. one written by
-    ``Catalog.save``).
+    """Load a catalog file over the embedded catalog (new chips, ``[[override]]`` entries and
+    ``[[model]]`` entries), or with ``embedded=False`` on its own (only the file's sources, chips
+    and models, e.g. one written by ``Catalog.save``).
 
-    Any invalid entry raises ``CatalogError`` naming the file, the chip and the field, and nothing
-    from the file is loaded.
+    Pass the result as ``catalog=`` to any function that takes chip or model names (estimates,
+    sweeps, training, classification, fleets, plans, scenarios): a chip or model defined only in
+    the file then works everywhere an embedded one does.
+
+    Any invalid entry raises ``CatalogError`` naming the file, the entry and the field, and
+    nothing from the file is loaded.
     """
     return _chipmodel.load_catalog(_os.fspath(path), embedded)

@@ -267,11 +267,14 @@ class Comparison:
 
 @final
 class Catalog:
-    """A set of chips and their sources: the embedded catalog, or it with a user's file loaded over it."""
+    """Chips and models with their sources: the embedded catalog, or it with a user's file loaded
+    over it. Every function that takes names looks them up in the ``catalog=`` it is given (by
+    default this embedded one).
+    """
 
     def to_toml(self) -> str:
-        """The whole catalog as one catalog file (sources and chips, overrides applied): loading it
-        into an empty catalog gives the same chips and sources.
+        """The chips as one catalog file (sources and chips, overrides applied): loading it into an
+        empty catalog gives the same chips and sources. (Models are not written.)
         """
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes ``to_toml()`` to ``path`` (atomically: a temporary file, then a rename)."""
@@ -282,12 +285,22 @@ class Catalog:
         """Every chip, in catalog order."""
     def chip(self, name: str) -> Chip:
         """The chip with this id, alias or name (any case). Raises ``UnknownChipError``."""
+    def models(self) -> list[Model]:
+        """Every model, in catalog order."""
+    def model(self, name: str) -> Model:
+        """The model with this id, alias or name (any case). Raises ``UnknownModelError``."""
+    def with_model(self, model: Model) -> Catalog:
+        """This catalog with ``model`` added (a ``Model.from_hf_config`` result, say), so that fleets,
+        plans and scenarios can name it. Raises ``CatalogError`` when its id or an alias is taken.
+        """
     def ids(self) -> list[str]:
         """Every chip id."""
     def sources(self) -> dict[str, dict[str, Any]]:
         """Every source: ``{key: {"title", "url", "date", "kind", ...}}``."""
     def load(self, path: str | os.PathLike[str]) -> Catalog:
-        """Loads ``path`` over this catalog (new chips and ``[[override]]`` entries), all or nothing."""
+        """Loads ``path`` over this catalog (new chips, ``[[override]]`` entries and ``[[model]]``
+        entries), all or nothing.
+        """
     def compare(self, a: str | Chip, b: str | Chip) -> Comparison:
         """Side-by-side comparison of two chips (names or ``Chip`` objects)."""
     def table(self) -> str:
@@ -304,8 +317,8 @@ class Catalog:
 def embedded_catalog() -> Catalog:
     """The catalog shipped with chipmodel."""
 def load_catalog(path: str | os.PathLike[str], embedded: bool = True) -> Catalog:
-    """Loads a catalog file over the embedded catalog (or, with ``embedded=False``, on its own),
-    all or nothing.
+    """Loads a catalog file (chips, overrides, models) over the embedded catalog (or, with
+    ``embedded=False``, on its own), all or nothing.
     """
 
 @final
@@ -554,10 +567,12 @@ class CalibrationFit:
     def rms_relative_error(self) -> float:
         """Root mean square of the residuals."""
 
-def models() -> list[Model]:
-    """Every model in the embedded catalog."""
-def model(name: str) -> Model:
-    """A model by id, alias or name (any case). Raises ``UnknownModelError``."""
+def models(*, catalog: Catalog | None = None) -> list[Model]:
+    """Every model of ``catalog`` (default: the embedded one)."""
+def model(name: str, *, catalog: Catalog | None = None) -> Model:
+    """A model by id, alias or name (any case), in ``catalog`` (default: the embedded one). Raises
+    ``UnknownModelError``.
+    """
 def estimate_inference(
     model: str | Model,
     chip: str | Chip,
@@ -575,6 +590,7 @@ def estimate_inference(
     mode: str = "calibrated",
     kv_policy: str = "static",
     params: dict[str, float] | None = None,
+    catalog: Catalog | None = None,
 ) -> InferenceEstimate:
     """Estimates inference of ``model`` on ``chip`` (names or objects)."""
 def best_inference(
@@ -595,6 +611,7 @@ def best_inference(
     kv_policy: str = "on-demand",
     mode: str = "calibrated",
     params: dict[str, float] | None = None,
+    catalog: Catalog | None = None,
 ) -> InferenceEstimate:
     """The highest-throughput configuration that fits and meets the latency targets."""
 def estimate_training(
@@ -614,14 +631,15 @@ def estimate_training(
     compute_dtype: str = "bf16",
     mfu: float | None = None,
     mode: str = "calibrated",
+    catalog: Catalog | None = None,
 ) -> TrainingEstimate:
     """Estimates a training run."""
-def calibrate(measurements: list[dict[str, Any]]) -> CalibrationFit:
+def calibrate(measurements: list[dict[str, Any]], *, catalog: Catalog | None = None) -> CalibrationFit:
     """Fits calibrated parameters to measurements: a list of dicts with ``model``, ``chip``,
     ``metric`` (``ttft_s``, ``tpot_s``, ``e2e_latency_s`` or ``throughput_tokens_per_s``),
     ``value`` and any ``estimate_inference`` keyword (``n_chips``, ``batch``, …).
     """
-def calibration(chip: str | Chip) -> dict[str, Any]:
+def calibration(chip: str | Chip, *, catalog: Catalog | None = None) -> dict[str, Any]:
     """The calibrated parameters of a chip (name or ``Chip``) with their provenance:
     ``{"family", "params", "values": {field: {"value", "source", "estimate", "note", ...}}, "sources"}``.
     """
@@ -728,9 +746,13 @@ def classify(
     date: str = "2026-02-01",
     rules: str | RuleSet | None = None,
     end_user_hq: str | None = None,
+    *,
+    catalog: Catalog | None = None,
 ) -> Classification:
     """Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date``."""
-def timeline(chip: str | Chip, destination: str = "CN", end_user_hq: str | None = None) -> list[dict[str, Any]]:
+def timeline(
+    chip: str | Chip, destination: str = "CN", end_user_hq: str | None = None, *, catalog: Catalog | None = None
+) -> list[dict[str, Any]]:
     """The chip's status at every rule change: ``[{"date", "rules", "eccn", "license_required",
     "review_policy", "tariff_rate", "summary"}]``.
     """
@@ -745,6 +767,8 @@ def _compliance_columns(
     destination: str = "CN",
     date: str = "2026-02-01",
     rules: str | RuleSet | None = None,
+    *,
+    catalog: Catalog | None = None,
 ) -> dict[str, Any]: ...
 def flips(
     base: str | RuleSet,
@@ -752,11 +776,13 @@ def flips(
     chips: Any = None,
     destination: str = "CN",
     date: str | None = None,
+    *,
+    catalog: Catalog | None = None,
 ) -> list[dict[str, Any]]:
     """Chips whose ECCN, licence or policy differs between two rule sets."""
-def headroom(chip: str | Chip, rules: str | RuleSet | None = None) -> dict[str, Any]:
+def headroom(chip: str | Chip, rules: str | RuleSet | None = None, *, catalog: Catalog | None = None) -> dict[str, Any]:
     """How far a chip's compute must be cut to leave 3A090.a and 3A090 under ``rules``."""
-def diffusion_caps(fleet: dict[str, float]) -> dict[str, Any]:
+def diffusion_caps(fleet: dict[str, float], *, catalog: Catalog | None = None) -> dict[str, Any]:
     """A fleet's TPP against the Diffusion rule's caps: ``fleet`` maps chip names to counts."""
 
 @final
@@ -791,11 +817,11 @@ class Assumptions:
 
 @final
 class Fleet:
-    """Groups of chips at sites."""
+    """Groups of chips at sites, with the catalog their chips are looked up in."""
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
-    def __new__(cls, groups: Any, horizon_years: float = 4.0) -> Fleet: ...
+    def __new__(cls, groups: Any, horizon_years: float = 4.0, *, catalog: Catalog | None = None) -> Fleet: ...
     @property
     def count(self) -> float:
         """Chips in the fleet."""
@@ -890,7 +916,9 @@ def sensitivity(
 
 @final
 class Scenario:
-    """A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons."""
+    """A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons;
+    with the catalog its chips and models were checked against.
+    """
 
     def to_toml(self) -> str:
         """The scenario as one self-contained TOML file (any ``extends`` written out)."""
@@ -919,19 +947,23 @@ class Scenario:
 
 def scenarios() -> list[str]:
     """Ids of the scenarios shipped with chipmodel (the first is the seed scenario)."""
-def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
+def load_scenario(path: str | os.PathLike[str] | None = None, *, catalog: Catalog | None = None) -> Scenario:
     """Reads and checks a scenario: a path to a TOML file, the id of a shipped scenario, or ``None``
-    for the seed scenario. Errors name the file and the key.
+    for the seed scenario; its chips and models are looked up in ``catalog`` (default: the
+    embedded one). Errors name the file and the key.
     """
 def run_scenario(
     scenario: Scenario | str | os.PathLike[str] | None = None,
     progress: Callable[[str, int, int], object] | None = None,
+    *,
+    catalog: Catalog | None = None,
 ) -> dict[str, Any]:
     """Runs a scenario (a ``Scenario``, a path, a shipped id, or ``None`` for the seed scenario) and
     returns every result as plain data: ``scenario``, ``report``, ``equivalents``,
     ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``. ``progress``, if given,
     is called with ``(stage, done, total)`` as the run goes (Monte Carlo draw by draw, about a
-    hundred times); an exception it raises (or Ctrl-C) stops the run.
+    hundred times); an exception it raises (or Ctrl-C) stops the run. Names resolve in
+    ``catalog`` (default: the scenario's own, else the embedded one).
     """
 
 def plan_hybrid(
@@ -941,6 +973,8 @@ def plan_hybrid(
     budget_usd: float | None = None,
     assumptions: Assumptions | None = None,
     horizon_years: float = 4.0,
+    *,
+    catalog: Catalog | None = None,
 ) -> dict[str, Any]:
     """The cheapest mix of chips (TCO per year) that serves every demand within the caps: a linear
     program over the fleet model's per-chip figures, with shadow prices.
@@ -1039,6 +1073,7 @@ class SweepGrid:
         kv_dtype: str | None | Sequence[str | None] = None,
         mode: str | Sequence[str] | None = None,
         usd_per_chip_hour: float | Sequence[float] | dict[str, float] | None = None,
+        catalog: Catalog | None = None,
     ) -> SweepGrid: ...
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
     def __len__(self) -> int: ...

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from chipmodel._chipmodel import (
     NOT_LEGAL_ADVICE,
+    Catalog,
     Chip,
     RuleSet,
     _compliance_columns,
@@ -45,8 +46,10 @@ def compliance_frame(
     date: str = "2026-02-01",
     rules: str | RuleSet | None = None,
     library: Literal["pandas", "polars"] = "pandas",
+    catalog: Catalog | None = None,
 ) -> pandas.DataFrame:
-    """One row per chip: TPP, performance density, DRAM bandwidth and the classification.
+    """One row per chip: TPP, performance density, DRAM bandwidth and the classification; chips
+    (default: every chip) are looked up in ``catalog`` (default: the embedded one).
 
     ``frame.attrs["disclaimer"]`` carries the not-legal-advice line.
 
@@ -56,7 +59,9 @@ def compliance_frame(
     """
     from chipmodel._frames import _make
 
-    columns = _compliance_columns(None if chips is None else list(chips), destination, date, rules)
+    columns = _compliance_columns(
+        None if chips is None else list(chips), destination, date, rules, catalog=catalog
+    )
     frame = _make(columns, "chip", library)
     if library == "pandas":
         frame.attrs["disclaimer"] = NOT_LEGAL_ADVICE

@@ -1,7 +1,7 @@
 //! Questions built on the classifier: a chip's timeline, what-if flips, headroom, and the
 //! Diffusion rule's caps for a fleet.
 
-use chipmodel_catalog::{Catalog, Chip};
+use chipmodel_catalog::Chip;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::{ChipMetrics, Classification, classify_metrics};
@@ -39,22 +39,13 @@ fn change_dates() -> Result<Vec<String>, ComplianceError> {
 /// # Examples
 ///
 /// ```
-/// let t = chipmodel_compliance::timeline("a800", "CN", None).unwrap();
+/// let a800 = chipmodel_catalog::Catalog::embedded().get("a800").unwrap();
+/// let t = chipmodel_compliance::timeline(a800, "CN", None).unwrap();
 /// let at = |date: &str| t.iter().rev().find(|e| e.date.as_str() <= date).unwrap();
 /// assert!(!at("2023-01-01").classification.license_required);   // outside the 2022 I/O test
 /// assert!(at("2024-01-01").classification.license_required);    // inside the 2023 rule
 /// ```
 pub fn timeline(
-    chip: &str,
-    destination: &str,
-    end_user_hq: Option<&str>,
-) -> Result<Vec<TimelineEntry>, ComplianceError> {
-    let c = Catalog::try_embedded()?.get(chip)?;
-    timeline_of(c, destination, end_user_hq)
-}
-
-/// As [`timeline`] for a chip from any catalog.
-pub fn timeline_of(
     chip: &Chip,
     destination: &str,
     end_user_hq: Option<&str>,
@@ -252,19 +243,15 @@ fn largest(pred: impl Fn(f64) -> bool, hi: f64) -> Option<f64> {
 /// # Examples
 ///
 /// ```
-/// let h = chipmodel_compliance::headroom("h100", "us-2023-10").unwrap();
+/// let h100 = chipmodel_catalog::Catalog::embedded().get("h100").unwrap();
+/// let rules = chipmodel_compliance::RuleSet::get("us-2023-10").unwrap();
+/// let h = chipmodel_compliance::headroom(h100, &rules).unwrap();
 /// // To leave 3A090 the H100 must fall below 3A090.b.1's TPP floor of 2,400 (its performance
 /// // density, 2.95 by then, is already under b.2's 3.2): 15.2% of its compute.
 /// let s = h.scale_to_leave_3a090.unwrap();
 /// assert!((s * 15_832.0 - 2_400.0).abs() < 1.0, "{s}");
 /// ```
-pub fn headroom(chip: &str, rules: &str) -> Result<Headroom, ComplianceError> {
-    let c = Catalog::try_embedded()?.get(chip)?;
-    headroom_of(c, &RuleSet::get(rules)?)
-}
-
-/// As [`headroom`] for any chip and rule set.
-pub fn headroom_of(chip: &Chip, rules: &RuleSet) -> Result<Headroom, ComplianceError> {
+pub fn headroom(chip: &Chip, rules: &RuleSet) -> Result<Headroom, ComplianceError> {
     let m = ChipMetrics::of(chip);
     let date = rules.effective.clone();
     let eccn_at = |s: f64| {
@@ -408,26 +395,26 @@ pub struct DiffusionCaps {
 /// # Examples
 ///
 /// ```
-/// let caps = chipmodel_compliance::diffusion_caps(&[("h100", 1_699.0)]).unwrap();
+/// let h100 = chipmodel_catalog::Catalog::embedded().get("h100").unwrap();
+/// let caps = chipmodel_compliance::diffusion_caps(&[(h100, 1_699.0)]).unwrap();
 /// assert!((caps.lpp_fraction - 1.0).abs() < 0.01); // 1,699 H100s ≈ the LPP cap
 /// ```
-pub fn diffusion_caps(fleet: &[(&str, f64)]) -> Result<DiffusionCaps, ComplianceError> {
-    let cat = Catalog::try_embedded()?;
+pub fn diffusion_caps(fleet: &[(&Chip, f64)]) -> Result<DiffusionCaps, ComplianceError> {
     let rs = RuleSet::get("us-2025-01")?;
     let d = rs
         .diffusion
         .clone()
         .ok_or_else(|| invalid("rules", "us-2025-01", "has no diffusion section"))?;
     let mut total = 0.0;
-    for (name, count) in fleet {
+    for (chip, count) in fleet {
         if !(count.is_finite() && *count >= 0.0) {
             return Err(invalid(
                 "count",
                 count,
-                format!("chip counts must be finite and not negative ({name})"),
+                format!("chip counts must be finite and not negative ({})", chip.id),
             ));
         }
-        total += cat.get(name)?.tpp() * count;
+        total += chip.tpp() * count;
     }
     Ok(DiffusionCaps {
         total_tpp: total,

@@ -1,7 +1,7 @@
 //! The classifier: a chip, a destination and a date (or a named rule set) → ECCN, licence,
 //! review policy, exceptions, tariff, and every criterion tested with its margin and citation.
 
-use chipmodel_catalog::{Catalog, Chip};
+use chipmodel_catalog::Chip;
 use serde::{Deserialize, Serialize};
 
 use crate::groups::groups;
@@ -277,7 +277,7 @@ impl Classification {
     }
 }
 
-/// Classifies a catalog chip by name.
+/// Classifies a chip.
 ///
 /// `rules` names a rule set (else the one in force on `date`); `end_user_hq` is the ISO code of
 /// the end user's headquarters (or ultimate parent), for the worldwide requirement on entities
@@ -287,26 +287,26 @@ impl Classification {
 ///
 /// ```
 /// use chipmodel_compliance::classify;
-/// let c = classify("h100", "CN", "2024-06-01", None, None).unwrap();
+/// let h100 = chipmodel_catalog::Catalog::embedded().get("h100").unwrap();
+/// let c = classify(h100, "CN", "2024-06-01", None, None).unwrap();
 /// assert_eq!(c.eccn.as_deref(), Some("3A090.a"));
 /// assert!(c.license_required);
 /// assert_eq!(c.review_policy.as_str(), "presumption-of-denial");
 /// assert!(c.reasons.iter().any(|r| r.text.starts_with("TPP 15,832 ≥ 4,800 by 11,032 — 3A090.a.1, 88 FR 73458")));
 /// ```
 pub fn classify(
-    chip: &str,
+    chip: &Chip,
     destination: &str,
     date: &str,
     rules: Option<&str>,
     end_user_hq: Option<&str>,
 ) -> Result<Classification, ComplianceError> {
-    let c = Catalog::try_embedded()?.get(chip)?;
     let rs = match rules {
         Some(r) => Some(RuleSet::get(r)?),
         None => RuleSet::on(date)?,
     };
     classify_metrics(
-        &ChipMetrics::of(c),
+        &ChipMetrics::of(chip),
         destination,
         date,
         rs.as_ref(),

@@ -7,7 +7,8 @@ use chipmodel_catalog::CatalogError;
 /// # Examples
 ///
 /// ```
-/// let err = chipmodel_compliance::classify("h100", "CN", "2026-13-01", None, None).unwrap_err();
+/// let h100 = chipmodel_catalog::Catalog::embedded().get("h100").unwrap();
+/// let err = chipmodel_compliance::classify(h100, "CN", "2026-13-01", None, None).unwrap_err();
 /// assert!(err.to_string().contains("'2026-13-01'"), "{err}");
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -14,13 +14,14 @@
 //! ```
 //! use chipmodel_compliance::classify;
 //!
+//! let chips = chipmodel_catalog::Catalog::embedded();
 //! // The H200 on 2026-02-01: 3A090.a, case-by-case for China, 25% tariff.
-//! let c = classify("h200", "CN", "2026-02-01", None, None)?;
+//! let c = classify(chips.get("h200")?, "CN", "2026-02-01", None, None)?;
 //! assert_eq!(c.rules.as_deref(), Some("us-2026-01"));
 //! assert_eq!(c.review_policy.as_str(), "case-by-case");
 //! assert_eq!(c.tariff.as_ref().unwrap().rate, 0.25);
 //! // The B200 stays under presumption of denial.
-//! let b = classify("b200", "CN", "2026-02-01", None, None)?;
+//! let b = classify(chips.get("b200")?, "CN", "2026-02-01", None, None)?;
 //! assert_eq!(b.review_policy.as_str(), "presumption-of-denial");
 //! # Ok::<(), chipmodel_compliance::ComplianceError>(())
 //! ```
@@ -32,8 +33,7 @@ mod groups;
 mod rules;
 
 pub use analysis::{
-    DiffusionCaps, Flip, Headroom, TimelineEntry, diffusion_caps, flips, headroom, headroom_of,
-    timeline, timeline_of,
+    DiffusionCaps, Flip, Headroom, TimelineEntry, diffusion_caps, flips, headroom, timeline,
 };
 pub use classify::{
     ChipMetrics, Classification, ExceptionResult, Reason, TariffResult, classify, classify_metrics,

@@ -3,11 +3,15 @@
 
 use std::fmt::Write as _;
 
-use chipmodel_catalog::Catalog;
+use chipmodel_catalog::{Catalog, Chip};
 use chipmodel_compliance::{
     ChipMetrics, Metric, Op, ReviewPolicy, RuleSet, classify, classify_metrics, flips, headroom,
     timeline,
 };
+
+fn catalog_chip(name: &str) -> &'static Chip {
+    Catalog::embedded().get(name).unwrap()
+}
 
 fn chip(tpp: f64, pd: Option<f64>, io: Option<f64>, dram: f64, datacenter: bool) -> ChipMetrics {
     ChipMetrics {
@@ -197,7 +201,7 @@ fn jan_2026_window_and_tariff_bands_are_strict() {
 #[test]
 fn known_outcomes_of_the_reference() {
     let status = |c: &str, date: &str| {
-        let x = classify(c, "CN", date, None, None).unwrap();
+        let x = classify(catalog_chip(c), "CN", date, None, None).unwrap();
         (x.eccn.clone(), x.license_required, x.review_policy)
     };
     // A800 and H800: NVLink cut to 400 GB/s kept them outside the 2022 rule; inside the 2023 rule.
@@ -224,7 +228,7 @@ fn known_outcomes_of_the_reference() {
     // …until the April 2025 letters named the H20.
     assert!(status("h20", "2025-06-01").1);
     // H200 on 2026-02-01: case-by-case with the 25% tariff.
-    let h200 = classify("h200", "CN", "2026-02-01", None, None).unwrap();
+    let h200 = classify(catalog_chip("h200"), "CN", "2026-02-01", None, None).unwrap();
     assert_eq!(h200.review_policy, ReviewPolicy::CaseByCase);
     assert_eq!(
         h200.tariff.as_ref().map(|t| (t.rate, t.band.as_str())),
@@ -241,7 +245,7 @@ fn known_outcomes_of_the_reference() {
     );
     // MI325X: the second tariff band.
     assert_eq!(
-        classify("mi325x", "CN", "2026-02-01", None, None)
+        classify(catalog_chip("mi325x"), "CN", "2026-02-01", None, None)
             .unwrap()
             .tariff
             .map(|t| t.band),
@@ -249,26 +253,26 @@ fn known_outcomes_of_the_reference() {
     );
     // Hong Kong is China; Macau only from 2023-01-17 under the 2022 rule.
     assert_eq!(
-        classify("h100", "HK", "2023-01-01", None, None)
+        classify(catalog_chip("h100"), "HK", "2023-01-01", None, None)
             .unwrap()
             .destination,
         "CN"
     );
     assert!(
-        !classify("h100", "MO", "2023-01-10", None, None)
+        !classify(catalog_chip("h100"), "MO", "2023-01-10", None, None)
             .unwrap()
             .license_required
     );
     assert!(
-        classify("h100", "MO", "2023-02-01", None, None)
+        classify(catalog_chip("h100"), "MO", "2023-02-01", None, None)
             .unwrap()
             .license_required
     );
     // A D:5-headquartered buyer in Germany still needs a licence (2023 rule).
-    let hq = classify("h100", "DE", "2024-06-01", None, Some("CN")).unwrap();
+    let hq = classify(catalog_chip("h100"), "DE", "2024-06-01", None, Some("CN")).unwrap();
     assert!(hq.license_required && hq.review_policy == ReviewPolicy::PresumptionOfDenial);
     assert!(
-        !classify("h100", "DE", "2024-06-01", None, None)
+        !classify(catalog_chip("h100"), "DE", "2024-06-01", None, None)
             .unwrap()
             .license_required
     );
@@ -278,7 +282,7 @@ fn known_outcomes_of_the_reference() {
 
 #[test]
 fn timeline_what_if_and_headroom() {
-    let t = timeline("h200", "CN", None).unwrap();
+    let t = timeline(catalog_chip("h200"), "CN", None).unwrap();
     assert_eq!(t.first().unwrap().date, "2022-10-07");
     assert_eq!(
         t.last().unwrap().classification.review_policy,
@@ -301,39 +305,49 @@ fn timeline_what_if_and_headroom() {
     );
     assert!(!ids.contains(&"h100-sxm"));
     // The RTX 4090D is 2% under the non-datacenter line; the H20 about 1% under 3A090.b.1.
-    let h = headroom("rtx-4090", "us-2023-10").unwrap();
+    let h = headroom(
+        catalog_chip("rtx-4090"),
+        &RuleSet::get("us-2023-10").unwrap(),
+    )
+    .unwrap();
     let s = h.scale_to_leave_3a090.unwrap();
     assert!((s * 5284.8 - 4800.0).abs() < 1.0, "{s}");
-    let h200 = headroom("h200", "us-2026-01").unwrap();
+    let h200 = headroom(catalog_chip("h200"), &RuleSet::get("us-2026-01").unwrap()).unwrap();
     assert!((h200.scale_within_case_by_case.unwrap() * 15832.0 - 21000.0).abs() < 1.0);
     assert!((h200.dram_scale_within_case_by_case.unwrap() * 4800.0 - 6500.0).abs() < 1.0);
     // 2022: the A100's NVLink + PCIe (664 GB/s) must fall under 600 GB/s — the A800's route.
-    let a100 = headroom("a100", "us-2022-10").unwrap();
+    let a100 = headroom(catalog_chip("a100"), &RuleSet::get("us-2022-10").unwrap()).unwrap();
     assert!((a100.io_scale_to_leave_3a090.unwrap() * 664.0 - 600.0).abs() < 0.01);
 }
 
 #[test]
 fn errors_are_clear() {
     assert!(
-        classify("h100", "XX1", "2024-01-01", None, None)
+        classify(catalog_chip("h100"), "XX1", "2024-01-01", None, None)
             .unwrap_err()
             .to_string()
             .contains("unknown destination 'XX1'")
     );
     assert!(
-        classify("h100", "CN", "2024-02-30x", None, None)
+        classify(catalog_chip("h100"), "CN", "2024-02-30x", None, None)
             .unwrap_err()
             .to_string()
             .contains("expected YYYY-MM-DD")
     );
     assert!(
-        classify("h100", "CN", "2024-01-01", Some("us-2023-11"), None)
-            .unwrap_err()
-            .to_string()
-            .contains("did you mean 'us-2023-10'")
+        classify(
+            catalog_chip("h100"),
+            "CN",
+            "2024-01-01",
+            Some("us-2023-11"),
+            None
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("did you mean 'us-2023-10'")
     );
-    assert!(classify("h1000", "CN", "2024-01-01", None, None).is_err());
-    let before = classify("h100", "CN", "2021-01-01", None, None).unwrap();
+    assert!(Catalog::embedded().get("h1000").is_err());
+    let before = classify(catalog_chip("h100"), "CN", "2021-01-01", None, None).unwrap();
     assert!(before.rules.is_none() && !before.license_required);
     let bad = RuleSet::from_toml(
         "bad.toml",

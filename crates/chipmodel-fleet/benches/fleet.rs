@@ -7,6 +7,10 @@ use chipmodel_fleet::{
     sensitivity,
 };
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::catalogs;
+
 fn main() {
     divan::main();
 }
@@ -18,7 +22,7 @@ fn seed() -> Fleet {
 #[divan::bench]
 fn report_no_workload(b: divan::Bencher) {
     let (f, a) = (seed(), Assumptions::defaults().unwrap());
-    b.bench(|| f.report(divan::black_box(&a)).unwrap());
+    b.bench(|| f.report(catalogs(), divan::black_box(&a), None).unwrap());
 }
 
 #[divan::bench]
@@ -28,7 +32,10 @@ fn report_with_workload(b: divan::Bencher) {
         Assumptions::defaults().unwrap(),
         Workload::new("llama-3.1-70b"),
     );
-    b.bench(|| f.report_with(divan::black_box(&a), &w).unwrap());
+    b.bench(|| {
+        f.report(catalogs(), divan::black_box(&a), Some(&w))
+            .unwrap()
+    });
 }
 
 /// 1,000 draws (each a full fleet report with the workload) on 1 and 2 threads.
@@ -40,7 +47,7 @@ fn monte_carlo_1000_draws(b: divan::Bencher, threads: usize) {
         Workload::new("llama-3.1-70b"),
     );
     b.counter(divan::counter::ItemsCount::new(1000usize))
-        .bench(|| monte_carlo_draws(&f, &a, Some(&w), 0, 0..1000, threads).unwrap());
+        .bench(|| monte_carlo_draws(catalogs(), &f, &a, Some(&w), 0, 0..1000, threads).unwrap());
 }
 
 /// The whole Monte Carlo (draws and percentiles) on all cores.
@@ -51,17 +58,17 @@ fn monte_carlo_1000_with_percentiles(b: divan::Bencher) {
         Assumptions::defaults().unwrap(),
         Workload::new("llama-3.1-70b"),
     );
-    b.bench(|| monte_carlo(&f, &a, Some(&w), 1000, 0).unwrap());
+    b.bench(|| monte_carlo(catalogs(), &f, &a, Some(&w), 1000, 0).unwrap());
 }
 
 #[divan::bench(sample_count = 10)]
 fn sensitivity_table(b: divan::Bencher) {
     let (f, a) = (seed(), Assumptions::defaults().unwrap());
-    b.bench(|| sensitivity(&f, &a, None, "usd_per_gpu_hour").unwrap());
+    b.bench(|| sensitivity(catalogs(), &f, &a, None, "usd_per_gpu_hour").unwrap());
 }
 
 #[divan::bench(sample_count = 10)]
 fn seed_scenario_end_to_end(b: divan::Bencher) {
-    let s = Scenario::seed().unwrap();
-    b.bench(|| run_scenario(divan::black_box(&s)).unwrap());
+    let s = Scenario::seed(catalogs()).unwrap();
+    b.bench(|| run_scenario(catalogs(), divan::black_box(&s)).unwrap());
 }

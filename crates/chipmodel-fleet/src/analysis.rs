@@ -8,6 +8,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Triangular};
 use serde::{Deserialize, Serialize};
 
+use chipmodel_perf::Catalogs;
+
 use crate::FleetError;
 use crate::assumptions::Assumptions;
 use crate::error::invalid;
@@ -22,19 +24,24 @@ use crate::fleet::{Fleet, FleetReport, Group, Workload};
 ///
 /// ```no_run
 /// use chipmodel_fleet::{equivalent_fleet, Assumptions, Fleet, Group, Workload};
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
 /// let h200 = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
-/// let (n, report) = equivalent_fleet(&h200, "ascend-910c", "cn", &Workload::new("llama-3.1-70b"), &Assumptions::defaults()?)?;
+/// let (n, report) = equivalent_fleet(&data, &h200, "ascend-910c", "cn", &Workload::new("llama-3.1-70b"), &Assumptions::defaults()?)?;
 /// assert!(n > 1000.0);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
 pub fn equivalent_fleet(
+    data: &Catalogs,
     fleet: &Fleet,
     chip: &str,
     site: &str,
     workload: &Workload,
     a: &Assumptions,
 ) -> Result<(f64, FleetReport), FleetError> {
-    let base = fleet.report_with(a, workload)?;
+    let base = fleet.report(data, a, Some(workload))?;
     let target = base.total.tokens_per_day.unwrap_or(0.0);
     let probe = Fleet {
         groups: vec![Group {
@@ -43,7 +50,7 @@ pub fn equivalent_fleet(
         }],
         horizon_years: fleet.horizon_years,
     };
-    let one = probe.report_with(a, workload)?;
+    let one = probe.report(data, a, Some(workload))?;
     let per_chip = one.total.tokens_per_day.unwrap_or(0.0);
     if per_chip.is_nan() || per_chip <= 0.0 {
         return Err(invalid(
@@ -60,7 +67,7 @@ pub fn equivalent_fleet(
         }],
         horizon_years: fleet.horizon_years,
     };
-    Ok((n, alt.report_with(a, workload)?))
+    Ok((n, alt.report(data, a, Some(workload))?))
 }
 
 /// P10, P50 and P90 of one output.
@@ -170,22 +177,36 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 ///
 /// ```
 /// use chipmodel_fleet::{monte_carlo, Assumptions, Fleet, Group};
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
 /// let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
-/// let a = monte_carlo(&f, &Assumptions::defaults()?, None, 200, 7)?;
-/// let b = monte_carlo(&f, &Assumptions::defaults()?, None, 200, 7)?;
+/// let a = monte_carlo(&data, &f, &Assumptions::defaults()?, None, 200, 7)?;
+/// let b = monte_carlo(&data, &f, &Assumptions::defaults()?, None, 200, 7)?;
 /// assert_eq!(a, b); // reproducible for a seed
 /// let cost = a.outputs.iter().find(|o| o.name == "usd_per_gpu_hour").unwrap();
 /// assert!(cost.p10 < cost.p50 && cost.p50 < cost.p90);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
 pub fn monte_carlo(
+    data: &Catalogs,
     fleet: &Fleet,
     a: &Assumptions,
     workload: Option<&Workload>,
     samples: usize,
     seed: u64,
 ) -> Result<MonteCarlo, FleetError> {
-    monte_carlo_with_progress(fleet, a, workload, samples, seed, 0, &mut |_, _, _| true)
+    monte_carlo_with_progress(
+        data,
+        fleet,
+        a,
+        workload,
+        samples,
+        seed,
+        0,
+        &mut |_, _, _| true,
+    )
 }
 
 /// A progress callback: called with (stage, steps done, steps in the stage) about a hundred times
@@ -213,6 +234,7 @@ pub(crate) fn report_progress(
 /// Any split of `0..n` into ranges gives the columns of `0..n`, so draws can stream by chunks
 /// in bounded memory or run on several machines.
 pub fn monte_carlo_draws(
+    data: &Catalogs,
     fleet: &Fleet,
     a: &Assumptions,
     workload: Option<&Workload>,
@@ -228,7 +250,7 @@ pub fn monte_carlo_draws(
             "start must not be after stop",
         ));
     }
-    fleet.validate()?;
+    fleet.validate(data)?;
     // Each assumption's distribution, checked once.
     let mut dists = Vec::new();
     for (k, x) in a.values.iter().enumerate() {
@@ -242,7 +264,7 @@ pub fn monte_carlo_draws(
     let names: Vec<String> = a.values.keys().cloned().collect();
     // Serving throughput per chip depends on the chip and workload only: computed once, shared.
     let mut base_cache = Vec::new();
-    fleet.evaluate(a, workload, &mut base_cache)?;
+    fleet.evaluate(data, a, workload, &mut base_cache)?;
     let draw = |i: u64,
                 cache: &mut Vec<(String, f64, String)>|
      -> Result<Vec<(&'static str, f64)>, FleetError> {
@@ -254,7 +276,7 @@ pub fn monte_carlo_draws(
                 x.value = d.sample(&mut rng);
             }
         }
-        Ok(outputs(&fleet.evaluate(&s, workload, cache)?))
+        Ok(outputs(&fleet.evaluate(data, &s, workload, cache)?))
     };
     let len = (range.end - range.start) as usize;
     let chunk = 16usize;
@@ -292,7 +314,11 @@ pub fn monte_carlo_draws(
 
 /// [`monte_carlo`] on `threads` threads (0: all cores), telling `progress` how many draws are
 /// done (stage `"monte carlo"`) about a hundred times in all. The draws depend on neither.
+// Eight arguments: the four of every fleet function (catalogs, fleet, assumptions, workload),
+// the run's size and seed, its threads and its callback; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub fn monte_carlo_with_progress(
+    data: &Catalogs,
     fleet: &Fleet,
     a: &Assumptions,
     workload: Option<&Workload>,
@@ -314,7 +340,15 @@ pub fn monte_carlo_with_progress(
     report_progress(progress, "monte carlo", 0, samples)?;
     while done < samples {
         let hi = (done + every).min(samples);
-        let part = monte_carlo_draws(fleet, a, workload, seed, done as u64..hi as u64, threads)?;
+        let part = monte_carlo_draws(
+            data,
+            fleet,
+            a,
+            workload,
+            seed,
+            done as u64..hi as u64,
+            threads,
+        )?;
         if columns.is_empty() {
             columns = part;
         } else {
@@ -370,14 +404,19 @@ pub struct Sensitivity {
 ///
 /// ```
 /// use chipmodel_fleet::{sensitivity, Assumptions, Fleet, Group};
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
 /// let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
-/// let s = sensitivity(&f, &Assumptions::defaults()?, None, "usd_per_gpu_hour")?;
+/// let s = sensitivity(&data, &f, &Assumptions::defaults()?, None, "usd_per_gpu_hour")?;
 /// // Economic life moves $/GPU-hour most, then the chip price and the cost of capital.
 /// assert_eq!(s[0].name, "it_life_years");
 /// assert!(s[..3].iter().any(|x| x.name == "price.h200-sxm"));
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
 pub fn sensitivity(
+    data: &Catalogs,
     fleet: &Fleet,
     a: &Assumptions,
     workload: Option<&Workload>,
@@ -390,7 +429,7 @@ pub fn sensitivity(
             .find(|(n, _)| *n == output)
             .map(|(_, v)| v)
     };
-    let base_report = fleet.evaluate(a, workload, &mut cache)?;
+    let base_report = fleet.evaluate(data, a, workload, &mut cache)?;
     let base = pick(&base_report).ok_or_else(|| {
         invalid(
             "output",
@@ -403,10 +442,10 @@ pub fn sensitivity(
         if x.high <= x.low {
             continue;
         }
-        let lo =
-            pick(&fleet.evaluate(&a.with(name, x.low)?, workload, &mut cache)?).unwrap_or(base);
-        let hi =
-            pick(&fleet.evaluate(&a.with(name, x.high)?, workload, &mut cache)?).unwrap_or(base);
+        let lo = pick(&fleet.evaluate(data, &a.with(name, x.low)?, workload, &mut cache)?)
+            .unwrap_or(base);
+        let hi = pick(&fleet.evaluate(data, &a.with(name, x.high)?, workload, &mut cache)?)
+            .unwrap_or(base);
         let swing = (hi - lo).abs();
         if swing > base.abs() * 1e-12 {
             out.push(Sensitivity {

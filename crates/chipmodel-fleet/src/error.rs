@@ -10,7 +10,11 @@ use chipmodel_perf::PerfError;
 ///
 /// ```
 /// use chipmodel_fleet::{Assumptions, Fleet, Group};
-/// let err = Fleet::new(vec![Group::new("h200", -1.0, "cn")]).report(&Assumptions::defaults().unwrap()).unwrap_err();
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded().unwrap().clone(),
+/// );
+/// let err = Fleet::new(vec![Group::new("h200", -1.0, "cn")]).report(&data, &Assumptions::defaults().unwrap(), None).unwrap_err();
 /// assert!(err.to_string().contains("count"), "{err}");
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -1,8 +1,8 @@
 //! The fleet model: capex, power, energy, opex, capital charge, TCO, $/GPU-hour, money flows and,
 //! with a workload, tokens per day and $/million tokens. Formulas: `docs/fleet.md`.
 
-use chipmodel_catalog::{Catalog, Chip, Precision};
-use chipmodel_perf::{BestConfig, InferenceEstimate, Model, best_inference_with};
+use chipmodel_catalog::{Chip, Precision};
+use chipmodel_perf::{BestConfig, Catalogs, InferenceEstimate, Model, best_inference};
 use serde::{Deserialize, Serialize};
 
 use crate::FleetError;
@@ -268,14 +268,18 @@ impl Fleet {
     }
 
     /// Checks the fleet without evaluating it: at least one group, a positive horizon, and per
-    /// group a positive count, a catalog chip and a known site.
+    /// group a positive count, a chip of `data` and a known site.
     ///
     /// ```
     /// use chipmodel_fleet::{Fleet, Group};
+    /// let data = chipmodel_perf::Catalogs::new(
+    ///     chipmodel_catalog::Catalog::embedded().clone(),
+    ///     chipmodel_perf::ModelCatalog::embedded().unwrap().clone(),
+    /// );
     /// let bad = Fleet::new(vec![Group::new("h2000", 8.0, "cn")]);
-    /// assert!(bad.validate().unwrap_err().to_string().contains("h200"));
+    /// assert!(bad.validate(&data).unwrap_err().to_string().contains("h200"));
     /// ```
-    pub fn validate(&self) -> Result<(), FleetError> {
+    pub fn validate(&self, data: &Catalogs) -> Result<(), FleetError> {
         if self.groups.is_empty() {
             return Err(invalid("groups", "[]", "a fleet needs at least one group"));
         }
@@ -286,7 +290,6 @@ impl Fleet {
                 "must be a positive number of years",
             ));
         }
-        let catalog = Catalog::try_embedded()?;
         for g in &self.groups {
             if !(g.count.is_finite() && g.count > 0.0) {
                 return Err(invalid(
@@ -305,45 +308,46 @@ impl Fleet {
                     ),
                 ));
             }
-            catalog.get(&g.chip)?;
+            data.chip(&g.chip)?;
             site_country(&g.site)?;
             crate::schedule::deliveries_of(g)?;
         }
         Ok(())
     }
 
-    /// The report at these assumptions, without a workload.
-    pub fn report(&self, a: &Assumptions) -> Result<FleetReport, FleetError> {
-        self.evaluate(a, None, &mut Vec::new())
-    }
-
-    /// The report with a workload: each group serves it at the highest throughput that fits
-    /// (and meets the targets), chosen by `best_inference` on one serving unit.
-    pub fn report_with(
+    /// The report at these assumptions, the chips and models looked up in `data`. With a
+    /// workload, each group serves it at the highest throughput that fits (and meets the
+    /// targets), chosen by `best_inference` on one serving unit.
+    pub fn report(
         &self,
+        data: &Catalogs,
         a: &Assumptions,
-        workload: &Workload,
+        workload: Option<&Workload>,
     ) -> Result<FleetReport, FleetError> {
-        self.evaluate(a, Some(workload), &mut Vec::new())
+        self.evaluate(data, a, workload, &mut Vec::new())
     }
 
     /// Evaluates, reusing serving throughputs in `cache` (chip id → (tokens/s per chip, how)),
     /// so Monte Carlo and sensitivity runs do not repeat the search.
     pub(crate) fn evaluate(
         &self,
+        data: &Catalogs,
         a: &Assumptions,
         workload: Option<&Workload>,
         cache: &mut Vec<(String, f64, String)>,
     ) -> Result<FleetReport, FleetError> {
-        self.validate()?;
-        let catalog = Catalog::try_embedded()?;
+        self.validate(data)?;
+        let serve = match workload {
+            Some(w) => Some((w, data.model(&w.model)?)),
+            None => None,
+        };
         let mut groups = Vec::with_capacity(self.groups.len());
         let mut total = Figures::default();
         let (mut tps_sum, mut any_tokens) = (0.0, false);
         for g in &self.groups {
-            let chip = catalog.get(&g.chip)?;
+            let chip = data.chip(&g.chip)?;
             let country = site_country(&g.site)?;
-            let r = group_report(g, chip, country, a, workload, cache)?;
+            let r = group_report(g, chip, country, a, serve, cache)?;
             add(&mut total, &r.figures);
             if let Some(t) = r.figures.tokens_per_s {
                 tps_sum += t;
@@ -441,10 +445,14 @@ fn add(t: &mut Figures, f: &Figures) {
     t.us_tariff_usd += f.us_tariff_usd;
 }
 
-/// Output tokens per second per chip for a workload: `best_inference` on serving units of 1, 2,
-/// 4 and 8 chips (up to 64 when the model needs them), keeping the highest throughput per chip.
-pub fn serving_throughput(chip: &Chip, w: &Workload) -> Result<(f64, String), FleetError> {
-    let model = Model::get(&w.model)?;
+/// Output tokens per second per chip for a workload of `model`: `best_inference` on serving units
+/// of 1, 2, 4 and 8 chips (up to 64 when the model needs them), keeping the highest throughput
+/// per chip.
+pub fn serving_throughput(
+    model: &Model,
+    chip: &Chip,
+    w: &Workload,
+) -> Result<(f64, String), FleetError> {
     // fp8/fp4 weights on a chip without that rate run weight-only in 16-bit.
     let mut last_err = None;
     let mut best: Option<(f64, String)> = None;
@@ -452,13 +460,13 @@ pub fn serving_throughput(chip: &Chip, w: &Workload) -> Result<(f64, String), Fl
         if n > 8 && best.is_some() {
             break;
         }
-        let mut cfg = BestConfig::new(&model.id, &chip.id, n);
+        let mut cfg = BestConfig::new(n);
         cfg.input_tokens = w.input_tokens;
         cfg.output_tokens = w.output_tokens;
         cfg.weight_dtype = w.weight_dtype;
         cfg.ttft_slo_s = w.ttft_slo_s;
         cfg.tpot_slo_s = w.tpot_slo_s;
-        match best_inference_with(model, chip, &cfg) {
+        match best_inference(model, chip, &cfg) {
             Ok(e) => {
                 let candidate = per_chip(&e, n);
                 if best.as_ref().is_none_or(|b| candidate.0 > b.0) {
@@ -488,7 +496,7 @@ fn group_report(
     chip: &Chip,
     country: &str,
     a: &Assumptions,
-    workload: Option<&Workload>,
+    serve: Option<(&Workload, &Model)>,
     cache: &mut Vec<(String, f64, String)>,
 ) -> Result<GroupReport, FleetError> {
     let n = g.count;
@@ -510,15 +518,10 @@ fn group_report(
         ))
         .map_or(1.0, |x| x.value);
     // The tariff on this group's chips, from the rule in force for the site's country on the date.
-    let tariff_rate = chipmodel_compliance::classify(
-        &chip.id,
-        &country.to_ascii_uppercase(),
-        &g.date,
-        None,
-        None,
-    )?
-    .tariff
-    .map_or(0.0, |t| t.rate);
+    let tariff_rate =
+        chipmodel_compliance::classify(chip, &country.to_ascii_uppercase(), &g.date, None, None)?
+            .tariff
+            .map_or(0.0, |t| t.rate);
     let pue = a.get(&format!("pue.{country}"))?;
     let dc_per_mw = a.get(&format!("dc_capex_per_mw.{country}"))?;
     let power_price_usd = {
@@ -590,11 +593,11 @@ fn group_report(
         ..Figures::default()
     };
     let (mut serving, mut per_chip_tps) = (None, None);
-    if let Some(w) = workload {
+    if let Some((w, model)) = serve {
         let (tps, how) = match cache.iter().find(|(id, _, _)| *id == chip.id) {
             Some((_, t, h)) => (*t, h.clone()),
             None => {
-                let (t, h) = serving_throughput(chip, w)?;
+                let (t, h) = serving_throughput(model, chip, w)?;
                 cache.push((chip.id.clone(), t, h.clone()));
                 (t, h)
             }

@@ -13,10 +13,14 @@
 //!
 //! ```
 //! use chipmodel_fleet::{Assumptions, Fleet, Group};
+//! let data = chipmodel_perf::Catalogs::new(
+//!     chipmodel_catalog::Catalog::embedded().clone(),
+//!     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+//! );
 //!
 //! // The approved H200s: 400,000 chips sited in China.
 //! let fleet = Fleet::new(vec![Group::new("h200", 400_000.0, "cn")]);
-//! let r = fleet.report(&Assumptions::defaults()?)?;
+//! let r = fleet.report(&data, &Assumptions::defaults()?, None)?;
 //! // 400,000 × 1.4 kW = 560 MW of IT, × PUE 1.25 = 700 MW of facility.
 //! assert!((r.total.it_mw - 560.0).abs() < 1e-6);
 //! assert!((r.total.facility_mw - 700.0).abs() < 1e-6);

@@ -8,6 +8,7 @@
 //! zero are reported as zero, and a constraint is reported as binding when its slack is within
 //! that tolerance of its bound.
 
+use chipmodel_perf::Catalogs;
 use good_lp::{
     Constraint, DualValues, Expression, ProblemVariables, ResolutionError, Solution,
     SolutionWithDual, SolverModel, Variable, clarabel, constraint::ConstraintReference, variable,
@@ -1013,10 +1014,14 @@ impl PlanInput {
 /// # Examples
 ///
 /// ```
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
 /// # use chipmodel_fleet::*;
 /// # let input = PlanInput::new(vec![Supply::new("h200", "cn", None)],
 /// #     vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 1e12)]);
-/// let o = &plan_hybrid(&input, &Assumptions::defaults()?)?.options[0];
+/// let o = &plan_hybrid(&data, &input, &Assumptions::defaults()?)?.options[0];
 /// assert_eq!(o.name, "h200-sxm@cn");
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
@@ -1049,7 +1054,11 @@ pub struct PlannedOption {
 /// # use chipmodel_fleet::*;
 /// # let input = PlanInput::new(vec![Supply::new("h200", "cn", None)],
 /// #     vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 1e12)]);
-/// let plan = plan_hybrid(&input, &Assumptions::defaults()?)?;
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
+/// let plan = plan_hybrid(&data, &input, &Assumptions::defaults()?)?;
 /// assert!((plan.tco_horizon_usd - 4.0 * plan.allocation.tco_usd_per_year).abs() < 1.0);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
@@ -1084,7 +1093,7 @@ fn site_ok(site: &str) -> Result<String, FleetError> {
 }
 
 /// Plans a hybrid fleet: the per-chip TCO, capex, facility power and tokens per day of each
-/// supply come from the fleet model ([`Fleet::report_with`] on one chip at its site), then
+/// supply come from the fleet model ([`Fleet::report`] on one chip at its site), then
 /// [`solve_allocation`] picks the cheapest mix.
 ///
 /// A supply that cannot serve a model (it does not fit) is left out of that workload unless the
@@ -1103,12 +1112,20 @@ fn site_ok(site: &str) -> Result<String, FleetError> {
 ///     vec![Supply::new("h200", "cn", Some(400_000.0)), Supply::new("ascend-910c", "cn", None)],
 ///     vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 6e13)],
 /// );
-/// let plan = plan_hybrid(&input, &Assumptions::defaults()?)?;
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
+/// let plan = plan_hybrid(&data, &input, &Assumptions::defaults()?)?;
 /// assert!(plan.allocation.supplies[0].cap_binding);
 /// assert!(plan.allocation.supplies[0].usd_per_year_saved_per_extra_chip > 0.0);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
-pub fn plan_hybrid(input: &PlanInput, a: &Assumptions) -> Result<HybridPlan, FleetError> {
+pub fn plan_hybrid(
+    data: &Catalogs,
+    input: &PlanInput,
+    a: &Assumptions,
+) -> Result<HybridPlan, FleetError> {
     if !(input.horizon_years.is_finite() && input.horizon_years > 0.0) {
         return Err(invalid(
             "horizon_years",
@@ -1126,16 +1143,15 @@ pub fn plan_hybrid(input: &PlanInput, a: &Assumptions) -> Result<HybridPlan, Fle
     if input.demands.is_empty() {
         return Err(invalid("demands", "[]", "a plan needs at least one demand"));
     }
-    let catalog = chipmodel_catalog::Catalog::try_embedded()?;
     for d in &input.demands {
-        chipmodel_perf::Model::get(&d.workload.model)?;
+        data.model(&d.workload.model)?;
     }
 
     // Per (chip, site): the figures that do not depend on the workload.
     let mut options = Vec::with_capacity(input.supplies.len());
     let mut fleets = Vec::with_capacity(input.supplies.len());
     for s in &input.supplies {
-        let chip = catalog.get(&s.chip)?.id.clone();
+        let chip = data.chip(&s.chip)?.id.clone();
         let site = site_ok(&s.site)?;
         let name = format!("{chip}@{site}");
         if options.iter().any(|o: &PlannedOption| o.name == name) {
@@ -1149,7 +1165,7 @@ pub fn plan_hybrid(input: &PlanInput, a: &Assumptions) -> Result<HybridPlan, Fle
             groups: vec![Group::new(&chip, 1.0, &site)],
             horizon_years: input.horizon_years,
         };
-        let t = fleet.report(a)?.total;
+        let t = fleet.report(data, a, None)?.total;
         options.push(PlannedOption {
             name,
             chip,
@@ -1171,7 +1187,7 @@ pub fn plan_hybrid(input: &PlanInput, a: &Assumptions) -> Result<HybridPlan, Fle
             Some(list) => {
                 let mut ids = Vec::with_capacity(list.len());
                 for c in list {
-                    let id = catalog.get(c)?.id.clone();
+                    let id = data.chip(c)?.id.clone();
                     if !options.iter().any(|o| o.chip == id) {
                         return Err(invalid(
                             "demands.allowed_chips",
@@ -1184,7 +1200,7 @@ pub fn plan_hybrid(input: &PlanInput, a: &Assumptions) -> Result<HybridPlan, Fle
                 Some(ids)
             }
         };
-        let model = chipmodel_perf::Model::get(&d.workload.model)?.id.clone();
+        let model = data.model(&d.workload.model)?.id.clone();
         workloads.push(if workloads.contains(&model) {
             format!("{model}#{}", j + 1)
         } else {
@@ -1194,7 +1210,7 @@ pub fn plan_hybrid(input: &PlanInput, a: &Assumptions) -> Result<HybridPlan, Fle
             let explicit = allowed.as_ref().map(|ids| ids.contains(&o.chip));
             let rate = match explicit {
                 Some(false) => None,
-                _ => match fleet.report_with(a, &d.workload) {
+                _ => match fleet.report(data, a, Some(&d.workload)) {
                     Ok(r) => r.total.tokens_per_day,
                     Err(e @ (FleetError::Perf(_) | FleetError::Invalid { .. })) => {
                         if explicit == Some(true) {

@@ -41,9 +41,9 @@
 //! output = "usd_per_gpu_hour"
 //! ```
 
+use chipmodel_catalog::Precision;
 use chipmodel_catalog::datafile::{self, Ctx};
-use chipmodel_catalog::{Catalog, Precision};
-use chipmodel_perf::Model;
+use chipmodel_perf::Catalogs;
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
@@ -365,6 +365,7 @@ const WORKLOAD_KEYS: [&str; 6] = [
 
 /// Reads a workload from `t` (keys at `prefix`), leaving the keys in `extra` for the caller.
 fn workload_from(
+    data: &Catalogs,
     mut t: Table,
     file: &str,
     id_s: &str,
@@ -386,7 +387,9 @@ fn workload_from(
             ));
         }
     };
-    let m = Model::get(&model).map_err(|e| err(file, id_s, &at("model"), e.to_string()))?;
+    let m = data
+        .model(&model)
+        .map_err(|e| err(file, id_s, &at("model"), e.to_string()))?;
     let mut w = Workload::new(&m.id);
     if let Some(v) = t.remove("input_tokens") {
         w.input_tokens = count(v, file, id_s, &at("input_tokens"))?;
@@ -424,20 +427,24 @@ impl Scenario {
     ///
     /// ```
     /// use chipmodel_fleet::Scenario;
-    /// let s = Scenario::parse("mine.toml", "[scenario]\nid = \"x\"\ntitle = \"X\"\n[[group]]\nchip = \"h200\"\ncount = 8\n")?;
+    /// let data = chipmodel_perf::Catalogs::new(
+    ///     chipmodel_catalog::Catalog::embedded().clone(),
+    ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+    /// );
+    /// let s = Scenario::parse(&data, "mine.toml", "[scenario]\nid = \"x\"\ntitle = \"X\"\n[[group]]\nchip = \"h200\"\ncount = 8\n")?;
     /// assert_eq!(s.fleet.groups[0].count, 8.0);
-    /// let e = Scenario::parse("mine.toml", "[scenario]\nid = \"x\"\ntitle = \"X\"\n[[group]]\nchip = \"h200\"\ncount = -8\n").unwrap_err();
+    /// let e = Scenario::parse(&data, "mine.toml", "[scenario]\nid = \"x\"\ntitle = \"X\"\n[[group]]\nchip = \"h200\"\ncount = -8\n").unwrap_err();
     /// assert!(e.to_string().contains("mine.toml") && e.to_string().contains("group[0].count"), "{e}");
     /// # Ok::<(), chipmodel_fleet::FleetError>(())
     /// ```
-    pub fn parse(file: &str, text: &str) -> Result<Scenario, FleetError> {
+    pub fn parse(data: &Catalogs, file: &str, text: &str) -> Result<Scenario, FleetError> {
         let doc = datafile::parse_document(file, text)?;
         let doc = resolve_extends(file, doc, None, &mut Vec::new())?;
-        Scenario::from_table(file, doc)
+        Scenario::from_table(data, file, doc)
     }
 
-    fn from_table(file: &str, doc: Table) -> Result<Scenario, FleetError> {
-        let mut s = Scenario::from_document(file, doc.clone())?;
+    fn from_table(data: &Catalogs, file: &str, doc: Table) -> Result<Scenario, FleetError> {
+        let mut s = Scenario::from_document(data, file, doc.clone())?;
         s.document = doc;
         Ok(s)
     }
@@ -447,8 +454,12 @@ impl Scenario {
     ///
     /// ```
     /// use chipmodel_fleet::Scenario;
-    /// let seed = Scenario::seed()?;
-    /// let again = Scenario::parse("saved.toml", &seed.to_toml())?;
+    /// let data = chipmodel_perf::Catalogs::new(
+    ///     chipmodel_catalog::Catalog::embedded().clone(),
+    ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+    /// );
+    /// let seed = Scenario::seed(&data)?;
+    /// let again = Scenario::parse(&data, "saved.toml", &seed.to_toml())?;
     /// assert_eq!(again.fleet, seed.fleet);
     /// assert_eq!(again.assumptions, seed.assumptions);
     /// # Ok::<(), chipmodel_fleet::FleetError>(())
@@ -457,7 +468,7 @@ impl Scenario {
         toml::to_string(&self.document).unwrap_or_default()
     }
 
-    fn from_document(file: &str, mut doc: Table) -> Result<Scenario, FleetError> {
+    fn from_document(data: &Catalogs, file: &str, mut doc: Table) -> Result<Scenario, FleetError> {
         let mut head = table(
             doc.remove("scenario").ok_or_else(|| {
                 err(
@@ -579,10 +590,8 @@ impl Scenario {
         }
 
         // The fleet.
-        let catalog = Catalog::try_embedded()?;
         let chip_id = |name: &str, field: &str| -> Result<String, FleetError> {
-            catalog
-                .get(name)
+            data.chip(name)
                 .map(|c| c.id.clone())
                 .map_err(|e| err(file, id_s, field, e.to_string()))
         };
@@ -693,7 +702,7 @@ impl Scenario {
             None => None,
             Some(v) => {
                 let t = table(v, file, id_s, "workload")?;
-                Some(workload_from(t, file, id_s, "workload.", &[])?.0)
+                Some(workload_from(data, t, file, id_s, "workload.", &[])?.0)
             }
         };
 
@@ -739,7 +748,7 @@ impl Scenario {
             )?;
         }
         for (i, d) in destinations.iter().enumerate() {
-            chipmodel_compliance::classify("h100", d, "2026-02-01", None, None).map_err(|e| {
+            chipmodel_compliance::groups()?.normalize(d).map_err(|e| {
                 err(
                     file,
                     id_s,
@@ -904,6 +913,7 @@ impl Scenario {
                     let p = format!("hybrid.demand[{i}]");
                     let dt = table(x, file, id_s, &p)?;
                     let (w, mut rest) = workload_from(
+                        data,
                         dt,
                         file,
                         id_s,
@@ -1015,19 +1025,19 @@ impl Scenario {
             hybrid,
         };
         s.fleet
-            .validate()
+            .validate(data)
             .map_err(|e| err(file, &s.id, "group", e.to_string()))?;
         Ok(s)
     }
 
     /// Reads and checks a scenario file.
-    pub fn load(path: &std::path::Path) -> Result<Scenario, FleetError> {
+    pub fn load(data: &Catalogs, path: &std::path::Path) -> Result<Scenario, FleetError> {
         let file = path.display().to_string();
         let text = read(path)?;
         let doc = datafile::parse_document(&file, &text)?;
         let mut seen = vec![canonical(path)?];
         let doc = resolve_extends(&file, doc, Some(path), &mut seen)?;
-        Scenario::from_table(&file, doc)
+        Scenario::from_table(data, &file, doc)
     }
 
     /// The seed scenario, embedded.
@@ -1035,12 +1045,16 @@ impl Scenario {
     /// # Examples
     ///
     /// ```
-    /// let s = chipmodel_fleet::Scenario::seed()?;
+    /// let data = chipmodel_perf::Catalogs::new(
+    ///     chipmodel_catalog::Catalog::embedded().clone(),
+    ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+    /// );
+    /// let s = chipmodel_fleet::Scenario::seed(&data)?;
     /// assert_eq!(s.fleet.groups[0].count, 400_000.0);
     /// # Ok::<(), chipmodel_fleet::FleetError>(())
     /// ```
-    pub fn seed() -> Result<Scenario, FleetError> {
-        Scenario::parse(SCENARIOS[0].0, SEED_SCENARIO)
+    pub fn seed(data: &Catalogs) -> Result<Scenario, FleetError> {
+        Scenario::parse(data, SCENARIOS[0].0, SEED_SCENARIO)
     }
 }
 
@@ -1121,12 +1135,16 @@ pub struct ScenarioResult {
 /// # Examples
 ///
 /// ```no_run
-/// let r = chipmodel_fleet::run_scenario(&chipmodel_fleet::Scenario::seed()?)?;
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
+/// let r = chipmodel_fleet::run_scenario(&data, &chipmodel_fleet::Scenario::seed(&data)?)?;
 /// assert!((r.report.total.facility_mw - 700.0).abs() < 1e-6);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
-pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
-    run_scenario_with_progress(s, &mut |_, _, _| true)
+pub fn run_scenario(data: &Catalogs, s: &Scenario) -> Result<ScenarioResult, FleetError> {
+    run_scenario_with_progress(data, s, &mut |_, _, _| true)
 }
 
 /// [`run_scenario`], telling `progress` each stage as it starts (`"fleet"`, `"equivalents"`,
@@ -1134,21 +1152,19 @@ pub fn run_scenario(s: &Scenario) -> Result<ScenarioResult, FleetError> {
 /// plan"`); the callback returning `false` stops the run with [`FleetError::Interrupted`].
 /// The results do not depend on the callback.
 pub fn run_scenario_with_progress(
+    data: &Catalogs,
     s: &Scenario,
     progress: Progress<'_>,
 ) -> Result<ScenarioResult, FleetError> {
     let a = &s.assumptions;
     let w = s.workload.as_ref();
     report_progress(progress, "fleet", 0, 1)?;
-    let report = match w {
-        Some(w) => s.fleet.report_with(a, w)?,
-        None => s.fleet.report(a)?,
-    };
+    let report = s.fleet.report(data, a, w)?;
     let mut equivalents = Vec::new();
     if let Some(w) = w {
         report_progress(progress, "equivalents", 0, 1)?;
         for chip in &s.equivalent {
-            let (count, report) = equivalent_fleet(&s.fleet, chip, &s.equivalent_site, w, a)?;
+            let (count, report) = equivalent_fleet(data, &s.fleet, chip, &s.equivalent_site, w, a)?;
             equivalents.push(Equivalent {
                 chip: chip.clone(),
                 count,
@@ -1158,13 +1174,13 @@ pub fn run_scenario_with_progress(
     }
     let mc = match s.monte_carlo {
         Some((n, seed)) => Some(monte_carlo_with_progress(
-            &s.fleet, a, w, n, seed, 0, progress,
+            data, &s.fleet, a, w, n, seed, 0, progress,
         )?),
         None => None,
     };
     report_progress(progress, "sensitivity", 0, 1)?;
     let sens = match &s.sensitivity {
-        Some(o) => Some(sensitivity(&s.fleet, a, w, o)?),
+        Some(o) => Some(sensitivity(data, &s.fleet, a, w, o)?),
         None => None,
     };
     let mut chips: Vec<String> = Vec::new();
@@ -1184,7 +1200,7 @@ pub fn run_scenario_with_progress(
     for chip in &chips {
         for dest in &s.destinations {
             for date in &s.dates {
-                let c = chipmodel_compliance::classify(chip, dest, date, None, None)?;
+                let c = chipmodel_compliance::classify(data.chip(chip)?, dest, date, None, None)?;
                 compliance.push(ComplianceRow {
                     chip: chip.clone(),
                     destination: dest.clone(),
@@ -1204,6 +1220,7 @@ pub fn run_scenario_with_progress(
     let shock = match &s.shock {
         None => None,
         Some(k) => Some(export_shock(
+            data,
             &s.fleet,
             a,
             w,
@@ -1216,7 +1233,7 @@ pub fn run_scenario_with_progress(
     };
     report_progress(progress, "hybrid plan", 0, 1)?;
     let hybrid = match &s.hybrid {
-        Some(input) => Some(crate::plan_hybrid(input, a)?),
+        Some(input) => Some(crate::plan_hybrid(data, input, a)?),
         None => None,
     };
     let hybrid_after_shock = match (&s.hybrid, &shock) {
@@ -1234,7 +1251,7 @@ pub fn run_scenario_with_progress(
                     sup.max_count = Some(sup.max_count.map_or(kept, |m| m.min(kept)));
                 }
             }
-            Some(match crate::plan_hybrid(&cut, a) {
+            Some(match crate::plan_hybrid(data, &cut, a) {
                 Ok(p) => PlanOutcome {
                     plan: Some(p),
                     infeasible: None,
@@ -1254,7 +1271,7 @@ pub fn run_scenario_with_progress(
         equivalents,
         monte_carlo: mc,
         sensitivity: sens,
-        schedule: schedule(&s.fleet, a, w)?,
+        schedule: schedule(data, &s.fleet, a, w)?,
         hybrid,
         hybrid_after_shock,
         shock,

@@ -1,6 +1,7 @@
 //! Deployment schedules (chips delivered per quarter, so capacity and cost ramp instead of
 //! appearing at once) and export shocks (an import channel cut at a date).
 
+use chipmodel_perf::Catalogs;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::equivalent_fleet;
@@ -132,26 +133,28 @@ pub struct QuarterRow {
 ///
 /// ```
 /// use chipmodel_fleet::{schedule, Assumptions, Delivery, Fleet, Group};
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
 /// let mut g = Group::new("h200", 1000.0, "cn");
 /// g.deliveries = vec![
 ///     Delivery { quarter: "2026-Q1".into(), count: 400.0 },
 ///     Delivery { quarter: "2026-Q2".into(), count: 600.0 },
 /// ];
-/// let rows = schedule(&Fleet::new(vec![g]), &Assumptions::defaults()?, None)?;
+/// let rows = schedule(&data, &Fleet::new(vec![g]), &Assumptions::defaults()?, None)?;
 /// assert_eq!(rows.len(), 3);                       // Q1, Q2 and Q3 (all in service)
 /// assert_eq!((rows[1].in_service, rows[1].installed), (400.0, 1000.0));
 /// assert!((rows[2].facility_mw - 1.75).abs() < 1e-9); // 1,000 × 1.4 kW × PUE 1.25
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
 pub fn schedule(
+    data: &Catalogs,
     fleet: &Fleet,
     a: &Assumptions,
     workload: Option<&Workload>,
 ) -> Result<Vec<QuarterRow>, FleetError> {
-    let report = match workload {
-        Some(w) => fleet.report_with(a, w)?,
-        None => fleet.report(a)?,
-    };
+    let report = fleet.report(data, a, workload)?;
     schedule_of(fleet, &report)
 }
 
@@ -255,18 +258,23 @@ pub struct ShockResult {
 ///
 /// ```no_run
 /// use chipmodel_fleet::{export_shock, Assumptions, Delivery, Fleet, Group, Workload};
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
+/// );
 /// let mut g = Group::new("h200", 400_000.0, "cn");
 /// g.deliveries = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
 ///     .iter()
 ///     .map(|q| Delivery { quarter: q.to_string(), count: 100_000.0 })
 ///     .collect();
 /// let w = Workload::new("llama-3.1-70b");
-/// let s = export_shock(&Fleet::new(vec![g]), &Assumptions::defaults()?, Some(&w), "2026-07-01",
+/// let s = export_shock(&data, &Fleet::new(vec![g]), &Assumptions::defaults()?, Some(&w), "2026-07-01",
 ///                      &["h200".to_string()], Some(("ascend-910c", "cn")))?;
 /// assert_eq!(s.cut, vec![("h200-sxm".to_string(), 200_000.0)]);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
 pub fn export_shock(
+    data: &Catalogs,
     fleet: &Fleet,
     a: &Assumptions,
     workload: Option<&Workload>,
@@ -274,7 +282,7 @@ pub fn export_shock(
     chips: &[String],
     replacement: Option<(&str, &str)>,
 ) -> Result<ShockResult, FleetError> {
-    fleet.validate()?;
+    fleet.validate(data)?;
     let cut_from = Quarter::of_date(date)
         .filter(|_| {
             let ctx = chipmodel_catalog::datafile::Ctx {
@@ -292,16 +300,15 @@ pub fn export_shock(
     } else {
         cut_from
     };
-    let catalog = chipmodel_catalog::Catalog::try_embedded()?;
     let ids = chips
         .iter()
-        .map(|c| catalog.get(c).map(|x| x.id.clone()))
+        .map(|c| data.chip(c).map(|x| x.id.clone()))
         .collect::<Result<Vec<_>, _>>()?;
     let mut after = fleet.clone();
     let mut cut_groups = Vec::new();
     let mut cut: Vec<(String, f64)> = Vec::new();
     for g in &mut after.groups {
-        let id = catalog.get(&g.chip)?.id.clone();
+        let id = data.chip(&g.chip)?.id.clone();
         if !ids.contains(&id) {
             continue;
         }
@@ -337,10 +344,7 @@ pub fn export_shock(
             "the cut removes every chip: nothing would be delivered",
         ));
     }
-    let report = match workload {
-        Some(w) => after.report_with(a, w)?,
-        None => after.report(a)?,
-    };
+    let report = after.report(data, a, workload)?;
     let schedule = schedule_of(&after, &report)?;
     let (mut lost_tokens, mut repl) = (None, None);
     if let Some(w) = workload
@@ -350,11 +354,11 @@ pub fn export_shock(
             groups: cut_groups,
             horizon_years: fleet.horizon_years,
         };
-        let lost = cut_fleet.report_with(a, w)?;
+        let lost = cut_fleet.report(data, a, Some(w))?;
         lost_tokens = lost.total.tokens_per_day;
         if let Some((chip, site)) = replacement {
-            let (n, r) = equivalent_fleet(&cut_fleet, chip, site, w, a)?;
-            repl = Some((catalog.get(chip)?.id.clone(), n, r));
+            let (n, r) = equivalent_fleet(data, &cut_fleet, chip, site, w, a)?;
+            repl = Some((data.chip(chip)?.id.clone(), n, r));
         }
     } else if workload.is_some() {
         lost_tokens = Some(0.0);

@@ -4,6 +4,9 @@ use chipmodel_fleet::{
     Assumptions, Fleet, Group, Workload, crf, equivalent_fleet, monte_carlo, sensitivity,
 };
 
+mod common;
+use common::catalogs;
+
 fn close(a: f64, b: f64) -> bool {
     ((a - b) / b).abs() < 1e-9
 }
@@ -12,7 +15,7 @@ fn close(a: f64, b: f64) -> bool {
 fn small_h200_fleet_by_hand() {
     let a = Assumptions::defaults().unwrap();
     let r = Fleet::new(vec![Group::new("h200", 1000.0, "cn")])
-        .report(&a)
+        .report(catalogs(), &a, None)
         .unwrap();
     let t = &r.total;
     // Capex: 1,000 × ($27,000 chip + $8,000 server + $6,500 network + $1,000 storage) = $42.5 M IT.
@@ -42,7 +45,11 @@ fn small_h200_fleet_by_hand() {
     // With the tariff passed through to the buyer, the chips cost 25% more and the vendor keeps
     // the full price.
     let passed = Fleet::new(vec![Group::new("h200", 1000.0, "cn")])
-        .report(&a.with("tariff_passthrough", 1.0).unwrap())
+        .report(
+            catalogs(),
+            &a.with("tariff_passthrough", 1.0).unwrap(),
+            None,
+        )
         .unwrap();
     assert!(close(passed.total.capex.tariff, 0.25 * 27e6));
     assert!(close(passed.total.vendor_revenue_usd, 27e6));
@@ -58,7 +65,7 @@ fn small_h200_fleet_by_hand() {
 fn domestic_chips_get_the_power_subsidy_and_a_software_factor() {
     let a = Assumptions::defaults().unwrap();
     let r = Fleet::new(vec![Group::new("ascend-910c", 100.0, "cn")])
-        .report(&a)
+        .report(catalogs(), &a, None)
         .unwrap();
     let g = &r.groups[0];
     assert!(close(g.it_kw_per_chip, 1.46)); // CloudMatrix 384: 559 kW / 384
@@ -68,7 +75,7 @@ fn domestic_chips_get_the_power_subsidy_and_a_software_factor() {
     assert!(close(r.total.opex.electricity, kwh * 0.5 / 7.1 * 0.5));
     // In the US: no subsidy, US PUE and prices.
     let us = Fleet::new(vec![Group::new("ascend-910c", 100.0, "us")])
-        .report(&a)
+        .report(catalogs(), &a, None)
         .unwrap();
     assert!(close(
         us.total.opex.electricity,
@@ -81,7 +88,7 @@ fn tokens_per_day_and_cost_per_token() {
     let a = Assumptions::defaults().unwrap();
     let w = Workload::new("llama-3.1-8b");
     let r = Fleet::new(vec![Group::new("h100", 64.0, "us")])
-        .report_with(&a, &w)
+        .report(catalogs(), &a, Some(&w))
         .unwrap();
     let g = &r.groups[0];
     let per_chip = g.tokens_per_s_per_chip.unwrap();
@@ -103,10 +110,10 @@ fn tokens_per_day_and_cost_per_token() {
 fn scaling_the_count_scales_the_cost() {
     let a = Assumptions::defaults().unwrap();
     let one = Fleet::new(vec![Group::new("b200", 100.0, "us")])
-        .report(&a)
+        .report(catalogs(), &a, None)
         .unwrap();
     let ten = Fleet::new(vec![Group::new("b200", 1000.0, "us")])
-        .report(&a)
+        .report(catalogs(), &a, None)
         .unwrap();
     assert!(close(
         ten.total.tco_usd_per_year,
@@ -123,9 +130,9 @@ fn equivalent_fleet_matches_tokens() {
     let a = Assumptions::defaults().unwrap();
     let w = Workload::new("llama-3.1-8b");
     let base = Fleet::new(vec![Group::new("h200", 100.0, "cn")]);
-    let (n, alt) = equivalent_fleet(&base, "ascend-910c", "cn", &w, &a).unwrap();
+    let (n, alt) = equivalent_fleet(catalogs(), &base, "ascend-910c", "cn", &w, &a).unwrap();
     let target = base
-        .report_with(&a, &w)
+        .report(catalogs(), &a, Some(&w))
         .unwrap()
         .total
         .tokens_per_day
@@ -141,13 +148,13 @@ fn equivalent_fleet_matches_tokens() {
 fn uncertainty_is_reproducible_and_ordered() {
     let a = Assumptions::defaults().unwrap();
     let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
-    let x = monte_carlo(&f, &a, None, 300, 42).unwrap();
-    assert_eq!(x, monte_carlo(&f, &a, None, 300, 42).unwrap());
-    assert_ne!(x, monte_carlo(&f, &a, None, 300, 43).unwrap());
+    let x = monte_carlo(catalogs(), &f, &a, None, 300, 42).unwrap();
+    assert_eq!(x, monte_carlo(catalogs(), &f, &a, None, 300, 42).unwrap());
+    assert_ne!(x, monte_carlo(catalogs(), &f, &a, None, 300, 43).unwrap());
     for o in &x.outputs {
         assert!(o.p10 <= o.p50 && o.p50 <= o.p90, "{o:?}");
     }
-    let s = sensitivity(&f, &a, None, "usd_per_gpu_hour").unwrap();
+    let s = sensitivity(catalogs(), &f, &a, None, "usd_per_gpu_hour").unwrap();
     assert!(s.windows(2).all(|w| w[0].swing >= w[1].swing));
     assert!(s.iter().all(|x| x.name != "electricity.us")); // a US price cannot move a Chinese fleet
 }
@@ -155,7 +162,7 @@ fn uncertainty_is_reproducible_and_ordered() {
 #[test]
 fn bad_input_names_the_field() {
     let a = Assumptions::defaults().unwrap();
-    let err = |f: Fleet| f.report(&a).unwrap_err().to_string();
+    let err = |f: Fleet| f.report(catalogs(), &a, None).unwrap_err().to_string();
     assert!(err(Fleet::new(vec![])).contains("at least one group"));
     assert!(err(Fleet::new(vec![Group::new("h200", f64::NAN, "cn")])).contains("invalid count"));
     assert!(
@@ -176,6 +183,7 @@ fn bad_input_names_the_field() {
     );
     assert!(
         monte_carlo(
+            catalogs(),
             &Fleet::new(vec![Group::new("h200", 1.0, "cn")]),
             &a,
             None,
@@ -192,15 +200,25 @@ fn monte_carlo_progress_threads_and_ranges_do_not_change_the_draws() {
     let a = Assumptions::defaults().unwrap();
     let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
     let mut ticks = Vec::new();
-    let x = monte_carlo_with_progress(&f, &a, None, 250, 7, 1, &mut |_, done, total| {
-        ticks.push((done, total));
-        true
-    })
+    let x = monte_carlo_with_progress(
+        catalogs(),
+        &f,
+        &a,
+        None,
+        250,
+        7,
+        1,
+        &mut |_, done, total| {
+            ticks.push((done, total));
+            true
+        },
+    )
     .unwrap();
-    assert_eq!(x, monte_carlo(&f, &a, None, 250, 7).unwrap());
+    assert_eq!(x, monte_carlo(catalogs(), &f, &a, None, 250, 7).unwrap());
     assert_eq!(
         x,
-        monte_carlo_with_progress(&f, &a, None, 250, 7, 2, &mut |_, _, _| true).unwrap()
+        monte_carlo_with_progress(catalogs(), &f, &a, None, 250, 7, 2, &mut |_, _, _| true)
+            .unwrap()
     );
     // blocks of 64 draws (at least 64 so that each block keeps the threads busy)
     assert_eq!(
@@ -208,16 +226,16 @@ fn monte_carlo_progress_threads_and_ranges_do_not_change_the_draws() {
         [(0, 250), (64, 250), (128, 250), (192, 250), (250, 250)]
     );
     // any split of the draws gives the same columns
-    let whole = monte_carlo_draws(&f, &a, None, 7, 0..250, 2).unwrap();
+    let whole = monte_carlo_draws(catalogs(), &f, &a, None, 7, 0..250, 2).unwrap();
     assert_eq!(whole, x.draws);
     let (p, q) = (
-        monte_carlo_draws(&f, &a, None, 7, 0..99, 1).unwrap(),
-        monte_carlo_draws(&f, &a, None, 7, 99..250, 2).unwrap(),
+        monte_carlo_draws(catalogs(), &f, &a, None, 7, 0..99, 1).unwrap(),
+        monte_carlo_draws(catalogs(), &f, &a, None, 7, 99..250, 2).unwrap(),
     );
     for ((name, w), ((_, a1), (_, a2))) in whole.iter().zip(p.iter().zip(&q)) {
         let joined: Vec<f64> = a1.iter().chain(a2).copied().collect();
         assert_eq!(&joined, w, "{name}");
     }
     let (start, stop) = (5, 4);
-    assert!(monte_carlo_draws(&f, &a, None, 7, start..stop, 1).is_err());
+    assert!(monte_carlo_draws(catalogs(), &f, &a, None, 7, start..stop, 1).is_err());
 }

@@ -9,6 +9,9 @@ use chipmodel_compliance::{ChipMetrics, RuleSet, classify_metrics};
 use chipmodel_fleet::Scenario;
 use chipmodel_perf::{Engine, Mode, Model, Params};
 
+mod common;
+use common::catalogs;
+
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fuzz/regressions")
@@ -109,10 +112,14 @@ fn scenario_inputs() {
         let Ok(text) = std::str::from_utf8(&data) else {
             continue;
         };
-        let Ok(s) = Scenario::parse(&name, text) else {
+        let Ok(s) = Scenario::parse(catalogs(), &name, text) else {
             continue;
         };
-        let _ = s.fleet.report(&s.assumptions);
-        assert_eq!(Scenario::parse(&name, &s.to_toml()).unwrap(), s, "{name}");
+        let _ = s.fleet.report(catalogs(), &s.assumptions, None);
+        assert_eq!(
+            Scenario::parse(catalogs(), &name, &s.to_toml()).unwrap(),
+            s,
+            "{name}"
+        );
     }
 }

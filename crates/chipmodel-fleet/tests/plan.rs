@@ -6,6 +6,9 @@ use chipmodel_fleet::{
     WorkloadDemand, plan_hybrid, solve_allocation,
 };
 
+mod common;
+use common::catalogs;
+
 fn close(a: f64, b: f64, rel: f64) -> bool {
     if b == 0.0 {
         a.abs() < rel
@@ -337,7 +340,7 @@ fn seed_input() -> PlanInput {
 #[test]
 fn seed_story_h200_cap_binds() {
     let a = Assumptions::defaults().unwrap();
-    let plan = plan_hybrid(&seed_input(), &a).unwrap();
+    let plan = plan_hybrid(catalogs(), &seed_input(), &a).unwrap();
     let (h, s) = (&plan.options[0], &plan.allocation.supplies[0]);
     let (asc, s_asc) = (&plan.options[1], &plan.allocation.supplies[1]);
     let d = &plan.allocation.demands[0];
@@ -422,26 +425,26 @@ fn plan_hybrid_bad_inputs() {
     let a = Assumptions::defaults().unwrap();
     let mut bad_site = seed_input();
     bad_site.supplies[0].site = "mars".into();
-    let e = plan_hybrid(&bad_site, &a).unwrap_err();
+    let e = plan_hybrid(catalogs(), &bad_site, &a).unwrap_err();
     assert!(e.to_string().contains("supplies.site 'mars'"), "{e}");
 
     let mut dup = seed_input();
     dup.supplies[1] = Supply::new("H200", "cn", None);
-    let e = plan_hybrid(&dup, &a).unwrap_err();
+    let e = plan_hybrid(catalogs(), &dup, &a).unwrap_err();
     assert!(e.to_string().contains("h200-sxm@cn"), "{e}");
 
     let mut not_supplied = seed_input();
     not_supplied.demands[0] = not_supplied.demands[0].clone().only_on(&["h20"]);
-    let e = plan_hybrid(&not_supplied, &a).unwrap_err();
+    let e = plan_hybrid(catalogs(), &not_supplied, &a).unwrap_err();
     assert!(e.to_string().contains("demands.allowed_chips 'h20'"), "{e}");
 
     let mut unknown = seed_input();
     unknown.supplies[0].chip = "h2000".into();
-    assert!(plan_hybrid(&unknown, &a).is_err());
+    assert!(plan_hybrid(catalogs(), &unknown, &a).is_err());
 
     let mut horizon = seed_input();
     horizon.horizon_years = 0.0;
-    let e = plan_hybrid(&horizon, &a).unwrap_err();
+    let e = plan_hybrid(catalogs(), &horizon, &a).unwrap_err();
     assert!(e.to_string().contains("horizon_years"), "{e}");
 }
 
@@ -451,7 +454,7 @@ fn plan_hybrid_restricted_workload_is_infeasible_past_the_cap() {
     // than 400,000 of them.
     let mut input = seed_input();
     input.demands[0] = input.demands[0].clone().only_on(&["h200"]);
-    let e = plan_hybrid(&input, &Assumptions::defaults().unwrap()).unwrap_err();
+    let e = plan_hybrid(catalogs(), &input, &Assumptions::defaults().unwrap()).unwrap_err();
     assert!(
         e.to_string()
             .contains("demand for workload 'llama-3.1-70b'"),

@@ -4,6 +4,9 @@
 use chipmodel_fleet::{Assumptions, Fleet, Group, SCENARIOS, Scenario};
 use proptest::prelude::*;
 
+mod common;
+use common::catalogs;
+
 const CHIPS: [&str; 5] = ["h200", "h100", "h20", "ascend-910c", "b200"];
 const SITES: [&str; 2] = ["cn", "us"];
 
@@ -18,8 +21,8 @@ proptest! {
         k in 1.0f64..1000.0,
     ) {
         let a = Assumptions::defaults().unwrap();
-        let one = Fleet::new(vec![Group::new(CHIPS[c], count, SITES[s])]).report(&a).unwrap().total;
-        let many = Fleet::new(vec![Group::new(CHIPS[c], count * k, SITES[s])]).report(&a).unwrap().total;
+        let one = Fleet::new(vec![Group::new(CHIPS[c], count, SITES[s])]).report(catalogs(), &a, None).unwrap().total;
+        let many = Fleet::new(vec![Group::new(CHIPS[c], count * k, SITES[s])]).report(catalogs(), &a, None).unwrap().total;
         let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1.0);
         prop_assert!(close(many.tco_usd_per_year, k * one.tco_usd_per_year));
         prop_assert!(close(many.capex_total_usd, k * one.capex_total_usd));
@@ -43,7 +46,7 @@ proptest! {
         let v = base.get(name).unwrap();
         let dear = base.with(name, v * (1.0 + rise) + rise).unwrap();
         let fleet = Fleet::new(vec![Group::new(CHIPS[c], 1000.0, SITES[s])]);
-        let (x, y) = (fleet.report(&base).unwrap().total, fleet.report(&dear).unwrap().total);
+        let (x, y) = (fleet.report(catalogs(), &base, None).unwrap().total, fleet.report(catalogs(), &dear, None).unwrap().total);
         prop_assert!(y.tco_usd_per_year >= x.tco_usd_per_year * (1.0 - 1e-12), "{} up: {} < {}", name, y.tco_usd_per_year, x.tco_usd_per_year);
         prop_assert!(y.capex_total_usd >= x.capex_total_usd * (1.0 - 1e-12));
     }
@@ -52,9 +55,9 @@ proptest! {
 #[test]
 fn scenarios_round_trip_through_their_files() {
     for (file, text) in SCENARIOS {
-        let s = Scenario::parse(file, text).unwrap();
+        let s = Scenario::parse(catalogs(), file, text).unwrap();
         let saved = s.to_toml();
-        let again = Scenario::parse(file, &saved).unwrap();
+        let again = Scenario::parse(catalogs(), file, &saved).unwrap();
         assert_eq!(again, s, "{file}");
         assert_eq!(again.to_toml(), saved, "{file}");
     }

@@ -3,10 +3,13 @@
 
 use chipmodel_fleet::{SCENARIOS, Scenario, run_scenario};
 
+mod common;
+use common::catalogs;
+
 #[test]
 fn shipped_scenarios_parse() {
     for (file, text) in SCENARIOS {
-        let s = Scenario::parse(file, text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let s = Scenario::parse(catalogs(), file, text).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!s.fleet.groups.is_empty() && s.workload.is_some(), "{file}");
     }
 }
@@ -38,8 +41,8 @@ fn rounded(v: serde_json::Value) -> serde_json::Value {
 
 #[test]
 fn seed_scenario_report_snapshot() {
-    let s = Scenario::seed().unwrap();
-    let mut r = run_scenario(&s).unwrap();
+    let s = Scenario::seed(catalogs()).unwrap();
+    let mut r = run_scenario(catalogs(), &s).unwrap();
     // The draws are 1,000 numbers per output; their percentiles are in the snapshot.
     if let Some(mc) = r.monte_carlo.as_mut() {
         mc.draws.clear();
@@ -56,7 +59,7 @@ const HEAD: &str = "[scenario]\nid = \"t\"\ntitle = \"T\"\n";
 
 fn bad(body: &str) -> String {
     let text = format!("{HEAD}{body}");
-    Scenario::parse("bad.toml", &text)
+    Scenario::parse(catalogs(), "bad.toml", &text)
         .expect_err(&text)
         .to_string()
 }
@@ -117,15 +120,21 @@ fn bad_scenarios_name_the_file_and_key() {
             assert!(e.contains(n), "{body:?} → {e} (wanted {n:?})");
         }
     }
-    let e = Scenario::parse("x.toml", "[[group]]\nchip = \"h200\"\ncount = 8\n").unwrap_err();
+    let e = Scenario::parse(
+        catalogs(),
+        "x.toml",
+        "[[group]]\nchip = \"h200\"\ncount = 8\n",
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("[scenario]"), "{e}");
-    let e = Scenario::load(std::path::Path::new("/nonexistent/s.toml")).unwrap_err();
+    let e = Scenario::load(catalogs(), std::path::Path::new("/nonexistent/s.toml")).unwrap_err();
     assert!(e.to_string().contains("/nonexistent/s.toml"), "{e}");
 }
 
 #[test]
 fn overrides_and_ranges_apply() {
     let s = Scenario::parse(
+        catalogs(),
         "o.toml",
         &format!(
             "{HEAD}[assumptions]\nwacc = 0.05\n\"pue.cn\" = {{ value = 1.3, low = 1.2, high = 1.5 }}\n[[group]]\nchip = \"h200\"\ncount = 1000\n"
@@ -138,7 +147,7 @@ fn overrides_and_ranges_apply() {
         (p.value, p.low, p.high, p.overridden),
         (1.3, 1.2, 1.5, true)
     );
-    let r = run_scenario(&s).unwrap();
+    let r = run_scenario(catalogs(), &s).unwrap();
     // 1,000 × 1.4 kW × PUE 1.3.
     assert!((r.report.total.facility_mw - 1.82).abs() < 1e-9);
     // Defaults: compliance for the site's country on the group's date.
@@ -150,15 +159,15 @@ fn overrides_and_ranges_apply() {
 #[test]
 fn progress_is_reported_by_stage_and_can_stop_a_run() {
     use chipmodel_fleet::{FleetError, run_scenario_with_progress};
-    let s = Scenario::seed().unwrap();
+    let s = Scenario::seed(catalogs()).unwrap();
     let mut seen: Vec<(String, usize, usize)> = Vec::new();
-    let r = run_scenario_with_progress(&s, &mut |stage, done, total| {
+    let r = run_scenario_with_progress(catalogs(), &s, &mut |stage, done, total| {
         seen.push((stage.to_string(), done, total));
         true
     })
     .unwrap();
     // the same result as without a callback
-    assert_eq!(r.report, run_scenario(&s).unwrap().report);
+    assert_eq!(r.report, run_scenario(catalogs(), &s).unwrap().report);
     let stages: Vec<&str> = seen
         .iter()
         .map(|(s, _, _)| s.as_str())
@@ -187,7 +196,7 @@ fn progress_is_reported_by_stage_and_can_stop_a_run() {
 
     // a callback that says stop ends the run in the stage it is in
     let mut calls = 0;
-    let err = run_scenario_with_progress(&s, &mut |stage, done, _| {
+    let err = run_scenario_with_progress(catalogs(), &s, &mut |stage, done, _| {
         calls += 1;
         !(stage == "monte carlo" && done >= 500)
     })
@@ -213,12 +222,13 @@ fn scratch(name: &str) -> std::path::PathBuf {
 fn a_scenario_extends_a_shipped_one_or_a_file_beside_it() {
     // A shipped id: everything inherited but what the file sets.
     let half = Scenario::parse(
+        catalogs(),
         "half.toml",
         "[scenario]\nid = \"half\"\ntitle = \"Half\"\nextends = \"seed-h200-china-2026\"\n\
          [[group]]\nchip = \"h200\"\ncount = 200000\nsite = \"cn\"\ndate = \"2026-02-01\"\n",
     )
     .unwrap();
-    let seed = Scenario::seed().unwrap();
+    let seed = Scenario::seed(catalogs()).unwrap();
     assert_eq!(half.id, "half");
     assert_eq!(half.fleet.groups.len(), 1);
     assert_eq!(half.fleet.groups[0].count, 200_000.0);
@@ -226,8 +236,8 @@ fn a_scenario_extends_a_shipped_one_or_a_file_beside_it() {
     assert_eq!(half.monte_carlo, seed.monte_carlo);
     assert_eq!(half.overrides, seed.overrides);
     let (a, b) = (
-        run_scenario(&half).unwrap().report.total,
-        run_scenario(&seed).unwrap().report.total,
+        run_scenario(catalogs(), &half).unwrap().report.total,
+        run_scenario(catalogs(), &seed).unwrap().report.total,
     );
     assert!((a.facility_mw * 2.0 - b.facility_mw).abs() < 1e-6);
 
@@ -253,11 +263,11 @@ fn a_scenario_extends_a_shipped_one_or_a_file_beside_it() {
         "[scenario]\nid = \"gc\"\nextends = \"sub/more.toml\"\n",
     )
     .unwrap();
-    let child = Scenario::load(&dir.join("child.toml")).unwrap();
+    let child = Scenario::load(catalogs(), &dir.join("child.toml")).unwrap();
     assert_eq!((child.id.as_str(), child.title.as_str()), ("child", "Base"));
     assert_eq!(child.assumptions.get("wacc").unwrap(), 0.09); // the base's override kept
     assert_eq!(child.assumptions.get("pue.cn").unwrap(), 1.3); // tables merge key by key
-    let gc = Scenario::load(&dir.join("grandchild.toml")).unwrap();
+    let gc = Scenario::load(catalogs(), &dir.join("grandchild.toml")).unwrap();
     assert_eq!(gc.fleet.groups[0].count, 300.0);
 }
 
@@ -315,7 +325,7 @@ fn extends_cannot_leave_the_folder_loop_or_name_nothing() {
             format!("[scenario]\nid = \"x\"\ntitle = \"X\"\n{line}\n"),
         )
         .unwrap();
-        let e = Scenario::load(&path).unwrap_err().to_string();
+        let e = Scenario::load(catalogs(), &path).unwrap_err().to_string();
         assert!(
             e.contains(needle) && e.contains("scenario.extends"),
             "{name}: {e}"
@@ -330,7 +340,7 @@ fn extends_cannot_leave_the_folder_loop_or_name_nothing() {
             "[scenario]\nid = \"x\"\ntitle = \"X\"\nextends = \"link.toml\"\n",
         )
         .unwrap();
-        let e = Scenario::load(&dir.join("via-link.toml"))
+        let e = Scenario::load(catalogs(), &dir.join("via-link.toml"))
             .unwrap_err()
             .to_string();
         assert!(e.contains("outside the scenario's folder"), "{e}");
@@ -346,10 +356,13 @@ fn extends_cannot_leave_the_folder_loop_or_name_nothing() {
         "[scenario]\nid = \"b\"\ntitle = \"B\"\nextends = \"a.toml\"\n",
     )
     .unwrap();
-    let e = Scenario::load(&dir.join("a.toml")).unwrap_err().to_string();
+    let e = Scenario::load(catalogs(), &dir.join("a.toml"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("a cycle"), "{e}");
     // text without a folder may extend only a shipped scenario
     let e = Scenario::parse(
+        catalogs(),
         "t.toml",
         "[scenario]\nid = \"x\"\ntitle = \"X\"\nextends = \"base.toml\"\n",
     )

@@ -2,6 +2,9 @@
 
 use chipmodel_fleet::{Assumptions, Delivery, Fleet, Group, Workload, export_shock, schedule};
 
+mod common;
+use common::catalogs;
+
 fn close(a: f64, b: f64) -> bool {
     ((a - b) / b).abs() < 1e-9
 }
@@ -25,8 +28,8 @@ fn schedule_by_hand() {
         "h200",
         &[("2026-Q1", 400.0), ("2026-Q2", 600.0)],
     )]);
-    let full = f.report(&a).unwrap().total;
-    let rows = schedule(&f, &a, None).unwrap();
+    let full = f.report(catalogs(), &a, None).unwrap().total;
+    let rows = schedule(catalogs(), &f, &a, None).unwrap();
     let q: Vec<&str> = rows.iter().map(|r| r.quarter.as_str()).collect();
     assert_eq!(q, ["2026-Q1", "2026-Q2", "2026-Q3"]);
     // Capex per chip: $42,500 IT + 1.4 kW × $8.2 M/MW data centre = $53,980.
@@ -50,8 +53,8 @@ fn schedule_with_a_workload_ramps_tokens() {
     let a = Assumptions::defaults().unwrap();
     let w = Workload::new("llama-3.1-70b");
     let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]); // all in 2026-Q1
-    let full = f.report_with(&a, &w).unwrap().total;
-    let rows = schedule(&f, &a, Some(&w)).unwrap();
+    let full = f.report(catalogs(), &a, Some(&w)).unwrap().total;
+    let rows = schedule(catalogs(), &f, &a, Some(&w)).unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].tokens_per_day, Some(0.0));
     assert!(close(
@@ -64,10 +67,13 @@ fn schedule_with_a_workload_ramps_tokens() {
 fn deliveries_must_add_up() {
     let mut g = ramp("h200", &[("2026-Q1", 400.0)]);
     g.count = 500.0;
-    let e = Fleet::new(vec![g]).validate().unwrap_err().to_string();
+    let e = Fleet::new(vec![g])
+        .validate(catalogs())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("deliveries") && e.contains("500"), "{e}");
     let e = Fleet::new(vec![ramp("h200", &[("2026-Q5", 4.0)])])
-        .validate()
+        .validate(catalogs())
         .unwrap_err()
         .to_string();
     assert!(e.contains("2026-Q5"), "{e}");
@@ -87,6 +93,7 @@ fn export_shock_by_hand() {
     let h200 = ["h200".to_string()];
     // Cut on 2026-07-01: Q3 and Q4 deliveries are cancelled.
     let s = export_shock(
+        catalogs(),
         &f,
         &a,
         Some(&w),
@@ -97,7 +104,12 @@ fn export_shock_by_hand() {
     .unwrap();
     assert_eq!(s.cut, vec![("h200-sxm".to_string(), 200_000.0)]);
     assert_eq!(s.fleet.groups[0].count, 200_000.0);
-    let full = f.report_with(&a, &w).unwrap().total.tokens_per_day.unwrap();
+    let full = f
+        .report(catalogs(), &a, Some(&w))
+        .unwrap()
+        .total
+        .tokens_per_day
+        .unwrap();
     let kept = s.report.total.tokens_per_day.unwrap();
     assert!(close(s.tokens_per_day_lost.unwrap(), full - kept));
     assert!(close(kept, full / 2.0));
@@ -108,16 +120,25 @@ fn export_shock_by_hand() {
     assert!(r.total.tokens_per_day.unwrap() >= s.tokens_per_day_lost.unwrap());
     assert_eq!(s.schedule.last().unwrap().installed, 200_000.0);
     // A cut in mid-quarter lets that quarter deliver: 2026-05-15 also cuts Q3 and Q4.
-    let mid = export_shock(&f, &a, None, "2026-05-15", &h200, None).unwrap();
+    let mid = export_shock(catalogs(), &f, &a, None, "2026-05-15", &h200, None).unwrap();
     assert_eq!(mid.cut[0].1, 200_000.0);
     // A cut on a quarter's first day cancels that quarter too.
-    let apr = export_shock(&f, &a, None, "2026-04-01", &h200, None).unwrap();
+    let apr = export_shock(catalogs(), &f, &a, None, "2026-04-01", &h200, None).unwrap();
     assert_eq!(apr.cut[0].1, 300_000.0);
     // Other chips are untouched; a cut before everything is refused.
-    let other = export_shock(&f, &a, None, "2026-04-01", &["b200".to_string()], None).unwrap();
+    let other = export_shock(
+        catalogs(),
+        &f,
+        &a,
+        None,
+        "2026-04-01",
+        &["b200".to_string()],
+        None,
+    )
+    .unwrap();
     assert!(other.cut.is_empty() && other.fleet == f);
-    let e = export_shock(&f, &a, None, "2025-01-01", &h200, None).unwrap_err();
+    let e = export_shock(catalogs(), &f, &a, None, "2025-01-01", &h200, None).unwrap_err();
     assert!(e.to_string().contains("every chip"), "{e}");
-    let e = export_shock(&f, &a, None, "2026-13-01", &h200, None).unwrap_err();
+    let e = export_shock(catalogs(), &f, &a, None, "2026-13-01", &h200, None).unwrap_err();
     assert!(e.to_string().contains("2026-13-01"), "{e}");
 }

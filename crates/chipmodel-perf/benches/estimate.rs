@@ -4,9 +4,13 @@
 
 use chipmodel_catalog::{Catalog, Precision};
 use chipmodel_perf::{
-    BestConfig, Dim, Engine, Grid, InferenceConfig, Limits, Mode, Model, Objective, Params,
-    Reduction, SweepSpec, best_inference, estimate_inference, sweep,
+    BestConfig, Dim, Engine, Grid, InferenceConfig, Limits, Mode, Objective, Params, Reduction,
+    SweepSpec, best_inference, estimate_inference, sweep,
 };
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{data, get_chip, get_model};
 
 fn main() {
     divan::main();
@@ -15,7 +19,7 @@ fn main() {
 fn engine() -> (Engine<'static>, chipmodel_perf::Setup) {
     let chip = Catalog::embedded().get("h100").unwrap();
     let e = Engine::new(
-        Model::get("llama-2-70b").unwrap(),
+        get_model("llama-2-70b"),
         chip,
         Params::for_chip(chip, Mode::Calibrated).unwrap(),
     );
@@ -68,21 +72,29 @@ fn one_setup_and_estimate(b: divan::Bencher) {
     });
 }
 
-/// By names, through the catalogs, with the full result struct.
+/// By names, looked up in the catalogs, with the full result struct.
 #[divan::bench]
 fn one_estimate_by_name(b: divan::Bencher) {
     let cfg = InferenceConfig {
         n_chips: 8,
         batch: 64,
-        ..InferenceConfig::new("llama-2-70b", "h100")
+        ..InferenceConfig::default()
     };
-    b.bench(|| divan::black_box(estimate_inference(divan::black_box(&cfg)).unwrap()));
+    b.bench(|| {
+        let data = divan::black_box(data());
+        let (m, c) = (
+            data.model("llama-2-70b").unwrap(),
+            data.chip("h100").unwrap(),
+        );
+        divan::black_box(estimate_inference(m, c, divan::black_box(&cfg)).unwrap())
+    });
 }
 
 #[divan::bench(sample_count = 20)]
 fn best_inference_8_chips(b: divan::Bencher) {
-    let cfg = BestConfig::new("llama-2-70b", "h200", 8);
-    b.bench(|| divan::black_box(best_inference(&cfg).unwrap()));
+    let cfg = BestConfig::new(8);
+    let (m, c) = (get_model("llama-2-70b"), get_chip("h200"));
+    b.bench(|| divan::black_box(best_inference(m, c, &cfg).unwrap()));
 }
 
 /// 2 models × 4 chips × 1,024 batches × 4 prompt lengths × 2 precisions = 65,536 configurations.
@@ -103,7 +115,7 @@ fn sweep_65536(b: divan::Bencher, threads: usize) {
         mode: vec![Mode::Calibrated],
     };
     b.counter(divan::counter::ItemsCount::new(spec.len()))
-        .bench(|| divan::black_box(sweep(&spec, threads).unwrap()));
+        .bench(|| divan::black_box(sweep(data(), &spec, threads).unwrap()));
 }
 
 /// 2 models × 4 chips × 4 chip counts × 1,024 batches × 4 prompt lengths × 4 output lengths ×
@@ -123,7 +135,7 @@ fn grid_1m() -> Grid {
         kv_dtype: vec![None],
         mode: vec![Mode::Calibrated],
     };
-    let mut parts = Grid::from_spec(spec).unwrap().parts();
+    let mut parts = Grid::from_spec(data(), spec).unwrap().parts();
     parts.usd_per_chip_hour = vec![2.2, 2.8, 2.0, 4.0]; // illustrative benchmark inputs
     Grid::new(parts).unwrap()
 }

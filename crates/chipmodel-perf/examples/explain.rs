@@ -2,24 +2,29 @@
 //!
 //! `cargo run -p chipmodel-perf --example explain -- llama-2-70b h100 8 64 1024 128 bf16`
 
-use chipmodel_perf::{InferenceConfig, estimate_inference_breakdown};
+use chipmodel_catalog::Catalog;
+use chipmodel_perf::{InferenceConfig, ModelCatalog, estimate_inference_breakdown};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a: Vec<String> = std::env::args().skip(1).collect();
     let get = |i: usize, d: &str| a.get(i).cloned().unwrap_or_else(|| d.to_string());
-    let mut cfg = InferenceConfig::new(&get(0, "llama-2-70b"), &get(1, "h100"));
-    cfg.n_chips = get(2, "8").parse()?;
-    cfg.batch = get(3, "64").parse()?;
-    cfg.input_tokens = get(4, "1024").parse()?;
-    cfg.output_tokens = get(5, "128").parse()?;
-    cfg.weight_dtype = get(6, "bf16").parse()?;
+    let model = ModelCatalog::embedded()?.get(&get(0, "llama-2-70b"))?;
+    let chip = Catalog::embedded().get(&get(1, "h100"))?;
+    let mut cfg = InferenceConfig {
+        n_chips: get(2, "8").parse()?,
+        batch: get(3, "64").parse()?,
+        input_tokens: get(4, "1024").parse()?,
+        output_tokens: get(5, "128").parse()?,
+        weight_dtype: get(6, "bf16").parse()?,
+        ..InferenceConfig::default()
+    };
     if let Some(tp) = a.get(7) {
         cfg.tp = Some(tp.parse()?);
     }
     if get(8, "calibrated") == "roofline" {
         cfg.mode = chipmodel_perf::Mode::Roofline;
     }
-    let (e, ops) = estimate_inference_breakdown(&cfg)?;
+    let (e, ops) = estimate_inference_breakdown(model, chip, &cfg)?;
     println!(
         "{} on {} × {}: {:?}",
         e.model, e.setup.n_chips, e.chip, e.setup

@@ -8,8 +8,21 @@
 
 use std::time::Instant;
 
-use chipmodel_catalog::Precision;
-use chipmodel_perf::{Dim, Grid, Limits, Mode, Objective, Reduction, SweepSpec};
+use chipmodel_catalog::{Catalog, Precision};
+use chipmodel_perf::{
+    Catalogs, Dim, Grid, Limits, Mode, ModelCatalog, Objective, Reduction, SweepSpec,
+};
+
+/// The embedded chips and models, shared by the tests.
+fn data() -> &'static Catalogs {
+    static DATA: std::sync::OnceLock<Catalogs> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        Catalogs::new(
+            Catalog::embedded().clone(),
+            ModelCatalog::embedded().unwrap().clone(),
+        )
+    })
+}
 
 /// 10 models × 10 chips × 10 chip counts × 2 pipeline depths × 25 batches × 20 prompt lengths ×
 /// 25 output lengths × 2 weight precisions × 2 KV precisions = 100,000,000 configurations.
@@ -71,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let threads: usize = args.next().map_or(Ok(0), |s| s.parse())?;
     let which = args.next().unwrap_or_else(|| "pareto".into());
-    let grid = Grid::from_spec(spec())?;
+    let grid = Grid::from_spec(data(), spec())?;
     let mut parts = grid.parts();
     // illustrative USD per chip-hour (not sourced: a benchmark input, not a result)
     parts.usd_per_chip_hour = vec![2.2, 2.8, 1.2, 4.0, 1.3, 2.0, 2.4, 1.5, 1.6, 2.6];

@@ -5,12 +5,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
+use crate::catalogs::Catalogs;
 use crate::error::invalid;
 use crate::inference::{Bound, InferenceConfig, resolve};
 
 /// One measured point: a configuration, which figure was measured, and its value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {
+    /// Model id, alias or name.
+    pub model: String,
+    /// Chip id, alias or name.
+    pub chip: String,
     /// What ran.
     pub config: InferenceConfig,
     /// `ttft_s`, `tpot_s`, `e2e_latency_s` or `throughput_tokens_per_s`.
@@ -46,7 +51,11 @@ const NAMES: [&str; 5] = [
 /// where T_* are the default-efficiency times of the operators each resource bounds, the
 /// unknowns s_* scale every efficiency of that resource (keeping their measured ratios), and
 /// `fixed` is the engine-step overhead, kept at its default.
-fn features(m: &Measurement, d: &Params) -> Result<([f64; 5], f64, f64), PerfError> {
+fn features(
+    data: &Catalogs,
+    m: &Measurement,
+    d: &Params,
+) -> Result<([f64; 5], f64, f64), PerfError> {
     let quiet = Params {
         kernel_overhead_s: 0.0,
         eager_kernel_overhead_s: 0.0,
@@ -59,7 +68,7 @@ fn features(m: &Measurement, d: &Params) -> Result<([f64; 5], f64, f64), PerfErr
         params: Some(quiet),
         ..m.config.clone()
     };
-    let (engine, setup) = resolve(&cfg)?;
+    let (engine, setup) = resolve(data.model(&m.model)?, data.chip(&m.chip)?, &cfg)?;
     let (e, ops) = engine.estimate_with_breakdown(&setup);
     let phase_weights: Vec<(&str, f64)> = match m.metric.as_str() {
         "ttft_s" => vec![("prefill", 1.0)],
@@ -135,35 +144,51 @@ fn features(m: &Measurement, d: &Params) -> Result<([f64; 5], f64, f64), PerfErr
 /// use chipmodel_perf::{calibrate, estimate_inference, InferenceConfig, Measurement, Params, Mode};
 ///
 /// // Points generated with known parameters are recovered.
-/// let defaults = Params::for_chip(chipmodel_catalog::Catalog::embedded().get("h100").unwrap(), Mode::Calibrated).unwrap();
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded().unwrap().clone(),
+/// );
+/// let (model, chip) = (data.model("llama-3.1-8b").unwrap(), data.chip("h100").unwrap());
+/// let defaults = Params::for_chip(chip, Mode::Calibrated).unwrap();
 /// let truth = Params {
 ///     memory_efficiency: 0.7,
 ///     attention_memory_efficiency: 0.7 * defaults.attention_memory_efficiency / defaults.memory_efficiency,
 ///     ..defaults
 /// };
 /// let points: Vec<Measurement> = [1u32, 8, 32, 128].iter().map(|&batch| {
-///     let config = InferenceConfig { batch, params: Some(truth), ..InferenceConfig::new("llama-3.1-8b", "h100") };
-///     let tpot = estimate_inference(&config).unwrap().tpot_s;
-///     Measurement { config: InferenceConfig { params: None, ..config }, metric: "tpot_s".into(), value: tpot }
+///     let config = InferenceConfig { batch, params: Some(truth), ..InferenceConfig::default() };
+///     let tpot = estimate_inference(model, chip, &config).unwrap().tpot_s;
+///     Measurement {
+///         model: model.id.clone(),
+///         chip: chip.id.clone(),
+///         config: InferenceConfig { params: None, ..config },
+///         metric: "tpot_s".into(),
+///         value: tpot,
+///     }
 /// }).collect();
-/// let fit = calibrate(&points).unwrap();
+/// let fit = calibrate(&data, &points).unwrap();
 /// assert!((fit.params.memory_efficiency - 0.7).abs() < 0.02, "{:?}", fit.params);
 /// assert!(fit.rms_relative_error < 0.02);
 /// ```
-pub fn calibrate(points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
+pub fn calibrate(data: &Catalogs, points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
     if points.is_empty() {
         return Err(PerfError::Calibration("no measurements".into()));
     }
     let defaults = {
-        let (engine, _) = resolve(&InferenceConfig {
-            mode: Mode::Calibrated,
-            ..points[0].config.clone()
-        })?;
+        let first = &points[0];
+        let (engine, _) = resolve(
+            data.model(&first.model)?,
+            data.chip(&first.chip)?,
+            &InferenceConfig {
+                mode: Mode::Calibrated,
+                ..first.config.clone()
+            },
+        )?;
         engine.params
     };
     let mut rows = Vec::with_capacity(points.len());
     for (i, p) in points.iter().enumerate() {
-        let (x, t, fixed) = features(p, &defaults)
+        let (x, t, fixed) = features(data, p, &defaults)
             .map_err(|e| PerfError::Calibration(format!("measurement {i}: {e}")))?;
         if t <= fixed {
             return Err(PerfError::Calibration(format!(
@@ -266,7 +291,7 @@ pub fn calibrate(points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
                 mode: Mode::Calibrated,
                 ..p.config.clone()
             };
-            let e = crate::estimate_inference(&cfg)?;
+            let e = crate::estimate_inference(data.model(&p.model)?, data.chip(&p.chip)?, &cfg)?;
             let predicted = match p.metric.as_str() {
                 "ttft_s" => e.ttft_s,
                 "tpot_s" => e.tpot_s,

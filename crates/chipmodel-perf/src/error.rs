@@ -9,8 +9,10 @@ use chipmodel_catalog::CatalogError;
 /// ```
 /// use chipmodel_perf::{estimate_inference, InferenceConfig, PerfError};
 ///
-/// let cfg = InferenceConfig { n_chips: 8, tp: Some(3), ..InferenceConfig::new("llama-2-70b", "h100") };
-/// let err = estimate_inference(&cfg).unwrap_err();
+/// let model = chipmodel_perf::ModelCatalog::embedded().unwrap().get("llama-2-70b").unwrap();
+/// let chip = chipmodel_catalog::Catalog::embedded().get("h100").unwrap();
+/// let cfg = InferenceConfig { n_chips: 8, tp: Some(3), ..InferenceConfig::default() };
+/// let err = estimate_inference(model, chip, &cfg).unwrap_err();
 /// assert!(matches!(err, PerfError::InvalidConfig { .. }));
 /// assert_eq!(err.to_string(), "invalid configuration: tp = 3: must divide n_chips = 8");
 /// ```

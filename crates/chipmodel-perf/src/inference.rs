@@ -6,7 +6,7 @@
 //! collectives take latency plus size ÷ link bandwidth. Roofline mode sets the efficiencies to 1
 //! and the overheads to 0.
 
-use chipmodel_catalog::{Catalog, Chip, Precision};
+use chipmodel_catalog::{Chip, Precision};
 use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
@@ -28,20 +28,19 @@ pub const PREFILL_CHUNK_TOKENS: f64 = 8192.0;
 /// # Examples
 ///
 /// ```
-/// use chipmodel_perf::{estimate_inference, InferenceConfig};
+/// use chipmodel_catalog::Catalog;
+/// use chipmodel_perf::{estimate_inference, InferenceConfig, ModelCatalog};
 ///
 /// // The shared case: Llama-2-70B bf16 on 8×H100, TP 8, prompt 1024, 128 output tokens.
-/// let cfg = InferenceConfig { n_chips: 8, tp: Some(8), ..InferenceConfig::new("llama-2-70b", "h100") };
-/// let e = estimate_inference(&cfg).unwrap();
+/// let model = ModelCatalog::embedded().unwrap().get("llama-2-70b").unwrap();
+/// let chip = Catalog::embedded().get("h100").unwrap();
+/// let cfg = InferenceConfig { n_chips: 8, tp: Some(8), ..InferenceConfig::default() };
+/// let e = estimate_inference(model, chip, &cfg).unwrap();
 /// assert!(e.fits);
 /// assert!(e.tpot_s > 0.005 && e.tpot_s < 0.05, "{}", e.tpot_s);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InferenceConfig {
-    /// Model id, alias or name.
-    pub model: String,
-    /// Chip id, alias or name.
-    pub chip: String,
     /// Chips in the system.
     pub n_chips: u32,
     /// Tensor parallelism; `None` chooses the largest power of two that divides the chips per
@@ -72,12 +71,10 @@ pub struct InferenceConfig {
     pub kv_policy: KvPolicy,
 }
 
-impl InferenceConfig {
+impl Default for InferenceConfig {
     /// One chip, batch 1, 1,024 in, 128 out, bf16 weights, calibrated.
-    pub fn new(model: &str, chip: &str) -> InferenceConfig {
+    fn default() -> InferenceConfig {
         InferenceConfig {
-            model: model.to_string(),
-            chip: chip.to_string(),
             n_chips: 1,
             tp: None,
             pp: 1,
@@ -1240,10 +1237,10 @@ impl<'a> Engine<'a> {
     /// # Examples
     ///
     /// ```
-    /// use chipmodel_perf::{Engine, Mode, Model, Params};
+    /// use chipmodel_perf::{Engine, Mode, ModelCatalog, Params};
     /// use chipmodel_catalog::{Catalog, Precision};
     /// let chip = Catalog::embedded().get("h200").unwrap();
-    /// let e = Engine::new(Model::get("llama-3.1-8b").unwrap(), chip, Params::for_chip(chip, Mode::Calibrated).unwrap());
+    /// let e = Engine::new(ModelCatalog::embedded().unwrap().get("llama-3.1-8b").unwrap(), chip, Params::for_chip(chip, Mode::Calibrated).unwrap());
     /// let s = e.setup(1, None, 1, 1, 1, 1024, 1024, Precision::Bf16, None, None, Mode::Calibrated).unwrap();
     /// let b = e.max_batch(&s);
     /// assert!(b > 100);
@@ -1269,33 +1266,32 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// Resolves a configuration by names against the embedded catalogs and runs it.
+/// Runs a configuration of `model` on `chip`.
 ///
 /// # Errors
 ///
-/// Unknown chip or model, a configuration that does not divide, or a precision the chip lacks.
-pub fn estimate_inference(cfg: &InferenceConfig) -> Result<InferenceEstimate, PerfError> {
-    let (engine, setup) = resolve(cfg)?;
+/// A configuration that does not divide, or a precision the chip lacks.
+pub fn estimate_inference(
+    model: &Model,
+    chip: &Chip,
+    cfg: &InferenceConfig,
+) -> Result<InferenceEstimate, PerfError> {
+    let (engine, setup) = resolve(model, chip, cfg)?;
     Ok(engine.estimate(&setup))
 }
 
 /// As [`estimate_inference`], with the per-operator breakdown.
 pub fn estimate_inference_breakdown(
+    model: &Model,
+    chip: &Chip,
     cfg: &InferenceConfig,
 ) -> Result<(InferenceEstimate, Vec<OpRecord>), PerfError> {
-    let (engine, setup) = resolve(cfg)?;
+    let (engine, setup) = resolve(model, chip, cfg)?;
     Ok(engine.estimate_with_breakdown(&setup))
 }
 
-/// Looks up the model and chip and checks the configuration.
-pub fn resolve(cfg: &InferenceConfig) -> Result<(Engine<'static>, Setup), PerfError> {
-    let model = Model::get(&cfg.model)?;
-    let chip = Catalog::try_embedded()?.get(&cfg.chip)?;
-    resolve_with(model, chip, cfg)
-}
-
-/// Checks a configuration against a given model and chip (for custom catalogs).
-pub fn resolve_with<'a>(
+/// Checks a configuration of `model` on `chip` and builds the engine that runs it.
+pub fn resolve<'a>(
     model: &'a Model,
     chip: &'a Chip,
     cfg: &InferenceConfig,

@@ -8,12 +8,15 @@
 //! # Examples
 //!
 //! ```
-//! use chipmodel_perf::{estimate_inference, InferenceConfig};
+//! use chipmodel_catalog::Catalog;
+//! use chipmodel_perf::{estimate_inference, InferenceConfig, ModelCatalog};
 //!
 //! // What does 141 GB at 4.8 TB/s buy over 80 GB at 3.35 TB/s?
-//! let on = |chip: &str| InferenceConfig { n_chips: 8, batch: 64, ..InferenceConfig::new("llama-2-70b", chip) };
-//! let h100 = estimate_inference(&on("h100"))?;
-//! let h200 = estimate_inference(&on("h200"))?;
+//! let model = ModelCatalog::embedded()?.get("llama-2-70b")?;
+//! let cfg = InferenceConfig { n_chips: 8, batch: 64, ..InferenceConfig::default() };
+//! let on = |chip: &str| estimate_inference(model, Catalog::embedded().get(chip)?, &cfg);
+//! let h100 = on("h100")?;
+//! let h200 = on("h200")?;
 //! assert!(h100.fits && h200.fits);
 //! // Decode reads weights and KV cache every step: it is memory bound, and the H200's 1.43x
 //! // bandwidth speeds those reads up; the all-reduces between the 8 chips do not change.
@@ -25,6 +28,7 @@
 
 mod calibrate;
 mod calibration;
+mod catalogs;
 mod error;
 mod hf;
 mod inference;
@@ -36,19 +40,16 @@ pub mod validation;
 
 pub use calibrate::{CalibrationFit, Measurement, calibrate};
 pub use calibration::{Calibration, Mode, Params};
+pub use catalogs::Catalogs;
 pub use error::PerfError;
 pub use inference::{
     Bound, Core, Engine, InferenceConfig, InferenceEstimate, KV_MEMORY_FRACTION, KvPolicy,
     MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup, estimate_inference,
-    estimate_inference_breakdown, resolve, resolve_with,
+    estimate_inference_breakdown, resolve,
 };
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
-pub use search::{BestConfig, best_inference, best_inference_with};
+pub use search::{BestConfig, best_inference};
 pub use sweep::{
     Dim, Grid, GridParts, Limits, MAX_GRID, Objective, Reduction, SweepColumns, SweepSpec, sweep,
-    sweep_with,
 };
-pub use training::{
-    MAX_TRAINING_TOKENS, TrainingConfig, TrainingEstimate, estimate_training,
-    estimate_training_with,
-};
+pub use training::{MAX_TRAINING_TOKENS, TrainingConfig, TrainingEstimate, estimate_training};

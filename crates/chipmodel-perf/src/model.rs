@@ -71,9 +71,7 @@ pub struct Mla {
 /// # Examples
 ///
 /// ```
-/// use chipmodel_perf::Model;
-///
-/// let m = Model::get("llama-2-70b").unwrap();
+/// let m = chipmodel_perf::ModelCatalog::embedded().unwrap().get("llama-2-70b").unwrap();
 /// assert_eq!(m.num_kv_heads, 8); // grouped-query attention
 /// // 68.98 B parameters, as the HF safetensors index says
 /// assert!((m.total_params() / 68.98e9 - 1.0).abs() < 0.001);
@@ -169,30 +167,6 @@ impl ParamCounts {
 }
 
 impl Model {
-    /// A model from the embedded catalog by id, alias or name (any case).
-    ///
-    /// # Errors
-    ///
-    /// [`PerfError::UnknownModel`] with the closest ids.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let m = chipmodel_perf::Model::get("DeepSeek-R1").unwrap();
-    /// assert_eq!(m.id, "deepseek-v3");
-    /// let err = chipmodel_perf::Model::get("llama-2-71b").unwrap_err();
-    /// assert!(err.to_string().contains("did you mean 'llama-2-70b'"), "{err}");
-    /// ```
-    pub fn get(name: &str) -> Result<&'static Model, PerfError> {
-        let cat = ModelCatalog::embedded()?;
-        cat.get(name)
-    }
-
-    /// Every model in the embedded catalog.
-    pub fn all() -> Result<&'static [Model], PerfError> {
-        Ok(&ModelCatalog::embedded()?.models)
-    }
-
     /// Query projection width (`num_heads × head_dim`, or heads × (nope + rope) for MLA).
     pub fn q_dim(&self) -> u64 {
         match &self.mla {
@@ -317,7 +291,7 @@ impl Model {
     /// # Examples
     ///
     /// ```
-    /// let m = chipmodel_perf::Model::get("mixtral-8x7b").unwrap();
+    /// let m = chipmodel_perf::ModelCatalog::embedded().unwrap().get("mixtral-8x7b").unwrap();
     /// assert!((m.active_params() / 12.9e9 - 1.0).abs() < 0.01);
     /// ```
     pub fn active_params(&self) -> f64 {
@@ -343,7 +317,7 @@ impl Model {
     ///
     /// ```
     /// // DeepSeek-V3's MLA latent: (512 + 64) × 61 layers × 2 bytes = 68.6 KiB per token.
-    /// let m = chipmodel_perf::Model::get("deepseek-v3").unwrap();
+    /// let m = chipmodel_perf::ModelCatalog::embedded().unwrap().get("deepseek-v3").unwrap();
     /// assert_eq!(m.kv_cache_bytes_per_token(2.0), 576.0 * 61.0 * 2.0);
     /// ```
     pub fn kv_cache_bytes_per_token(&self, bytes_per_element: f64) -> f64 {
@@ -364,7 +338,7 @@ impl Model {
     ///     "vocab_size": 128256, "max_position_embeddings": 131072, "tie_word_embeddings": false
     /// });
     /// let m = chipmodel_perf::Model::from_hf_config("my-llama", &cfg).unwrap();
-    /// let reference = chipmodel_perf::Model::get("llama-3.1-8b").unwrap();
+    /// let reference = chipmodel_perf::ModelCatalog::embedded().unwrap().get("llama-3.1-8b").unwrap();
     /// assert_eq!(m.total_params(), reference.total_params());
     /// ```
     pub fn from_hf_config(id: &str, cfg: &serde_json::Value) -> Result<Model, PerfError> {
@@ -396,7 +370,20 @@ impl ModelCatalog {
         &self.models
     }
 
-    /// A model by id, alias or name.
+    /// A model by id, alias or name (any case).
+    ///
+    /// # Errors
+    ///
+    /// [`PerfError::UnknownModel`] with the closest ids.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let models = chipmodel_perf::ModelCatalog::embedded().unwrap();
+    /// assert_eq!(models.get("DeepSeek-R1").unwrap().id, "deepseek-v3");
+    /// let err = models.get("llama-2-71b").unwrap_err();
+    /// assert!(err.to_string().contains("did you mean 'llama-2-70b'"), "{err}");
+    /// ```
     pub fn get(&self, name: &str) -> Result<&Model, PerfError> {
         match self.index.get(&datafile::normalize(name)) {
             Some(&i) => Ok(&self.models[i]),
@@ -463,26 +450,54 @@ impl ModelCatalog {
                 .err(&format!("model[{i}]"), "expected a table [[model]]"));
             };
             let model = parse_model(file, t, &cat.sources)?;
-            for key in std::iter::once(&model.id)
-                .chain(&model.aliases)
-                .map(|k| datafile::normalize(k))
-            {
-                if let Some(&j) = cat.index.get(&key) {
-                    return Err(CatalogError::Duplicate {
-                        file: file.into(),
-                        what: "model id or alias",
-                        id: key,
-                        first: format!("model '{}'", cat.models[j].id),
-                    });
-                }
-                cat.index.insert(key, cat.models.len());
-            }
-            cat.index
-                .entry(datafile::normalize(&model.name))
-                .or_insert(cat.models.len());
-            cat.models.push(model);
+            cat.push(file, model)?;
         }
         Ok(cat)
+    }
+
+    /// This catalog with `model` added (a Hugging Face config, say).
+    ///
+    /// # Errors
+    ///
+    /// Its id or an alias is already taken.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_perf::{Model, ModelCatalog};
+    /// let models = ModelCatalog::embedded().unwrap();
+    /// let tiny = Model { id: "tiny".into(), aliases: vec![], ..models.get("llama-3.1-8b").unwrap().clone() };
+    /// assert_eq!(models.with_model(tiny).unwrap().get("TINY").unwrap().id, "tiny");
+    /// let again = models.get("llama-3.1-8b").unwrap().clone();
+    /// assert!(models.with_model(again).is_err());
+    /// ```
+    pub fn with_model(&self, model: Model) -> Result<ModelCatalog, PerfError> {
+        let mut cat = self.clone();
+        cat.push("(added model)", model)?;
+        Ok(cat)
+    }
+
+    /// Adds a model; its id and aliases must be new (its name is looked up too, never shadowing).
+    fn push(&mut self, file: &str, model: Model) -> Result<(), CatalogError> {
+        for key in std::iter::once(&model.id)
+            .chain(&model.aliases)
+            .map(|k| datafile::normalize(k))
+        {
+            if let Some(&j) = self.index.get(&key) {
+                return Err(CatalogError::Duplicate {
+                    file: file.into(),
+                    what: "model id or alias",
+                    id: key,
+                    first: format!("model '{}'", self.models[j].id),
+                });
+            }
+            self.index.insert(key, self.models.len());
+        }
+        self.index
+            .entry(datafile::normalize(&model.name))
+            .or_insert(self.models.len());
+        self.models.push(model);
+        Ok(())
     }
 }
 

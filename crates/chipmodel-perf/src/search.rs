@@ -1,6 +1,6 @@
 //! The best configuration: maximum throughput that fits and meets latency targets.
 
-use chipmodel_catalog::{Catalog, Chip, Precision};
+use chipmodel_catalog::{Chip, Precision};
 use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
@@ -12,10 +12,6 @@ use crate::model::Model;
 /// What to optimise: the fixed parts of a configuration and the latency targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BestConfig {
-    /// Model id, alias or name.
-    pub model: String,
-    /// Chip id, alias or name.
-    pub chip: String,
     /// Chips available.
     pub n_chips: u32,
     /// Prompt tokens.
@@ -48,10 +44,8 @@ pub struct BestConfig {
 
 impl BestConfig {
     /// 1,024 in, 128 out, bf16, no targets, calibrated.
-    pub fn new(model: &str, chip: &str, n_chips: u32) -> BestConfig {
+    pub fn new(n_chips: u32) -> BestConfig {
         BestConfig {
-            model: model.to_string(),
-            chip: chip.to_string(),
             n_chips,
             input_tokens: 1024,
             output_tokens: 128,
@@ -90,20 +84,15 @@ fn divisors(n: u32) -> impl Iterator<Item = u32> {
 /// ```
 /// use chipmodel_perf::{best_inference, BestConfig};
 ///
-/// let mut cfg = BestConfig::new("llama-2-70b", "h200", 8);
+/// let model = chipmodel_perf::ModelCatalog::embedded().unwrap().get("llama-2-70b").unwrap();
+/// let chip = chipmodel_catalog::Catalog::embedded().get("h200").unwrap();
+/// let mut cfg = BestConfig::new(8);
 /// cfg.tpot_slo_s = Some(0.05);
-/// let best = best_inference(&cfg).unwrap();
+/// let best = best_inference(model, chip, &cfg).unwrap();
 /// assert!(best.fits && best.tpot_s <= 0.05);
 /// assert!(best.chosen_by.starts_with("best_inference"));
 /// ```
-pub fn best_inference(cfg: &BestConfig) -> Result<InferenceEstimate, PerfError> {
-    let model = Model::get(&cfg.model)?;
-    let chip = Catalog::try_embedded()?.get(&cfg.chip)?;
-    best_inference_with(model, chip, cfg)
-}
-
-/// As [`best_inference`] for a given model and chip.
-pub fn best_inference_with(
+pub fn best_inference(
     model: &Model,
     chip: &Chip,
     cfg: &BestConfig,

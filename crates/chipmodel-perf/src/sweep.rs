@@ -6,7 +6,7 @@
 //! configuration's grid index, so any thread count, chunking or partitioning over machines gives
 //! bit-identical output.
 
-use chipmodel_catalog::{Catalog, Chip, Precision};
+use chipmodel_catalog::{Chip, Precision};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
+use crate::catalogs::Catalogs;
 use crate::error::invalid;
 use crate::inference::{Bound, Engine};
 use crate::model::Model;
@@ -499,18 +500,17 @@ pub struct GridParts {
 }
 
 impl Grid {
-    /// A grid over the embedded models and catalog.
-    pub fn from_spec(spec: SweepSpec) -> Result<Grid, PerfError> {
+    /// A grid over the models and chips `spec` names, looked up in `data`.
+    pub fn from_spec(data: &Catalogs, spec: SweepSpec) -> Result<Grid, PerfError> {
         let models = spec
             .models
             .iter()
-            .map(|m| Model::get(m).cloned())
+            .map(|m| data.model(m).cloned())
             .collect::<Result<Vec<_>, _>>()?;
-        let catalog = Catalog::try_embedded()?;
         let chips = spec
             .chips
             .iter()
-            .map(|c| catalog.get(c).cloned())
+            .map(|c| data.chip(c).cloned())
             .collect::<Result<Vec<_>, _>>()?;
         Grid::new(GridParts {
             usd_per_chip_hour: vec![f64::NAN; chips.len()],
@@ -924,27 +924,15 @@ fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result
 ///     kv_dtype: vec![None],
 ///     mode: vec![Mode::Calibrated],
 /// };
-/// let cols = sweep(&spec, 1).unwrap();
+/// let data = chipmodel_perf::Catalogs::new(
+///     chipmodel_catalog::Catalog::embedded().clone(),
+///     chipmodel_perf::ModelCatalog::embedded().unwrap().clone(),
+/// );
+/// let cols = sweep(&data, &spec, 1).unwrap();
 /// assert_eq!(cols.tpot_s.len(), 12);
 /// assert!(cols.valid.iter().all(|v| *v));
 /// ```
-pub fn sweep(spec: &SweepSpec, threads: usize) -> Result<SweepColumns, PerfError> {
-    let grid = Grid::from_spec(spec.clone())?;
-    grid.evaluate(0..grid.len(), threads)
-}
-
-/// As [`sweep`] with models and chips already resolved (custom catalogs).
-pub fn sweep_with(
-    models: &[&Model],
-    chips: &[&Chip],
-    spec: &SweepSpec,
-    threads: usize,
-) -> Result<SweepColumns, PerfError> {
-    let grid = Grid::new(GridParts {
-        spec: spec.clone(),
-        models: models.iter().map(|m| (*m).clone()).collect(),
-        chips: chips.iter().map(|c| (*c).clone()).collect(),
-        usd_per_chip_hour: vec![f64::NAN; chips.len()],
-    })?;
+pub fn sweep(data: &Catalogs, spec: &SweepSpec, threads: usize) -> Result<SweepColumns, PerfError> {
+    let grid = Grid::from_spec(data, spec.clone())?;
     grid.evaluate(0..grid.len(), threads)
 }

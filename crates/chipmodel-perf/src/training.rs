@@ -1,7 +1,7 @@
 //! Training: FLOPs per token, time and chip-hours, memory per chip under parallelism and
 //! optimizer-state sharding.
 
-use chipmodel_catalog::{Catalog, Chip, Precision};
+use chipmodel_catalog::{Chip, Precision};
 use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
@@ -12,10 +12,6 @@ use crate::model::Model;
 /// A training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingConfig {
-    /// Model id, alias or name.
-    pub model: String,
-    /// Chip id, alias or name.
-    pub chip: String,
     /// Chips.
     pub n_chips: u32,
     /// Training tokens.
@@ -47,10 +43,8 @@ pub struct TrainingConfig {
 impl TrainingConfig {
     /// Sequence 4,096, global batch 1,024, micro-batch 1, tp 8, pp 1, ZeRO-1, selective
     /// recomputation, bf16, calibrated.
-    pub fn new(model: &str, chip: &str, n_chips: u32, tokens: f64) -> TrainingConfig {
+    pub fn new(n_chips: u32, tokens: f64) -> TrainingConfig {
         TrainingConfig {
-            model: model.to_string(),
-            chip: chip.to_string(),
             n_chips,
             tokens,
             seq_len: 4096,
@@ -113,7 +107,7 @@ pub struct TrainingEstimate {
 /// largest published runs; anything above is taken for a unit mistake, not extrapolated.
 pub const MAX_TRAINING_TOKENS: f64 = 1e18;
 
-/// Estimates a training run.
+/// Estimates a training run of `model` on `chip`.
 ///
 /// FLOPs per token follow Kaplan et al. (2020) and PaLM (Chowdhery et al. 2022, App. B):
 /// `6 N + 12 L H Q T` with `N` the active parameters and the attention term halved for causal
@@ -126,23 +120,18 @@ pub const MAX_TRAINING_TOKENS: f64 = 1e18;
 /// use chipmodel_perf::{estimate_training, TrainingConfig};
 ///
 /// // Llama-3.1-70B on 15 T tokens and 1,024 H100s.
-/// let mut cfg = TrainingConfig::new("llama-3.1-70b", "h100", 1024, 15e12);
+/// let model = chipmodel_perf::ModelCatalog::embedded().unwrap().get("llama-3.1-70b").unwrap();
+/// let chip = chipmodel_catalog::Catalog::embedded().get("h100").unwrap();
+/// let mut cfg = TrainingConfig::new(1024, 15e12);
 /// cfg.mfu = Some(0.40);
-/// let e = estimate_training(&cfg).unwrap();
+/// let e = estimate_training(model, chip, &cfg).unwrap();
 /// // 6 × 70.6 B × 15 T ≈ 6.4e24 FLOP plus attention
 /// assert!(e.total_flops > 6.3e24 && e.total_flops < 7.5e24);
 /// let days = e.time_s / 86_400.0;
 /// assert!(days > 150.0 && days < 200.0, "{days}");
 /// assert!(e.fits);
 /// ```
-pub fn estimate_training(cfg: &TrainingConfig) -> Result<TrainingEstimate, PerfError> {
-    let model = Model::get(&cfg.model)?;
-    let chip = Catalog::try_embedded()?.get(&cfg.chip)?;
-    estimate_training_with(model, chip, cfg)
-}
-
-/// As [`estimate_training`] for a given model and chip (custom catalogs, Hugging Face configs).
-pub fn estimate_training_with(
+pub fn estimate_training(
     model: &Model,
     chip: &Chip,
     cfg: &TrainingConfig,

@@ -21,6 +21,7 @@ use toml::Value;
 
 use crate::PerfError;
 use crate::calibration::Mode;
+use crate::catalogs::Catalogs;
 use crate::inference::{InferenceConfig, KvPolicy, estimate_inference};
 use crate::search::{BestConfig, best_inference};
 
@@ -191,10 +192,12 @@ fn parse(file: &str, text: &str) -> Result<(Vec<Row>, BTreeMap<String, Source>),
 }
 
 /// Predicts one row in one mode, or says why it is not scored.
-pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
+pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
     let (Some(input), Some(output)) = (row.input_tokens, row.output_tokens) else {
         return Err("not scored: the source gives no input or output length".into());
     };
+    let model = data.model(&row.model).map_err(|e| e.to_string())?;
+    let chip = data.chip(&row.chip).map_err(|e| e.to_string())?;
     match row.scenario.as_str() {
         "server" => {
             Err("not scored: latency under a request load (queueing is not modelled)".into())
@@ -211,9 +214,9 @@ pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
                 weight_dtype: row.weight_dtype,
                 kv_dtype: kv_dtype(row),
                 mode,
-                ..InferenceConfig::new(&row.model, &row.chip)
+                ..InferenceConfig::default()
             };
-            let e = estimate_inference(&cfg).map_err(|e| e.to_string())?;
+            let e = estimate_inference(model, chip, &cfg).map_err(|e| e.to_string())?;
             if !e.fits {
                 return Err(format!(
                     "does not fit: {:.1} GB per chip over",
@@ -228,7 +231,7 @@ pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
             })
         }
         "offline" => {
-            let mut cfg = BestConfig::new(&row.model, &row.chip, row.n_chips);
+            let mut cfg = BestConfig::new(row.n_chips);
             cfg.input_tokens = input;
             cfg.output_tokens = output;
             cfg.weight_dtype = row.weight_dtype;
@@ -240,7 +243,7 @@ pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
                 cfg.kv_policy = KvPolicy::Reserved;
             }
             cfg.mode = mode;
-            let e = best_inference(&cfg).map_err(|e| e.to_string())?;
+            let e = best_inference(model, chip, &cfg).map_err(|e| e.to_string())?;
             Ok(match row.metric.as_str() {
                 "ttft_s" => e.ttft_s,
                 "tpot_s" => e.tpot_s,
@@ -253,13 +256,13 @@ pub fn predict(row: &Row, mode: Mode) -> Result<f64, String> {
 }
 
 /// Every row with both predictions.
-pub fn predictions() -> Result<Vec<Prediction>, PerfError> {
+pub fn predictions(data: &Catalogs) -> Result<Vec<Prediction>, PerfError> {
     let (rows, _) = rows()?;
     Ok(rows
         .into_iter()
         .map(|row| Prediction {
-            roofline: predict(&row, Mode::Roofline),
-            calibrated: predict(&row, Mode::Calibrated),
+            roofline: predict(data, &row, Mode::Roofline),
+            calibrated: predict(data, &row, Mode::Calibrated),
             row,
         })
         .collect())

@@ -5,22 +5,26 @@ use std::fmt::Write as _;
 
 use chipmodel_catalog::{Catalog, Precision};
 use chipmodel_perf::{
-    BestConfig, Engine, InferenceConfig, Mode, Model, Params, PerfError, best_inference,
-    estimate_inference, estimate_inference_breakdown, resolve_with,
+    BestConfig, Engine, InferenceConfig, Mode, Params, PerfError, best_inference,
+    estimate_inference, estimate_inference_breakdown, resolve,
 };
 
-fn cfg(model: &str, chip: &str) -> InferenceConfig {
-    InferenceConfig::new(model, chip)
-}
+mod common;
+use common::{data, get_chip, get_model};
 
 #[test]
 fn worked_example_llama_2_70b_bf16() {
     // 68.98 B parameters × 2 bytes = 137.95 GB of weights.
-    let m = Model::get("llama-2-70b").unwrap();
+    let m = get_model("llama-2-70b");
     let weights = m.total_params() * 2.0;
     assert!((weights / 1e9 - 137.95).abs() < 0.1, "{}", weights / 1e9);
     // One 80 GB H100: the weights alone are 58 GB too many.
-    let one = estimate_inference(&cfg("llama-2-70b", "h100")).unwrap();
+    let one = estimate_inference(
+        get_model("llama-2-70b"),
+        get_chip("h100"),
+        &InferenceConfig::default(),
+    )
+    .unwrap();
     assert!(!one.fits);
     assert!(one.memory.weights_bytes > 137e9);
     assert!(
@@ -29,10 +33,14 @@ fn worked_example_llama_2_70b_bf16() {
         one.memory.shortfall_bytes()
     );
     // Two H200s (141 GB each), TP 2: 69 GB of weights per chip, room for the KV cache.
-    let two = estimate_inference(&InferenceConfig {
-        n_chips: 2,
-        ..cfg("llama-2-70b", "h200")
-    })
+    let two = estimate_inference(
+        get_model("llama-2-70b"),
+        get_chip("h200"),
+        &InferenceConfig {
+            n_chips: 2,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap();
     assert!(two.fits, "{:?}", two.memory);
     assert_eq!(two.setup.tp, 2);
@@ -42,10 +50,14 @@ fn worked_example_llama_2_70b_bf16() {
         two.memory.weights_bytes / 1e9
     );
     // Two H100s (80 GB each) hold the weights but leave 80 − 69 − reserve for everything else.
-    let h100s = estimate_inference(&InferenceConfig {
-        n_chips: 2,
-        ..cfg("llama-2-70b", "h100")
-    })
+    let h100s = estimate_inference(
+        get_model("llama-2-70b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            n_chips: 2,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap();
     assert!(h100s.fits);
     assert!(h100s.setup.tp == 2 && two.memory.capacity_bytes > h100s.memory.capacity_bytes);
@@ -56,12 +68,16 @@ fn decode_time_by_hand_on_one_h200() {
     // Llama-3.1-8B bf16, batch 1, one H200, roofline: decode reads every weight but the
     // embedding table (16.06 − 1.05 GB; a lookup reads one row) and the KV cache (1,088 tokens ×
     // 128 KiB) once per token at 4.8 TB/s.
-    let e = estimate_inference(&InferenceConfig {
-        mode: Mode::Roofline,
-        ..cfg("llama-3.1-8b", "h200")
-    })
+    let e = estimate_inference(
+        get_model("llama-3.1-8b"),
+        get_chip("h200"),
+        &InferenceConfig {
+            mode: Mode::Roofline,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap();
-    let m = Model::get("llama-3.1-8b").unwrap();
+    let m = get_model("llama-3.1-8b");
     let weights = (m.total_params() - m.param_counts().embedding) * 2.0;
     let kv = (1024.0 + 64.0) * m.kv_cache_bytes_per_token(2.0);
     let expected = (weights + kv) / 4.8e12;
@@ -80,7 +96,7 @@ fn decode_time_by_hand_on_one_h200() {
 fn more_bandwidth_never_slows_decode() {
     let base = Catalog::embedded();
     let chip = base.get("h100").unwrap();
-    let model = Model::get("llama-3.1-70b").unwrap();
+    let model = get_model("llama-3.1-70b");
     let mut last = f64::INFINITY;
     for tbs in [2.0, 3.35, 4.8, 8.0, 16.0] {
         let cat = base
@@ -94,9 +110,9 @@ fn more_bandwidth_never_slows_decode() {
             let config = InferenceConfig {
                 n_chips: 8,
                 batch,
-                ..cfg("llama-3.1-70b", "h100")
+                ..InferenceConfig::default()
             };
-            let (engine, setup) = resolve_with(model, c, &config).unwrap();
+            let (engine, setup) = resolve(model, c, &config).unwrap();
             let e = engine.estimate(&setup);
             if batch == 16 {
                 assert!(e.tpot_s <= last, "{tbs} TB/s: {} > {last}", e.tpot_s);
@@ -116,7 +132,7 @@ fn more_chips_never_lower_peak_throughput() {
     ] {
         let mut last = 0.0;
         for n in [2, 4, 8, 16] {
-            let e = best_inference(&BestConfig::new(model, chip, n)).unwrap();
+            let e = best_inference(get_model(model), get_chip(chip), &BestConfig::new(n)).unwrap();
             assert!(
                 e.throughput_tokens_per_s >= last,
                 "{model} on {n} {chip}: {} < {last}",
@@ -131,12 +147,16 @@ fn more_chips_never_lower_peak_throughput() {
 fn longer_context_never_shrinks_the_kv_cache() {
     let mut last = 0.0;
     for input in [128, 512, 1024, 4096, 16384, 65536] {
-        let e = estimate_inference(&InferenceConfig {
-            input_tokens: input,
-            n_chips: 8,
-            batch: 8,
-            ..cfg("llama-3.1-70b", "h200")
-        })
+        let e = estimate_inference(
+            get_model("llama-3.1-70b"),
+            get_chip("h200"),
+            &InferenceConfig {
+                input_tokens: input,
+                n_chips: 8,
+                batch: 8,
+                ..InferenceConfig::default()
+            },
+        )
         .unwrap();
         assert!(e.memory.kv_cache_bytes > last);
         last = e.memory.kv_cache_bytes;
@@ -171,18 +191,23 @@ fn roofline_is_never_slower_than_calibrated() {
                             n_chips: n,
                             batch: batch.max(n),
                             weight_dtype: w,
-                            ..cfg(model, chip)
+                            ..InferenceConfig::default()
                         };
-                        let cal = match estimate_inference(&base) {
+                        let (m, c) = (get_model(model), get_chip(chip));
+                        let cal = match estimate_inference(m, c, &base) {
                             Ok(e) => e,
                             Err(PerfError::UnsupportedPrecision { .. })
                             | Err(PerfError::InvalidConfig { .. }) => continue,
                             Err(e) => panic!("{e}"),
                         };
-                        let roof = estimate_inference(&InferenceConfig {
-                            mode: Mode::Roofline,
-                            ..base
-                        })
+                        let roof = estimate_inference(
+                            m,
+                            c,
+                            &InferenceConfig {
+                                mode: Mode::Roofline,
+                                ..base
+                            },
+                        )
                         .unwrap();
                         for (name, r, c) in [
                             ("ttft", roof.ttft_s, cal.ttft_s),
@@ -205,12 +230,16 @@ fn roofline_is_never_slower_than_calibrated() {
 #[test]
 fn moe_decode_reads_active_not_total_parameters() {
     // Batch 1: one token uses 2 of Mixtral's 8 experts, so decode reads ≈ active parameters.
-    let m = Model::get("mixtral-8x7b").unwrap();
-    let (e, ops) = estimate_inference_breakdown(&InferenceConfig {
-        mode: Mode::Roofline,
-        n_chips: 2,
-        ..cfg("mixtral-8x7b", "h100")
-    })
+    let m = get_model("mixtral-8x7b");
+    let (e, ops) = estimate_inference_breakdown(
+        get_model("mixtral-8x7b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            mode: Mode::Roofline,
+            n_chips: 2,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap();
     let decode_bytes: f64 = ops
         .iter()
@@ -229,12 +258,16 @@ fn moe_decode_reads_active_not_total_parameters() {
     );
     assert!(weight_bytes < 0.4 * m.total_params() * 2.0);
     // A large batch touches every expert: bytes approach the total.
-    let (e, ops) = estimate_inference_breakdown(&InferenceConfig {
-        mode: Mode::Roofline,
-        n_chips: 2,
-        batch: 256,
-        ..cfg("mixtral-8x7b", "h100")
-    })
+    let (e, ops) = estimate_inference_breakdown(
+        get_model("mixtral-8x7b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            mode: Mode::Roofline,
+            n_chips: 2,
+            batch: 256,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap();
     let experts: f64 = ops
         .iter()
@@ -247,17 +280,21 @@ fn moe_decode_reads_active_not_total_parameters() {
 
 #[test]
 fn mla_shrinks_the_kv_cache_as_published() {
-    let ds = Model::get("deepseek-v3").unwrap();
+    let ds = get_model("deepseek-v3");
     // (512 + 64) × 61 × 2 B = 70,272 B per token (68.6 KiB), DeepSeek-V2 paper's latent width.
     assert_eq!(ds.kv_cache_bytes_per_token(2.0), 70_272.0);
-    let e = estimate_inference(&InferenceConfig {
-        n_chips: 8,
-        tp: Some(1),
-        ep: 8,
-        batch: 64,
-        weight_dtype: Precision::Fp8,
-        ..cfg("deepseek-v3", "h200")
-    })
+    let e = estimate_inference(
+        get_model("deepseek-v3"),
+        get_chip("h200"),
+        &InferenceConfig {
+            n_chips: 8,
+            tp: Some(1),
+            ep: 8,
+            batch: 64,
+            weight_dtype: Precision::Fp8,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap();
     let per_seq = e.memory.kv_cache_bytes / 8.0; // dp 8: 8 sequences per chip
     assert!(
@@ -268,71 +305,99 @@ fn mla_shrinks_the_kv_cache_as_published() {
 
 #[test]
 fn unsupported_precisions_and_bad_configs_are_clear_errors() {
-    let err = estimate_inference(&InferenceConfig {
-        weight_dtype: Precision::Fp8,
-        ..cfg("llama-2-7b", "a100")
-    });
+    let err = estimate_inference(
+        get_model("llama-2-7b"),
+        get_chip("a100"),
+        &InferenceConfig {
+            weight_dtype: Precision::Fp8,
+            ..InferenceConfig::default()
+        },
+    );
     // A100 has no FP8 rate: weights stored in fp8 compute in bf16 (weight-only), which is allowed…
     let e = err.unwrap();
     assert_eq!(e.setup.act_dtype, Precision::Bf16);
     // …but asking it to compute in fp8 is not.
-    let err = estimate_inference(&InferenceConfig {
-        act_dtype: Some(Precision::Fp8),
-        ..cfg("llama-2-7b", "a100")
-    })
+    let err = estimate_inference(
+        get_model("llama-2-7b"),
+        get_chip("a100"),
+        &InferenceConfig {
+            act_dtype: Some(Precision::Fp8),
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap_err();
     assert!(
         err.to_string()
             .starts_with("a100-sxm has no fp8 rate in the catalog (act_dtype)"),
         "{err}"
     );
-    let err = estimate_inference(&InferenceConfig {
-        n_chips: 8,
-        pp: 3,
-        ..cfg("llama-2-7b", "h100")
-    })
+    let err = estimate_inference(
+        get_model("llama-2-7b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            n_chips: 8,
+            pp: 3,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid configuration: pp = 3: must divide n_chips = 8"
     );
-    let err = estimate_inference(&InferenceConfig {
-        input_tokens: 5000,
-        ..cfg("llama-2-7b", "h100")
-    })
+    let err = estimate_inference(
+        get_model("llama-2-7b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            input_tokens: 5000,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap_err();
     assert!(
         err.to_string()
             .contains("longer than llama-2-7b's context of 4096 tokens"),
         "{err}"
     );
-    let err = estimate_inference(&InferenceConfig {
-        batch: 0,
-        ..cfg("llama-2-7b", "h100")
-    })
+    let err = estimate_inference(
+        get_model("llama-2-7b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            batch: 0,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap_err();
     assert!(err.to_string().contains("batch = 0"), "{err}");
-    let err = estimate_inference(&InferenceConfig {
-        ep: 2,
-        n_chips: 2,
-        tp: Some(1),
-        batch: 2,
-        ..cfg("llama-2-7b", "h100")
-    })
+    let err = estimate_inference(
+        get_model("llama-2-7b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            ep: 2,
+            n_chips: 2,
+            tp: Some(1),
+            batch: 2,
+            ..InferenceConfig::default()
+        },
+    )
     .unwrap_err();
     assert!(err.to_string().contains("has no experts"), "{err}");
-    let err = estimate_inference(&cfg("llama-2-7b", "h1000")).unwrap_err();
+    let err = data().chip("h1000").unwrap_err();
     assert!(err.to_string().contains("did you mean"), "{err}");
 }
 
 #[test]
 fn every_catalog_chip_gets_an_estimate() {
     for chip in Catalog::embedded().chips() {
-        let e = estimate_inference(&InferenceConfig {
-            n_chips: 8,
-            batch: 8,
-            ..cfg("llama-3.1-8b", &chip.id)
-        })
+        let e = estimate_inference(
+            get_model("llama-3.1-8b"),
+            get_chip(&chip.id),
+            &InferenceConfig {
+                n_chips: 8,
+                batch: 8,
+                ..InferenceConfig::default()
+            },
+        )
         .unwrap_or_else(|e| panic!("{}: {e}", chip.id));
         assert!(e.tpot_s > 0.0 && e.tpot_s.is_finite(), "{}", chip.id);
     }
@@ -342,7 +407,7 @@ fn every_catalog_chip_gets_an_estimate() {
 fn max_batch_is_the_memory_limit() {
     let chip = Catalog::embedded().get("h100").unwrap();
     let engine = Engine::new(
-        Model::get("llama-2-70b").unwrap(),
+        get_model("llama-2-70b"),
         chip,
         Params::for_chip(chip, Mode::Calibrated).unwrap(),
     );
@@ -390,9 +455,9 @@ fn estimate_grid_snapshot() {
                         tp: Some(tp),
                         batch: 32,
                         weight_dtype: w,
-                        ..cfg(model, chip)
+                        ..InferenceConfig::default()
                     };
-                    match estimate_inference(&c) {
+                    match estimate_inference(get_model(model), get_chip(chip), &c) {
                         Ok(e) => writeln!(
                             out,
                             "{model} | {chip} | {n} | {tp} | {w} | 32 | {} | {} | {} | {} | {} | {} | {}",

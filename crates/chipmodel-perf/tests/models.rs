@@ -2,9 +2,12 @@
 
 use chipmodel_perf::Model;
 
+mod common;
+use common::{data, get_model};
+
 #[test]
 fn parameter_counts_match_published_totals_within_one_percent() {
-    let models = Model::all().unwrap();
+    let models = data().models().models();
     assert!(models.len() >= 13);
     for m in models {
         let published = m
@@ -57,13 +60,13 @@ fn every_promised_model_is_present() {
         "qwen3-235b-a22b",
         "deepseek-v3",
     ] {
-        assert!(Model::get(id).is_ok(), "{id}");
+        assert!(data().model(id).is_ok(), "{id}");
     }
 }
 
 #[test]
 fn kv_cache_per_token_matches_reference() {
-    let kib = |id: &str| Model::get(id).unwrap().kv_cache_bytes_per_token(2.0) / 1024.0;
+    let kib = |id: &str| get_model(id).kv_cache_bytes_per_token(2.0) / 1024.0;
     assert_eq!(kib("llama-2-7b"), 512.0);
     assert_eq!(kib("llama-2-13b"), 800.0);
     assert_eq!(kib("llama-2-70b"), 320.0);
@@ -75,7 +78,7 @@ fn kv_cache_per_token_matches_reference() {
     assert_eq!(kib("gpt-3-175b"), 4608.0);
     // MLA: DeepSeek-V3 caches a 576-wide latent, 68.6 KiB per token at 16 bits, where standard
     // attention with its 128 heads of 128+128 would cache 61 × 2 × 128 × 128 × 2 B = 3.9 MiB.
-    let ds = Model::get("deepseek-v3").unwrap();
+    let ds = get_model("deepseek-v3");
     assert!((kib("deepseek-v3") - 68.625).abs() < 1e-9);
     let mha = 61.0 * 2.0 * 128.0 * 128.0 * 2.0;
     assert!(mha / ds.kv_cache_bytes_per_token(2.0) > 50.0);
@@ -91,7 +94,7 @@ fn from_hf_config_reproduces_the_catalog() {
         "vocab_size": 129280, "max_position_embeddings": 163840, "tie_word_embeddings": false, "hidden_act": "silu"
     });
     let m = Model::from_hf_config("ds", &deepseek).unwrap();
-    let reference = Model::get("deepseek-v3").unwrap();
+    let reference = get_model("deepseek-v3");
     assert_eq!(m.total_params(), reference.total_params());
     assert_eq!(m.active_params(), reference.active_params());
     assert_eq!(
@@ -104,10 +107,7 @@ fn from_hf_config_reproduces_the_catalog() {
         "vocab_size": 50400, "n_positions": 2048, "activation_function": "gelu_new", "tie_word_embeddings": false
     });
     let m = Model::from_hf_config("gptj", &gptj).unwrap();
-    assert_eq!(
-        m.total_params(),
-        Model::get("gpt-j-6b").unwrap().total_params()
-    );
+    assert_eq!(m.total_params(), get_model("gpt-j-6b").total_params());
 
     let mixtral = serde_json::json!({
         "model_type": "mixtral", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32,
@@ -115,10 +115,7 @@ fn from_hf_config_reproduces_the_catalog() {
         "vocab_size": 32000, "max_position_embeddings": 32768, "tie_word_embeddings": false
     });
     let m = Model::from_hf_config("mx", &mixtral).unwrap();
-    assert_eq!(
-        m.total_params(),
-        Model::get("mixtral-8x7b").unwrap().total_params()
-    );
+    assert_eq!(m.total_params(), get_model("mixtral-8x7b").total_params());
 }
 
 #[test]

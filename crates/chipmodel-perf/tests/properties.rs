@@ -5,6 +5,9 @@ use chipmodel_catalog::{Catalog, Chip, Precision};
 use chipmodel_perf::{Engine, Mode, Model, Params};
 use proptest::prelude::*;
 
+mod common;
+use common::get_model;
+
 const MODELS: [&str; 5] = [
     "llama-3.1-8b",
     "llama-2-13b",
@@ -82,7 +85,7 @@ proptest! {
         flops in 1.0f64..4.0,
         roofline in any::<bool>(),
     ) {
-        let model = Model::get(MODELS[m]).unwrap();
+        let model = get_model(MODELS[m]);
         let chip = Catalog::embedded().get(CHIPS[c]).unwrap();
         let mode = if roofline { Mode::Roofline } else { Mode::Calibrated };
         let Some(base) = run(model, chip, mode, n, None, batch, input, output) else { return Ok(()); };
@@ -97,7 +100,7 @@ proptest! {
     /// n chips in tensor parallel never deliver more than n times one chip's throughput.
     #[test]
     fn n_chips_never_beat_n_times_one((m, c, n, batch, input, output) in config()) {
-        let model = Model::get(MODELS[m]).unwrap();
+        let model = get_model(MODELS[m]);
         let chip = Catalog::embedded().get(CHIPS[c]).unwrap();
         let Some(one) = run(model, chip, Mode::Calibrated, 1, None, batch, input, output) else { return Ok(()); };
         if let Some(many) = run(model, chip, Mode::Calibrated, n, Some(n), batch, input, output) {
@@ -108,7 +111,7 @@ proptest! {
     /// The roofline bound is never slower than the calibrated estimate.
     #[test]
     fn roofline_is_never_slower_than_calibrated((m, c, n, batch, input, output) in config()) {
-        let model = Model::get(MODELS[m]).unwrap();
+        let model = get_model(MODELS[m]);
         let chip = Catalog::embedded().get(CHIPS[c]).unwrap();
         let (Some(cal), Some(roof)) = (
             run(model, chip, Mode::Calibrated, n, None, batch, input, output),
@@ -122,7 +125,7 @@ proptest! {
     /// Every output of a valid configuration is finite and positive.
     #[test]
     fn outputs_are_finite_and_positive((m, c, n, batch, input, output) in config()) {
-        let model = Model::get(MODELS[m]).unwrap();
+        let model = get_model(MODELS[m]);
         let chip = Catalog::embedded().get(CHIPS[c]).unwrap();
         if let Some((tpot, ttft, tput)) = run(model, chip, Mode::Calibrated, n, None, batch, input, output) {
             for x in [tpot, ttft, tput] {

@@ -6,6 +6,9 @@ use chipmodel_perf::{
     Dim, Grid, GridParts, Limits, Mode, Objective, Reduction, SweepColumns, SweepSpec,
 };
 
+mod common;
+use common::data;
+
 fn spec() -> SweepSpec {
     SweepSpec {
         models: vec![
@@ -28,7 +31,7 @@ fn spec() -> SweepSpec {
 }
 
 fn grid() -> Grid {
-    let g = Grid::from_spec(spec()).unwrap();
+    let g = Grid::from_spec(data(), spec()).unwrap();
     // prices so that the cost objective means something: USD per chip-hour
     let mut parts = g.parts();
     parts.usd_per_chip_hour = vec![2.0, 2.5, 1.8, 1.1];
@@ -253,7 +256,7 @@ fn bad_grids_and_reductions_are_clear_errors() {
     let e = Grid::new(parts).unwrap_err().to_string();
     assert!(e.contains("usd_per_chip_hour[mi300x]"), "{e}");
     // without prices a cost objective admits nothing
-    let free = Grid::from_spec(spec()).unwrap();
+    let free = Grid::from_spec(data(), spec()).unwrap();
     let cheap = Reduction::Top {
         metric: Objective::UsdPerMillionTokens,
         k: 3,

@@ -3,6 +3,9 @@
 use chipmodel_perf::Mode;
 use chipmodel_perf::validation::{markdown_table, median_error, predictions};
 
+mod common;
+use common::data;
+
 const BEGIN: &str = "<!-- validation-table:begin -->";
 const END: &str = "<!-- validation-table:end -->";
 
@@ -42,7 +45,7 @@ fn summary(preds: &[chipmodel_perf::validation::Prediction]) -> String {
 
 #[test]
 fn validation_doc_reproduces_the_table() {
-    let preds = predictions().unwrap();
+    let preds = predictions(data()).unwrap();
     let generated = format!(
         "{BEGIN}\n\n{}\n{}\n{END}",
         summary(&preds),
@@ -68,7 +71,7 @@ fn validation_doc_reproduces_the_table() {
 /// 15% on throughput and on time to first token; calibrated must also beat roofline widely.
 #[test]
 fn at_least_twenty_rows_are_scored_and_calibrated_is_within_fifteen_percent() {
-    let preds = predictions().unwrap();
+    let preds = predictions(data()).unwrap();
     let scored = preds.iter().filter(|p| p.calibrated.is_ok()).count();
     assert!(scored >= 20, "{scored}");
     let chips: std::collections::BTreeSet<&str> = preds

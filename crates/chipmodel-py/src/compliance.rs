@@ -2,31 +2,17 @@
 
 use std::sync::Arc;
 
-use chipmodel_catalog::{Catalog, Chip};
+use chipmodel_catalog::Chip;
 use chipmodel_compliance::{ChipMetrics, Classification, Metric, RuleSet};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::catalog::{PyCatalog, catalog_arg};
 use crate::errors::PyChipModelError;
-use crate::{PyChip, json_to_py};
+use crate::json_to_py;
+use crate::perf::chip_arg;
 
 type PyRes<T> = Result<T, PyChipModelError>;
-
-fn chip_of(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
-    if let Ok(c) = x.cast::<PyChip>() {
-        return Ok(c.get().chip.clone());
-    }
-    let name: String = x.extract().map_err(|_| {
-        crate::errors::type_err(
-            "chip",
-            format!("expected a chip name or a Chip, got {}", x.get_type()),
-        )
-    })?;
-    let cat = Catalog::try_embedded().map_err(PyChipModelError::from)?;
-    Ok(Arc::new(
-        cat.get(&name).map_err(PyChipModelError::from)?.clone(),
-    ))
-}
 
 fn rules_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RuleSet>> {
     match x {
@@ -273,15 +259,16 @@ impl PyClassification {
 
 /// Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date``.
 #[pyfunction]
-#[pyo3(signature = (chip, destination="CN", date="2026-02-01", rules=None, end_user_hq=None))]
+#[pyo3(signature = (chip, destination="CN", date="2026-02-01", rules=None, end_user_hq=None, *, catalog=None))]
 pub fn classify(
     chip: &Bound<'_, PyAny>,
     destination: &str,
     date: &str,
     rules: Option<&Bound<'_, PyAny>>,
     end_user_hq: Option<&str>,
+    catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyClassification> {
-    let c = chip_of(chip)?;
+    let c = chip_arg(chip, &*catalog_arg(catalog)?)?;
     let rs = match rules_of(rules)? {
         Some(r) => Some(r),
         None => RuleSet::on(date).map_err(PyChipModelError::from)?,
@@ -300,15 +287,16 @@ pub fn classify(
 /// The chip's status at every rule change: ``[{"date", "rules", "eccn", "license_required",
 /// "review_policy", "tariff_rate", "summary"}]``.
 #[pyfunction]
-#[pyo3(signature = (chip, destination="CN", end_user_hq=None))]
+#[pyo3(signature = (chip, destination="CN", end_user_hq=None, *, catalog=None))]
 pub fn timeline<'py>(
     py: Python<'py>,
     chip: &Bound<'py, PyAny>,
     destination: &str,
     end_user_hq: Option<&str>,
+    catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let c = chip_of(chip)?;
-    let t = chipmodel_compliance::timeline_of(&c, destination, end_user_hq)
+    let c = chip_arg(chip, &*catalog_arg(catalog)?)?;
+    let t = chipmodel_compliance::timeline(&c, destination, end_user_hq)
         .map_err(PyChipModelError::from)?;
     let out = PyList::empty(py);
     for e in t {
@@ -376,7 +364,8 @@ pub fn _rules_from_json(text: &str, name: &str) -> PyRes<PyRuleSet> {
 
 /// Chips whose ECCN, licence or policy differs between two rule sets.
 #[pyfunction]
-#[pyo3(signature = (base, variant, chips=None, destination="CN", date=None))]
+#[pyo3(signature = (base, variant, chips=None, destination="CN", date=None, *, catalog=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn flips<'py>(
     py: Python<'py>,
     base: &Bound<'py, PyAny>,
@@ -384,7 +373,9 @@ pub fn flips<'py>(
     chips: Option<&Bound<'py, PyAny>>,
     destination: &str,
     date: Option<&str>,
+    catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let data = catalog_arg(catalog)?;
     let missing = || {
         crate::errors::type_err(
             "rules",
@@ -396,13 +387,10 @@ pub fn flips<'py>(
         rules_of(Some(variant))?.ok_or_else(missing)?,
     );
     let list: Vec<Chip> = match chips {
-        None => Catalog::try_embedded()
-            .map_err(PyChipModelError::from)?
-            .chips()
-            .to_vec(),
+        None => data.data.chips().chips().to_vec(),
         Some(x) => x
             .try_iter()?
-            .map(|i| chip_of(&i?).map(|c| (*c).clone()))
+            .map(|i| chip_arg(&i?, &data).map(|c| (*c).clone()))
             .collect::<PyResult<_>>()?,
     };
     let date = date
@@ -426,32 +414,36 @@ pub fn flips<'py>(
 
 /// How far a chip's compute must be cut to leave 3A090.a and 3A090 under ``rules``.
 #[pyfunction]
-#[pyo3(signature = (chip, rules=None))]
+#[pyo3(signature = (chip, rules=None, *, catalog=None))]
 pub fn headroom<'py>(
     py: Python<'py>,
     chip: &Bound<'py, PyAny>,
     rules: Option<&Bound<'py, PyAny>>,
+    catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let c = chip_of(chip)?;
+    let c = chip_arg(chip, &*catalog_arg(catalog)?)?;
     let rs = match rules_of(rules)? {
         Some(r) => r,
         None => RuleSet::get("us-2023-10").map_err(PyChipModelError::from)?,
     };
-    let h = chipmodel_compliance::headroom_of(&c, &rs).map_err(PyChipModelError::from)?;
+    let h = chipmodel_compliance::headroom(&c, &rs).map_err(PyChipModelError::from)?;
     json_to_py(py, &serde_json::to_value(&h).unwrap_or_default())
 }
 
 /// A fleet's TPP against the Diffusion rule's caps: ``fleet`` maps chip names to counts.
 #[pyfunction]
+#[pyo3(signature = (fleet, *, catalog=None))]
 pub fn diffusion_caps<'py>(
     py: Python<'py>,
     fleet: &Bound<'py, PyDict>,
+    catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut items: Vec<(String, f64)> = Vec::new();
+    let data = catalog_arg(catalog)?;
+    let mut items: Vec<(Arc<Chip>, f64)> = Vec::new();
     for (k, v) in fleet.iter() {
-        items.push((k.extract()?, v.extract()?));
+        items.push((chip_arg(&k, &data)?, v.extract()?));
     }
-    let refs: Vec<(&str, f64)> = items.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let refs: Vec<(&Chip, f64)> = items.iter().map(|(k, v)| (&**k, *v)).collect();
     let caps = chipmodel_compliance::diffusion_caps(&refs).map_err(PyChipModelError::from)?;
     json_to_py(py, &serde_json::to_value(&caps).unwrap_or_default())
 }
@@ -461,27 +453,30 @@ pub fn diffusion_caps<'py>(
 /// ``rules``, ``eccn``, ``determined``, ``controlled``, ``license_required``, ``review_policy``,
 /// ``tariff_rate`` and ``summary``; numbers as numpy arrays.
 #[pyfunction]
-#[pyo3(signature = (chips=None, destination="CN", date="2026-02-01", rules=None))]
+#[pyo3(signature = (chips=None, destination="CN", date="2026-02-01", rules=None, *, catalog=None))]
 pub fn _compliance_columns<'py>(
     py: Python<'py>,
     chips: Option<&Bound<'py, PyAny>>,
     destination: &str,
     date: &str,
     rules: Option<&Bound<'py, PyAny>>,
+    catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     use numpy::IntoPyArray;
 
+    let data = catalog_arg(catalog)?;
     let list: Vec<Arc<Chip>> = match chips {
         Some(c) if !c.is_none() => c
             .try_iter()?
-            .map(|x| chip_of(&x?))
+            .map(|x| chip_arg(&x?, &data))
             .collect::<PyResult<_>>()?,
-        _ => Catalog::try_embedded()
-            .map_err(PyChipModelError::from)?
+        _ => data
+            .data
+            .chips()
             .chips()
             .iter()
-            .map(|c| Arc::new(c.clone()))
-            .collect(),
+            .map(|c| data.chip(&c.id))
+            .collect::<PyRes<_>>()?,
     };
     let rs = match rules_of(rules)? {
         Some(r) => Some(r),

@@ -6,6 +6,9 @@ use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use std::sync::Arc;
+
+use crate::catalog::{CatalogData, PyCatalog, catalog_arg};
 use crate::errors::PyChipModelError;
 use crate::json_to_py;
 
@@ -101,10 +104,11 @@ impl PyAssumptions {
     }
 }
 
-/// Groups of chips at sites.
+/// Groups of chips at sites, with the catalog their chips are looked up in.
 #[pyclass(module = "chipmodel", name = "Fleet", frozen)]
 pub struct PyFleet {
     pub(crate) fleet: Fleet,
+    pub(crate) catalog: Arc<CatalogData>,
 }
 
 fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
@@ -203,16 +207,18 @@ pub(crate) fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workl
     Ok(Some(w))
 }
 
-/// The fleet, assumptions and workload of a call, converted once for every fleet function.
+/// The fleet, assumptions, workload and catalog of a call, converted once for every fleet
+/// function.
 fn inputs(
     fleet: &Bound<'_, PyFleet>,
     assumptions: Option<&Bound<'_, PyAssumptions>>,
     workload: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(Fleet, Assumptions, Option<Workload>)> {
+) -> PyResult<(Fleet, Assumptions, Option<Workload>, Arc<CatalogData>)> {
     Ok((
         fleet.get().fleet.clone(),
         assumptions_of(assumptions)?,
         workload_of(workload)?,
+        fleet.get().catalog.clone(),
     ))
 }
 
@@ -227,13 +233,26 @@ pub(crate) fn assumptions_of(a: Option<&Bound<'_, PyAssumptions>>) -> PyResult<A
 impl PyFleet {
     /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        crate::pickle::reduce(py, "Fleet", &self.fleet)
+        crate::pickle::reduce(
+            py,
+            "Fleet",
+            &(
+                &self.fleet,
+                crate::pickle::catalog_state(&self.catalog.data)?,
+            ),
+        )
     }
     /// A fleet from groups: dicts ``{"chip", "count", "site", "owner", "date"}`` or tuples
-    /// ``(chip, count, site)``; TCO over ``horizon_years``.
+    /// ``(chip, count, site)``; TCO over ``horizon_years``; chips and models are looked up in
+    /// ``catalog`` (default: the embedded one).
     #[new]
-    #[pyo3(signature = (groups, horizon_years=4.0))]
-    fn new(groups: &Bound<'_, PyAny>, horizon_years: f64) -> PyResult<PyFleet> {
+    #[pyo3(signature = (groups, horizon_years=4.0, *, catalog=None))]
+    fn new(
+        groups: &Bound<'_, PyAny>,
+        horizon_years: f64,
+        catalog: Option<&Bound<'_, PyCatalog>>,
+    ) -> PyResult<PyFleet> {
+        let catalog = catalog_arg(catalog)?;
         let gs: Vec<Group> = groups
             .try_iter()?
             .map(|g| group_of(&g?))
@@ -242,8 +261,10 @@ impl PyFleet {
             groups: gs,
             horizon_years,
         };
-        fleet.validate().map_err(PyChipModelError::from)?;
-        Ok(PyFleet { fleet })
+        fleet
+            .validate(&catalog.data)
+            .map_err(PyChipModelError::from)?;
+        Ok(PyFleet { fleet, catalog })
     }
     /// Chips in the fleet.
     #[getter]
@@ -263,10 +284,7 @@ impl PyFleet {
         let a = assumptions_of(assumptions)?;
         let w = workload_of(workload)?;
         let r = py
-            .detach(|| match &w {
-                Some(w) => self.fleet.report_with(&a, w),
-                None => self.fleet.report(&a),
-            })
+            .detach(|| self.fleet.report(&self.catalog.data, &a, w.as_ref()))
             .map_err(PyChipModelError::from)?;
         Ok(PyFleetReport { r })
     }
@@ -406,9 +424,9 @@ pub fn equivalent_fleet(
     let a = assumptions_of(assumptions)?;
     // Default workload: a 70B-class model (Llama 3.1 70B), 1,024 in / 256 out, fp8.
     let w = workload_of(workload)?.unwrap_or_else(|| Workload::new("llama-3.1-70b"));
-    let f = fleet.get().fleet.clone();
+    let (f, data) = (&fleet.get().fleet, &fleet.get().catalog.data);
     let (n, r) = py
-        .detach(|| chipmodel_fleet::equivalent_fleet(&f, chip, site, &w, &a))
+        .detach(|| chipmodel_fleet::equivalent_fleet(data, f, chip, site, &w, &a))
         .map_err(PyChipModelError::from)?;
     Ok((n, PyFleetReport { r }))
 }
@@ -432,9 +450,19 @@ pub fn monte_carlo<'py>(
     progress: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = crate::args::threads)] threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (f, a, w) = inputs(fleet, assumptions, workload)?;
+    let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
+    let data = &data.data;
     let mc = crate::with_progress(py, progress, |p| {
-        chipmodel_fleet::monte_carlo_with_progress(&f, &a, w.as_ref(), samples, seed, threads, p)
+        chipmodel_fleet::monte_carlo_with_progress(
+            data,
+            &f,
+            &a,
+            w.as_ref(),
+            samples,
+            seed,
+            threads,
+            p,
+        )
     })?;
     let d = PyDict::new(py);
     d.set_item("samples", mc.samples)?;
@@ -466,10 +494,11 @@ pub fn _monte_carlo_draws<'py>(
     #[pyo3(from_py_with = crate::args::stop)] stop: u64,
     #[pyo3(from_py_with = crate::args::threads)] threads: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (f, a, w) = inputs(fleet, assumptions, workload)?;
+    let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
+    let data = &data.data;
     let cols = py
         .detach(|| {
-            chipmodel_fleet::monte_carlo_draws(&f, &a, w.as_ref(), seed, start..stop, threads)
+            chipmodel_fleet::monte_carlo_draws(data, &f, &a, w.as_ref(), seed, start..stop, threads)
         })
         .map_err(PyChipModelError::from)?;
     let d = PyDict::new(py);
@@ -490,9 +519,10 @@ pub fn sensitivity<'py>(
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (f, a, w) = inputs(fleet, assumptions, workload)?;
+    let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
+    let data = &data.data;
     let s = py
-        .detach(|| chipmodel_fleet::sensitivity(&f, &a, w.as_ref(), output))
+        .detach(|| chipmodel_fleet::sensitivity(data, &f, &a, w.as_ref(), output))
         .map_err(PyChipModelError::from)?;
     json_to_py(py, &serde_json::to_value(&s).unwrap_or_default())
 }
@@ -508,9 +538,10 @@ pub fn schedule<'py>(
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (f, a, w) = inputs(fleet, assumptions, workload)?;
+    let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
+    let data = &data.data;
     let rows = py
-        .detach(|| chipmodel_fleet::schedule(&f, &a, w.as_ref()))
+        .detach(|| chipmodel_fleet::schedule(data, &f, &a, w.as_ref()))
         .map_err(PyChipModelError::from)?;
     json_to_py(py, &serde_json::to_value(&rows).unwrap_or_default())
 }
@@ -531,10 +562,12 @@ pub fn export_shock<'py>(
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (f, a, w) = inputs(fleet, assumptions, workload)?;
+    let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
+    let data = &data.data;
     let r = py
         .detach(|| {
             chipmodel_fleet::export_shock(
+                data,
                 &f,
                 &a,
                 w.as_ref(),

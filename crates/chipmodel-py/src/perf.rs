@@ -1,10 +1,9 @@
 //! Python surface of the performance model: `Model`, `InferenceEstimate`, `TrainingEstimate`,
 //! `estimate_inference`, `best_inference`, `sweep_inference`, `estimate_training`, `calibrate`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use chipmodel_catalog::{Catalog, Chip, Precision};
+use chipmodel_catalog::{Chip, Precision};
 use chipmodel_perf::{
     BestConfig, CalibrationFit, InferenceConfig, InferenceEstimate, Measurement, Mode, Model,
     OpRecord, Params, PerfError, TrainingConfig, TrainingEstimate,
@@ -13,6 +12,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::catalog::{CatalogData, PyCatalog, catalog_arg};
 use crate::errors::PyChipModelError;
 use crate::{PyChip, json_to_py};
 
@@ -40,29 +40,6 @@ pub(crate) fn mode(s: &str) -> PyRes<Mode> {
     Ok(s.parse::<Mode>()?)
 }
 
-/// Embedded models and chips by id.
-type Shared = (HashMap<String, Arc<Model>>, HashMap<String, Arc<Chip>>);
-
-/// Shared handles on the embedded models and chips, so a call by name copies nothing.
-fn embedded_arcs() -> PyRes<&'static Shared> {
-    static CELL: OnceLock<Shared> = OnceLock::new();
-    let models = Model::all()?;
-    let chips = Catalog::try_embedded()?;
-    Ok(CELL.get_or_init(|| {
-        (
-            models
-                .iter()
-                .map(|m| (m.id.clone(), Arc::new(m.clone())))
-                .collect(),
-            chips
-                .chips()
-                .iter()
-                .map(|c| (c.id.clone(), Arc::new(c.clone())))
-                .collect(),
-        )
-    }))
-}
-
 /// The first key (dotted path) of `d` holding a float that is NaN or infinite, at any depth.
 fn non_finite(d: &Bound<'_, PyDict>, prefix: &str) -> PyResult<Option<String>> {
     for (k, v) in d.iter() {
@@ -81,8 +58,8 @@ fn non_finite(d: &Bound<'_, PyDict>, prefix: &str) -> PyResult<Option<String>> {
     Ok(None)
 }
 
-/// A model argument: a name, or a `Model` object (for Hugging Face configs).
-pub(crate) fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
+/// A model argument: a name (looked up in `data`), or a `Model` object (for Hugging Face configs).
+pub(crate) fn model_arg(x: &Bound<'_, PyAny>, data: &CatalogData) -> PyResult<Arc<Model>> {
     if let Ok(m) = x.cast::<PyModel>() {
         return Ok(m.get().model.clone());
     }
@@ -92,12 +69,11 @@ pub(crate) fn model_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Model>> {
             format!("expected a model name or a Model, got {}", x.get_type()),
         )
     })?;
-    let id = &Model::get(&name).map_err(PyChipModelError::from)?.id;
-    Ok(embedded_arcs()?.0[id].clone())
+    Ok(data.model(&name)?)
 }
 
-/// A chip argument: a name (embedded catalog) or a `Chip` object (any catalog).
-pub(crate) fn chip_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
+/// A chip argument: a name (looked up in `data`) or a `Chip` object (from any catalog).
+pub(crate) fn chip_arg(x: &Bound<'_, PyAny>, data: &CatalogData) -> PyResult<Arc<Chip>> {
     if let Ok(c) = x.cast::<PyChip>() {
         return Ok(c.get().chip.clone());
     }
@@ -107,9 +83,7 @@ pub(crate) fn chip_arg(x: &Bound<'_, PyAny>) -> PyResult<Arc<Chip>> {
             format!("expected a chip name or a Chip, got {}", x.get_type()),
         )
     })?;
-    let cat = Catalog::try_embedded().map_err(PyChipModelError::from)?;
-    let id = &cat.get(&name).map_err(PyChipModelError::from)?.id;
-    Ok(embedded_arcs()?.1[id].clone())
+    Ok(data.chip(&name)?)
 }
 
 /// Parameters from a dict of overrides over the chip's calibrated defaults.
@@ -765,8 +739,13 @@ impl PyCalibrationFit {
 /// The calibrated parameters of a chip (name or ``Chip``) with their provenance:
 /// ``{"family", "params", "values": {field: {"value", "source", "estimate", "note", ...}}, "sources"}``.
 #[pyfunction]
-pub fn calibration<'py>(py: Python<'py>, chip: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let c = chip_arg(chip)?;
+#[pyo3(signature = (chip, *, catalog=None))]
+pub fn calibration<'py>(
+    py: Python<'py>,
+    chip: &Bound<'py, PyAny>,
+    catalog: Option<&Bound<'py, PyCatalog>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let c = chip_arg(chip, &*catalog_arg(catalog)?)?;
     let cal = chipmodel_perf::Calibration::for_chip(&c.id).map_err(PyChipModelError::from)?;
     let v = serde_json::json!({
         "chip": c.id,
@@ -778,10 +757,15 @@ pub fn calibration<'py>(py: Python<'py>, chip: &Bound<'py, PyAny>) -> PyResult<B
     json_to_py(py, &v)
 }
 
-/// Every model in the embedded catalog.
+/// Every model of ``catalog`` (default: the embedded one).
 #[pyfunction]
-pub fn models() -> PyRes<Vec<PyModel>> {
-    Ok(Model::all()?
+#[pyo3(signature = (*, catalog=None))]
+pub fn models(catalog: Option<&Bound<'_, PyCatalog>>) -> PyRes<Vec<PyModel>> {
+    let data = catalog_arg(catalog)?;
+    Ok(data
+        .data
+        .models()
+        .models()
         .iter()
         .map(|m| PyModel {
             model: Arc::new(m.clone()),
@@ -789,19 +773,20 @@ pub fn models() -> PyRes<Vec<PyModel>> {
         .collect())
 }
 
-/// A model by id, alias or name (any case). Raises ``UnknownModelError``.
+/// A model by id, alias or name (any case), in ``catalog`` (default: the embedded one). Raises
+/// ``UnknownModelError``.
 #[pyfunction]
-pub fn model(name: &str) -> PyRes<PyModel> {
-    let id = &Model::get(name)?.id;
+#[pyo3(signature = (name, *, catalog=None))]
+pub fn model(name: &str, catalog: Option<&Bound<'_, PyCatalog>>) -> PyRes<PyModel> {
     Ok(PyModel {
-        model: embedded_arcs()?.0[id].clone(),
+        model: catalog_arg(catalog)?.model(name)?,
     })
 }
 
 /// Estimates inference of ``model`` on ``chip`` (names or objects).
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips=1, tp=None, pp=1, ep=1, batch=1, input_tokens=1024, output_tokens=128,
-    weight_dtype="bf16", kv_dtype=None, act_dtype=None, mode="calibrated", kv_policy="static", params=None))]
+    weight_dtype="bf16", kv_dtype=None, act_dtype=None, mode="calibrated", kv_policy="static", params=None, catalog=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn estimate_inference(
     py: Python<'_>,
@@ -820,11 +805,11 @@ pub fn estimate_inference(
     mode: &str,
     kv_policy: &str,
     params: Option<&Bound<'_, PyDict>>,
+    catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyInferenceEstimate> {
-    let (m, c) = (model_arg(model)?, chip_arg(chip)?);
+    let data = catalog_arg(catalog)?;
+    let (m, c) = (model_arg(model, &data)?, chip_arg(chip, &data)?);
     let cfg = InferenceConfig {
-        model: m.id.clone(),
-        chip: c.id.clone(),
         n_chips,
         tp,
         pp,
@@ -843,7 +828,7 @@ pub fn estimate_inference(
     };
     let est = py
         .detach(|| {
-            let (engine, setup) = chipmodel_perf::resolve_with(&m, &c, &cfg)?;
+            let (engine, setup) = chipmodel_perf::resolve(&m, &c, &cfg)?;
             Ok::<_, PerfError>(engine.estimate(&setup))
         })
         .map_err(PyChipModelError::from)?;
@@ -857,7 +842,7 @@ pub fn estimate_inference(
 /// The highest-throughput configuration that fits and meets the latency targets.
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips, input_tokens=1024, output_tokens=128, weight_dtype="bf16", kv_dtype=None,
-    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, kv_policy="on-demand", mode="calibrated", params=None))]
+    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, kv_policy="on-demand", mode="calibrated", params=None, catalog=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn best_inference(
     py: Python<'_>,
@@ -877,14 +862,14 @@ pub fn best_inference(
     kv_policy: &str,
     mode: &str,
     params: Option<&Bound<'_, PyDict>>,
+    catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyInferenceEstimate> {
-    let (m, c) = (model_arg(model)?, chip_arg(chip)?);
+    let data = catalog_arg(catalog)?;
+    let (m, c) = (model_arg(model, &data)?, chip_arg(chip, &data)?);
     let cfg = BestConfig {
         kv_policy: kv_policy
             .parse::<chipmodel_perf::KvPolicy>()
             .map_err(PyChipModelError::from)?,
-        model: m.id.clone(),
-        chip: c.id.clone(),
         n_chips,
         input_tokens,
         output_tokens,
@@ -900,7 +885,7 @@ pub fn best_inference(
         params: params_arg(&c, params)?,
     };
     let est = py
-        .detach(|| chipmodel_perf::best_inference_with(&m, &c, &cfg))
+        .detach(|| chipmodel_perf::best_inference(&m, &c, &cfg))
         .map_err(PyChipModelError::from)?;
     Ok(PyInferenceEstimate {
         est,
@@ -924,9 +909,10 @@ pub(crate) fn list_of<'py, T>(
 /// Estimates a training run.
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips, tokens, seq_len=4096, global_batch=1024, micro_batch=1, tp=None, pp=1, ep=1,
-    zero_stage=1, recompute="selective", compute_dtype="bf16", mfu=None, mode="calibrated"))]
+    zero_stage=1, recompute="selective", compute_dtype="bf16", mfu=None, mode="calibrated", catalog=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn estimate_training(
+    py: Python<'_>,
     model: &Bound<'_, PyAny>,
     chip: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::n_chips)] n_chips: u32,
@@ -942,9 +928,11 @@ pub fn estimate_training(
     compute_dtype: &str,
     #[pyo3(from_py_with = crate::args::number_arg::opt::mfu)] mfu: Option<f64>,
     mode: &str,
+    catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyTrainingEstimate> {
-    let (m, c) = (model_arg(model)?, chip_arg(chip)?);
-    let mut cfg = TrainingConfig::new(&m.id, &c.id, n_chips, tokens);
+    let data = catalog_arg(catalog)?;
+    let (m, c) = (model_arg(model, &data)?, chip_arg(chip, &data)?);
+    let mut cfg = TrainingConfig::new(n_chips, tokens);
     cfg.seq_len = seq_len;
     cfg.global_batch = global_batch;
     cfg.micro_batch = micro_batch;
@@ -958,8 +946,9 @@ pub fn estimate_training(
     cfg.compute_dtype = precision("compute_dtype", compute_dtype)?;
     cfg.mfu = mfu;
     cfg.mode = crate::perf::mode(mode)?;
-    let est =
-        chipmodel_perf::estimate_training_with(&m, &c, &cfg).map_err(PyChipModelError::from)?;
+    let est = py
+        .detach(|| chipmodel_perf::estimate_training(&m, &c, &cfg))
+        .map_err(PyChipModelError::from)?;
     Ok(PyTrainingEstimate { est })
 }
 
@@ -967,7 +956,13 @@ pub fn estimate_training(
 /// ``metric`` (``ttft_s``, ``tpot_s``, ``e2e_latency_s`` or ``throughput_tokens_per_s``),
 /// ``value`` and any ``estimate_inference`` keyword (``n_chips``, ``batch``, …).
 #[pyfunction]
-pub fn calibrate(py: Python<'_>, measurements: &Bound<'_, PyAny>) -> PyResult<PyCalibrationFit> {
+#[pyo3(signature = (measurements, *, catalog=None))]
+pub fn calibrate(
+    py: Python<'_>,
+    measurements: &Bound<'_, PyAny>,
+    catalog: Option<&Bound<'_, PyCatalog>>,
+) -> PyResult<PyCalibrationFit> {
+    let data = catalog_arg(catalog)?;
     let mut points = Vec::new();
     for (i, item) in measurements.try_iter()?.enumerate() {
         let item = item?;
@@ -1015,27 +1010,32 @@ pub fn calibrate(py: Python<'_>, measurements: &Bound<'_, PyAny>) -> PyResult<Py
                 );
             }
         }
-        let mut cfg = InferenceConfig::new(&model, &chip);
-        cfg.n_chips = get_u("n_chips")?.unwrap_or(1);
-        cfg.tp = get_u("tp")?;
-        cfg.pp = get_u("pp")?.unwrap_or(1);
-        cfg.ep = get_u("ep")?.unwrap_or(1);
-        cfg.batch = get_u("batch")?.unwrap_or(1);
-        cfg.input_tokens = get_u("input_tokens")?.unwrap_or(1024);
-        cfg.output_tokens = get_u("output_tokens")?.unwrap_or(128);
+        let d = InferenceConfig::default();
+        let mut cfg = InferenceConfig {
+            n_chips: get_u("n_chips")?.unwrap_or(d.n_chips),
+            tp: get_u("tp")?,
+            pp: get_u("pp")?.unwrap_or(d.pp),
+            ep: get_u("ep")?.unwrap_or(d.ep),
+            batch: get_u("batch")?.unwrap_or(d.batch),
+            input_tokens: get_u("input_tokens")?.unwrap_or(d.input_tokens),
+            output_tokens: get_u("output_tokens")?.unwrap_or(d.output_tokens),
+            ..d
+        };
         if let Some(w) = get_s("weight_dtype")? {
             cfg.weight_dtype = precision("weight_dtype", &w)?;
         }
         cfg.kv_dtype = opt_precision("kv_dtype", get_s("kv_dtype")?.as_deref())?;
         cfg.act_dtype = opt_precision("act_dtype", get_s("act_dtype")?.as_deref())?;
         points.push(Measurement {
+            model,
+            chip,
             config: cfg,
             metric,
             value,
         });
     }
     let fit = py
-        .detach(|| chipmodel_perf::calibrate(&points))
+        .detach(|| chipmodel_perf::calibrate(&data.data, &points))
         .map_err(PyChipModelError::from)?;
     Ok(PyCalibrationFit { fit })
 }

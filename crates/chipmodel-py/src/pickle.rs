@@ -38,11 +38,55 @@ fn load<T: DeserializeOwned>(kind: &str, state: &[u8]) -> PyResult<T> {
         .map_err(|e| PyValueError::new_err(format!("cannot unpickle a {kind}: {e}")))
 }
 
-/// A catalog's state: the files loaded over the embedded one (or every file when it was not
-/// built on the embedded catalog).
-pub(crate) fn catalog_state(c: &Catalog) -> (bool, Vec<(String, String)>) {
-    let n = c.embedded_file_count();
-    (n > 0, c.files()[n..].to_vec())
+/// A catalog's state: whether it was built on the embedded one, the chip files loaded over that
+/// base, and the models added to it (each model carries its sources).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct CatalogState {
+    embedded: bool,
+    files: Vec<(String, String)>,
+    models: Vec<chipmodel::Model>,
+}
+
+pub(crate) fn catalog_state(c: &chipmodel::Catalogs) -> PyResult<CatalogState> {
+    let chips = c.chips();
+    let n = chips.embedded_file_count();
+    let base = if n > 0 {
+        crate::catalog::embedded()?.data.models().models().len()
+    } else {
+        0
+    };
+    Ok(CatalogState {
+        embedded: n > 0,
+        files: chips.files()[n..].to_vec(),
+        models: c.models().models().get(base..).unwrap_or_default().to_vec(),
+    })
+}
+
+/// Rebuilds a catalog from its state.
+pub(crate) fn catalog_from_state(
+    state: CatalogState,
+) -> PyResult<Arc<crate::catalog::CatalogData>> {
+    let base = if state.embedded {
+        crate::catalog::embedded()?.data.clone()
+    } else {
+        chipmodel::Catalogs::new(Catalog::default(), chipmodel::ModelCatalog::default())
+    };
+    let texts: Vec<(&str, &str)> = state
+        .files
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    let chips = base
+        .chips()
+        .with_texts(&texts)
+        .map_err(PyChipModelError::from)?;
+    let mut models = base.models().clone();
+    for m in state.models {
+        models = models.with_model(m).map_err(PyChipModelError::from)?;
+    }
+    Ok(crate::catalog::CatalogData::new(chipmodel::Catalogs::new(
+        chips, models,
+    )))
 }
 
 /// A rule set's state: the rules without their sources (which the rule reader does not take
@@ -78,27 +122,12 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
                 chip: Arc::new(load::<Chip>(kind, state)?),
             },
         )?,
-        "Catalog" => {
-            let (embedded, files): (bool, Vec<(String, String)>) = load(kind, state)?;
-            let base = if embedded {
-                Catalog::try_embedded()
-                    .map_err(PyChipModelError::from)?
-                    .clone()
-            } else {
-                Catalog::default()
-            };
-            let texts: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(f, t)| (f.as_str(), t.as_str()))
-                .collect();
-            let catalog = base.with_texts(&texts).map_err(PyChipModelError::from)?;
-            new(
-                py,
-                PyCatalog {
-                    catalog: Arc::new(catalog),
-                },
-            )?
-        }
+        "Catalog" => new(
+            py,
+            PyCatalog {
+                inner: catalog_from_state(load(kind, state)?)?,
+            },
+        )?,
         "Comparison" => new(
             py,
             PyComparison {
@@ -153,12 +182,16 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
                 a: load(kind, state)?,
             },
         )?,
-        "Fleet" => new(
-            py,
-            PyFleet {
-                fleet: load(kind, state)?,
-            },
-        )?,
+        "Fleet" => {
+            let (fleet, catalog) = load(kind, state)?;
+            new(
+                py,
+                PyFleet {
+                    fleet,
+                    catalog: catalog_from_state(catalog)?,
+                },
+            )?
+        }
         "FleetReport" => new(
             py,
             PyFleetReport {
@@ -166,10 +199,16 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
             },
         )?,
         "Scenario" => {
-            let (mut s, a, doc): (chipmodel_fleet::Scenario, _, _) = load(kind, state)?;
+            let (mut s, a, doc, catalog): (chipmodel_fleet::Scenario, _, _, _) = load(kind, state)?;
             s.assumptions = a;
             s.document = doc;
-            new(py, PyScenario { s })?
+            new(
+                py,
+                PyScenario {
+                    s,
+                    catalog: catalog_from_state(catalog)?,
+                },
+            )?
         }
         "SweepGrid" => {
             let parts: chipmodel_perf::GridParts = load(kind, state)?;

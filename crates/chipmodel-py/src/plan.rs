@@ -133,7 +133,8 @@ fn demand_of(x: &Bound<'_, PyAny>, k: usize) -> PyResult<WorkloadDemand> {
 ///
 /// ```
 #[pyfunction]
-#[pyo3(signature = (supplies, demands, power_cap_mw=None, budget_usd=None, assumptions=None, horizon_years=4.0))]
+#[pyo3(signature = (supplies, demands, power_cap_mw=None, budget_usd=None, assumptions=None, horizon_years=4.0, *, catalog=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn plan_hybrid<'py>(
     py: Python<'py>,
     supplies: &Bound<'py, PyAny>,
@@ -142,7 +143,9 @@ pub fn plan_hybrid<'py>(
     #[pyo3(from_py_with = crate::args::number_arg::opt::budget_usd)] budget_usd: Option<f64>,
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     #[pyo3(from_py_with = crate::args::number_arg::horizon_years)] horizon_years: f64,
+    catalog: Option<&Bound<'py, crate::catalog::PyCatalog>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let data = crate::catalog::catalog_arg(catalog)?;
     let a = assumptions_of(assumptions)?;
     let supplies: Vec<Supply> = supplies
         .try_iter()?
@@ -162,7 +165,7 @@ pub fn plan_hybrid<'py>(
         horizon_years,
     };
     let plan = py
-        .detach(|| chipmodel_fleet::plan_hybrid(&input, &a))
+        .detach(|| chipmodel_fleet::plan_hybrid(&data.data, &input, &a))
         .map_err(PyChipModelError::from)?;
     json_to_py(py, &serde_json::to_value(&plan).unwrap_or_default())
 }

@@ -1,18 +1,22 @@
 //! Python surface of scenario files.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chipmodel_fleet::{SCENARIOS, Scenario, run_scenario_with_progress as run};
 use pyo3::prelude::*;
 
+use crate::catalog::{CatalogData, PyCatalog, catalog_arg};
 use crate::errors::PyChipModelError;
 use crate::fleet::{PyAssumptions, PyFleet};
 use crate::json_to_py;
 
-/// A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons.
+/// A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons;
+/// with the catalog its chips and models were checked against.
 #[pyclass(module = "chipmodel", name = "Scenario", frozen)]
 pub struct PyScenario {
     pub(crate) s: Scenario,
+    pub(crate) catalog: Arc<CatalogData>,
 }
 
 #[pymethods]
@@ -22,7 +26,12 @@ impl PyScenario {
         crate::pickle::reduce(
             py,
             "Scenario",
-            &(&self.s, &self.s.assumptions, &self.s.document),
+            &(
+                &self.s,
+                &self.s.assumptions,
+                &self.s.document,
+                crate::pickle::catalog_state(&self.catalog.data)?,
+            ),
         )
     }
     /// The scenario as one self-contained TOML file (any ``extends`` written out).
@@ -53,6 +62,7 @@ impl PyScenario {
     fn fleet(&self) -> PyFleet {
         PyFleet {
             fleet: self.s.fleet.clone(),
+            catalog: self.catalog.clone(),
         }
     }
     /// The assumptions with the scenario's overrides applied.
@@ -78,13 +88,29 @@ fn shipped(name: &str) -> Option<&'static str> {
         .map(|(_, t)| *t)
 }
 
-fn scenario_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Scenario> {
-    let Some(x) = x else {
-        return Ok(Scenario::seed().map_err(PyChipModelError::from)?);
-    };
-    if let Ok(s) = x.cast::<PyScenario>() {
-        return Ok(s.get().s.clone());
+/// The scenario a call names (a `Scenario`, a path, a shipped id, `None` for the seed) and the
+/// catalog to resolve it in: `catalog` when given, else the scenario's own, else the embedded one.
+fn scenario_of(
+    x: Option<&Bound<'_, PyAny>>,
+    catalog: Option<&Bound<'_, PyCatalog>>,
+) -> PyResult<(Scenario, Arc<CatalogData>)> {
+    if let Some(s) = x.and_then(|x| x.cast::<PyScenario>().ok()) {
+        let s = s.get();
+        let data = match catalog {
+            Some(c) => c.get().inner.clone(),
+            None => s.catalog.clone(),
+        };
+        return Ok((s.s.clone(), data));
     }
+    let data = catalog_arg(catalog)?;
+    let s = parse(x, &data.data)?;
+    Ok((s, data))
+}
+
+fn parse(x: Option<&Bound<'_, PyAny>>, data: &chipmodel::Catalogs) -> PyResult<Scenario> {
+    let Some(x) = x else {
+        return Ok(Scenario::seed(data).map_err(PyChipModelError::from)?);
+    };
     let path: PathBuf = x.extract()?;
     let name = path.to_string_lossy().to_string();
     if let Some(text) = shipped(&name) {
@@ -93,9 +119,9 @@ fn scenario_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Scenario> {
         } else {
             format!("{name}.toml")
         };
-        return Ok(Scenario::parse(&file, text).map_err(PyChipModelError::from)?);
+        return Ok(Scenario::parse(data, &file, text).map_err(PyChipModelError::from)?);
     }
-    Ok(Scenario::load(&path).map_err(PyChipModelError::from)?)
+    Ok(Scenario::load(data, &path).map_err(PyChipModelError::from)?)
 }
 
 /// Ids of the scenarios shipped with chipmodel (the first is the seed scenario).
@@ -108,28 +134,33 @@ pub fn scenarios() -> Vec<String> {
 }
 
 /// Reads and checks a scenario: a path to a TOML file, the id of a shipped scenario, or ``None``
-/// for the seed scenario. Errors name the file and the key.
+/// for the seed scenario; its chips and models are looked up in ``catalog`` (default: the
+/// embedded one). Errors name the file and the key.
 #[pyfunction]
-#[pyo3(signature = (path=None))]
-pub fn load_scenario(path: Option<&Bound<'_, PyAny>>) -> PyResult<PyScenario> {
-    Ok(PyScenario {
-        s: scenario_of(path)?,
-    })
+#[pyo3(signature = (path=None, *, catalog=None))]
+pub fn load_scenario(
+    path: Option<&Bound<'_, PyAny>>,
+    catalog: Option<&Bound<'_, PyCatalog>>,
+) -> PyResult<PyScenario> {
+    let (s, catalog) = scenario_of(path, catalog)?;
+    Ok(PyScenario { s, catalog })
 }
 
 /// Runs a scenario (a ``Scenario``, a path, a shipped id, or ``None`` for the seed scenario) and
 /// returns every result as plain data: ``scenario``, ``report``, ``equivalents``,
 /// ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``. ``progress``, if given,
 /// is called with ``(stage, done, total)`` as the run goes (Monte Carlo draw by draw, about a
-/// hundred times); an exception it raises (or Ctrl-C) stops the run.
+/// hundred times); an exception it raises (or Ctrl-C) stops the run. Names resolve in
+/// ``catalog`` (default: the scenario's own, else the embedded one).
 #[pyfunction]
-#[pyo3(signature = (scenario=None, progress=None))]
+#[pyo3(signature = (scenario=None, progress=None, *, catalog=None))]
 pub fn run_scenario<'py>(
     py: Python<'py>,
     scenario: Option<&Bound<'py, PyAny>>,
     progress: Option<&Bound<'py, PyAny>>,
+    catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let s = scenario_of(scenario)?;
-    let r = crate::with_progress(py, progress, |p| run(&s, p))?;
+    let (s, data) = scenario_of(scenario, catalog)?;
+    let r = crate::with_progress(py, progress, |p| run(&data.data, &s, p))?;
     json_to_py(py, &serde_json::to_value(r).unwrap_or_default())
 }

@@ -11,6 +11,7 @@ use numpy::{IntoPyArray, PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use crate::catalog::{PyCatalog, catalog_arg};
 use crate::errors::PyChipModelError;
 use crate::perf::{chip_arg, list_of, model_arg, precision};
 
@@ -179,7 +180,11 @@ fn py_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 /// Prices per chip: None (no prices: cost is NaN), one number for every chip, a list in chip
 /// order, or a dict by chip name.
-fn prices(x: Option<&Bound<'_, PyAny>>, chips: &[Arc<Chip>]) -> PyResult<Vec<f64>> {
+fn prices(
+    x: Option<&Bound<'_, PyAny>>,
+    chips: &[Arc<Chip>],
+    data: &crate::catalog::CatalogData,
+) -> PyResult<Vec<f64>> {
     let Some(x) = x.filter(|x| !x.is_none()) else {
         return Ok(vec![f64::NAN; chips.len()]);
     };
@@ -189,7 +194,7 @@ fn prices(x: Option<&Bound<'_, PyAny>>, chips: &[Arc<Chip>]) -> PyResult<Vec<f64
     if let Ok(d) = x.cast::<PyDict>() {
         let mut out = vec![f64::NAN; chips.len()];
         for (k, v) in d.iter() {
-            let chip = chip_arg(&k)?;
+            let chip = chip_arg(&k, data)?;
             let Some(i) = chips.iter().position(|c| c.id == chip.id) else {
                 return Err(
                     PyChipModelError::from(chipmodel_perf::PerfError::InvalidConfig {
@@ -285,7 +290,7 @@ impl PySweepGrid {
 #[pymethods]
 impl PySweepGrid {
     #[new]
-    #[pyo3(signature = (models, chips, *, n_chips=None, tp=None, pp=None, ep=None, batch=None, input_tokens=None, output_tokens=None, weight_dtype=None, kv_dtype=None, mode=None, usd_per_chip_hour=None))]
+    #[pyo3(signature = (models, chips, *, n_chips=None, tp=None, pp=None, ep=None, batch=None, input_tokens=None, output_tokens=None, weight_dtype=None, kv_dtype=None, mode=None, usd_per_chip_hour=None, catalog=None))]
     #[allow(clippy::too_many_arguments)]
     fn new<'py>(
         models: &Bound<'py, PyAny>,
@@ -301,9 +306,11 @@ impl PySweepGrid {
         kv_dtype: Option<&Bound<'py, PyAny>>,
         mode: Option<&Bound<'py, PyAny>>,
         usd_per_chip_hour: Option<&Bound<'py, PyAny>>,
+        catalog: Option<&Bound<'py, PyCatalog>>,
     ) -> PyResult<PySweepGrid> {
-        let ms: Vec<Arc<Model>> = list_of(models, model_arg)?;
-        let cs: Vec<Arc<Chip>> = list_of(chips, chip_arg)?;
+        let data = catalog_arg(catalog)?;
+        let ms: Vec<Arc<Model>> = list_of(models, |m| model_arg(m, &data))?;
+        let cs: Vec<Arc<Chip>> = list_of(chips, |c| chip_arg(c, &data))?;
         use crate::args;
         type Check = fn(&Bound<'_, PyAny>) -> PyResult<u32>;
         let ints =
@@ -351,7 +358,7 @@ impl PySweepGrid {
             kv_dtype,
             mode: modes,
         };
-        let usd = prices(usd_per_chip_hour, &cs)?;
+        let usd = prices(usd_per_chip_hour, &cs, &data)?;
         let grid = Grid::new(GridParts {
             spec,
             models: ms.iter().map(|m| (**m).clone()).collect(),

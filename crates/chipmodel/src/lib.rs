@@ -1,19 +1,56 @@
 #![doc = include_str!("../README.md")]
 
+use std::sync::{Arc, OnceLock};
+
 pub use chipmodel_catalog as catalog;
 pub use chipmodel_catalog::{
     Catalog, CatalogError, Chip, Comparison, Precision, Provenance, Source, catalog_table,
     chip_report, compare, units,
 };
 pub use chipmodel_compliance as compliance;
-pub use chipmodel_compliance::{Classification, ComplianceError, RuleSet, classify};
+pub use chipmodel_compliance::{
+    Classification, ComplianceError, RuleSet, classify, classify_metrics, diffusion_caps, flips,
+    headroom, timeline,
+};
 pub use chipmodel_fleet as fleet;
-pub use chipmodel_fleet::FleetError;
+pub use chipmodel_fleet::{
+    Assumptions, Fleet, FleetError, FleetReport, Group, HybridPlan, PlanInput, Scenario,
+    ScenarioResult, Supply, Workload, WorkloadDemand, equivalent_fleet, export_shock, monte_carlo,
+    plan_hybrid, run_scenario, schedule, sensitivity,
+};
 pub use chipmodel_perf as perf;
 pub use chipmodel_perf::{
-    BestConfig, InferenceConfig, InferenceEstimate, Mode, Model, PerfError, TrainingConfig,
-    TrainingEstimate, best_inference, calibrate, estimate_inference, estimate_training,
+    BestConfig, Catalogs, InferenceConfig, InferenceEstimate, Mode, Model, ModelCatalog, PerfError,
+    SweepSpec, TrainingConfig, TrainingEstimate, best_inference, calibrate, estimate_inference,
+    estimate_training, sweep,
 };
+
+/// The chips and models shipped with chipmodel, parsed once and shared: the default every
+/// function that resolves names is given when the caller has no catalog of its own.
+///
+/// # Errors
+///
+/// Never in a released build (the embedded files are checked by the test suite); a broken
+/// embedded file is reported rather than panicking.
+///
+/// # Examples
+///
+/// ```
+/// let data = chipmodel::embedded()?;
+/// let (model, chip) = (data.model("llama-3.1-8b")?, data.chip("h100")?);
+/// let e = chipmodel::estimate_inference(model, chip, &chipmodel::InferenceConfig::default())?;
+/// assert!(e.fits);
+/// # Ok::<(), chipmodel::Error>(())
+/// ```
+pub fn embedded() -> Result<Catalogs> {
+    static CELL: OnceLock<Result<Catalogs>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let chips = Catalog::try_embedded()?.clone();
+        let models = ModelCatalog::embedded()?.clone();
+        Ok(Catalogs::from_shared(Arc::new(chips), Arc::new(models)))
+    })
+    .clone()
+}
 
 /// Any error chipmodel's crates return.
 ///
