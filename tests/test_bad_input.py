@@ -43,6 +43,17 @@ def test_bad_value_names_file_chip_and_field(
     assert str(path) in message and "acme-a1" in message and f"field '{field}'" in message, message
     assert fragment in message, message
     assert err.file == str(path) and err.chip == "acme-a1" and err.field == field
+    assert (err.item, err.entry) == ("chip", "acme-a1")
+
+
+def test_a_bad_entry_that_is_not_a_chip_is_named_as_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('[scenario]\nid = "x"\ntitle = "X"\n[[group]]\nchip = "h200"\ncount = -8\n', encoding="utf-8")
+    with pytest.raises(chipmodel.CatalogError) as info:
+        chipmodel.load_scenario(path)
+    err = info.value
+    assert (err.item, err.entry, err.chip) == ("scenario", "x", None)
+    assert err.field is not None and err.field.startswith("group")
 
 
 def test_duplicate_ids(write_catalog: Callable[[str], Path]) -> None:

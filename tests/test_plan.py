@@ -48,8 +48,9 @@ def test_power_cap_budget_and_assumptions() -> None:
     assert plan["allocation"]["power"]["binding"] is False
     assert plan["allocation"]["power"]["usd_per_year_saved_per_unit"] == 0.0
     assert plan["tco_horizon_usd"] == pytest.approx(5 * plan["allocation"]["tco_usd_per_year"])
-    with pytest.raises(chipmodel.ConfigError, match="cannot be met"):
+    with pytest.raises(chipmodel.InfeasibleError, match="cannot be met") as info:
         chipmodel.plan_hybrid(SUPPLIES, DEMANDS, power_cap_mw=1_000)
+    assert isinstance(info.value, chipmodel.ConfigError) and info.value.field == "plan"
     plan = chipmodel.plan_hybrid(SUPPLIES, DEMANDS, budget_usd=1e12)
     assert plan["allocation"]["budget"]["cap"] == 1e12
 

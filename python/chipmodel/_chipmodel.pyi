@@ -46,6 +46,7 @@ __all__ = [
     "CalibrationFit",
     "ArgumentTypeError",
     "ConfigError",
+    "InfeasibleError",
     "InferenceEstimate",
     "Model",
     "TrainingEstimate",
@@ -90,9 +91,11 @@ class UnknownPrecisionError(ChipModelError, ValueError):
     name: str
 
 class CatalogError(ChipModelError, ValueError):
-    """A data file (catalog, model, rules or scenario) is invalid: attributes `file`, `chip` (the entry) and `field` say where."""
+    """A data file (catalog, model, rules or scenario) is invalid: attributes `file`, `item` (the kind of entry: `chip`, `model`, `scenario`, ...), `entry` (its id), `field`, and `chip` (the id where the entry is a chip, else None) say where."""
 
     file: str
+    item: str | None
+    entry: str | None
     chip: str | None
     field: str | None
 
@@ -112,6 +115,9 @@ class ConfigError(ChipModelError, ValueError):
 
     field: str
     value: str | None
+
+class InfeasibleError(ConfigError):
+    """No plan meets every demand within the supply caps, the power cap and the budget (a ``ConfigError``: attributes `field` and `value` name the demands)."""
 
 class UnsupportedPrecisionError(ChipModelError, ValueError):
     """The chip has no rate for the precision asked for (attributes `chip`, `precision`, `field`)."""

@@ -8,9 +8,10 @@ attributes say the same for programs.
 |---|---|---|---|
 | `ChipModelError` | `Exception` | base class of every error below | |
 | `ArgumentTypeError` | `TypeError` | an argument has the wrong Python type | `field` |
-| `CatalogError` | `ValueError` | a data file (catalog, model, rules or scenario) is invalid | `file`, `chip`, `field` |
+| `CatalogError` | `ValueError` | a data file (catalog, model, rules or scenario) is invalid | `file`, `item` (chip, model, scenario, …), `entry` (its id), `field`, `chip` (the id where the entry is a chip) |
 | `CatalogFileError` | `OSError` | a data file could not be read | `file` |
 | `ConfigError` | `ValueError` | an argument is out of range or inconsistent with another | `field`, `value` |
+| `InfeasibleError` | `ConfigError` | no hybrid plan meets every demand within the caps | `field`, `value` |
 | `UnknownChipError` | `KeyError` | a chip name matched no id, alias or name | `name`, `suggestions` |
 | `UnknownModelError` | `KeyError` | a model name matched no id, alias or name | `name`, `suggestions` |
 | `UnknownPrecisionError` | `ValueError` | a precision name chipmodel does not know | `name` |
@@ -37,6 +38,7 @@ from chipmodel._chipmodel import (
     CatalogFileError,
     ChipModelError,
     ConfigError,
+    InfeasibleError,
     UnknownChipError,
     UnknownModelError,
     UnknownPrecisionError,
@@ -50,6 +52,7 @@ __all__ = [
     "CatalogError",
     "CatalogFileError",
     "ConfigError",
+    "InfeasibleError",
     "UnknownChipError",
     "UnknownModelError",
     "UnknownPrecisionError",

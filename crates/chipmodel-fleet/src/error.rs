@@ -38,6 +38,16 @@ pub enum FleetError {
         /// What is wrong.
         message: String,
     },
+    /// No plan meets every demand within the caps: a property of the inputs, not a bad value.
+    #[error("infeasible {field} {value}: {message}")]
+    Infeasible {
+        /// What could not be planned (`plan`).
+        field: String,
+        /// Which demands.
+        value: String,
+        /// Why: the demand that cannot be met, and how far short it falls.
+        message: String,
+    },
     /// A scenario file could not be read.
     #[error("cannot read scenario file '{path}': {message}")]
     Io {

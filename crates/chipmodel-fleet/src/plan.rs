@@ -856,23 +856,23 @@ fn infeasible(p: &AllocationProblem) -> FleetError {
         if let Some(most) = most_alone(p, j)
             && most < d.tokens_per_day * (1.0 - 1e-4)
         {
-            return invalid(
-                "plan",
-                format!("'{}'", d.name),
-                format!(
+            return FleetError::Infeasible {
+                field: "plan".into(),
+                value: format!("'{}'", d.name),
+                message: format!(
                     "demand for workload '{}' ({:.6e} tokens/day) cannot be met within {caps}: \
                      at most {:.6e} tokens/day even with every allowed chip on it",
                     d.name, d.tokens_per_day, most
                 ),
-            );
+            };
         }
     }
     let names: Vec<&str> = p.demands.iter().map(|d| d.name.as_str()).collect();
-    invalid(
-        "plan",
-        format!("'{}'", names.join("', '")),
-        format!("the demands together cannot be met within {caps}, though each alone can"),
-    )
+    FleetError::Infeasible {
+        field: "plan".into(),
+        value: format!("'{}'", names.join("', '")),
+        message: format!("the demands together cannot be met within {caps}, though each alone can"),
+    }
 }
 
 /// Chips of one kind at one site that can be bought, up to `max_count`.

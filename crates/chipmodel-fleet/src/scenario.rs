@@ -1256,7 +1256,7 @@ pub fn run_scenario_with_progress(
                     plan: Some(p),
                     infeasible: None,
                 },
-                Err(FleetError::Invalid { message, .. }) => PlanOutcome {
+                Err(FleetError::Infeasible { message, .. }) => PlanOutcome {
                     plan: None,
                     infeasible: Some(message),
                 },

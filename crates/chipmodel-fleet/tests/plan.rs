@@ -207,13 +207,24 @@ fn invalid_parts(e: &FleetError) -> (&str, &str, &str) {
     }
 }
 
+fn infeasible_parts(e: &FleetError) -> (&str, &str, &str) {
+    match e {
+        FleetError::Infeasible {
+            field,
+            value,
+            message,
+        } => (field, value, message),
+        other => panic!("expected Infeasible, got {other:?}"),
+    }
+}
+
 #[test]
 fn infeasible_names_the_workload() {
     // W2 needs 15 A chips alone; only 10 are allowed.
     let mut p = textbook();
     p.demands[1].tokens_per_day = 30.0;
     let e = solve_allocation(&p).unwrap_err();
-    let (field, value, message) = invalid_parts(&e);
+    let (field, value, message) = infeasible_parts(&e);
     assert_eq!(field, "plan");
     assert_eq!(value, "'W2'");
     assert!(message.contains("demand for workload 'W2'"), "{message}");
@@ -229,7 +240,7 @@ fn infeasible_together_says_so() {
         vec![vec![Some(4.0), Some(2.0)]],
     );
     let e = solve_allocation(&p).unwrap_err();
-    let (field, _, message) = invalid_parts(&e);
+    let (field, _, message) = infeasible_parts(&e);
     assert_eq!(field, "plan");
     assert!(message.contains("together"), "{message}");
     // A power cap can make it infeasible too.

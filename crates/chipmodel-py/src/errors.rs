@@ -13,40 +13,18 @@ use pyo3::types::{PyDict, PyTuple, PyType};
 /// Wraps a chipmodel error so it can become a `PyErr` (the orphan rule forbids a direct `From`).
 pub struct PyChipModelError(pub Error);
 
-impl From<CatalogError> for PyChipModelError {
-    fn from(e: CatalogError) -> Self {
-        PyChipModelError(Error::Catalog(e))
-    }
-}
-
-impl From<ComplianceError> for PyChipModelError {
-    fn from(e: ComplianceError) -> Self {
-        match e {
-            ComplianceError::Catalog(c) => PyChipModelError(Error::Catalog(c)),
-            other => PyChipModelError(Error::Compliance(other)),
+/// Every crate error reaches Python through the facade's flattening (`chipmodel::Error`'s
+/// `From` impls): the binding maps kinds, not crate paths.
+macro_rules! from_crate_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for PyChipModelError {
+            fn from(e: $t) -> Self {
+                PyChipModelError(e.into())
+            }
         }
-    }
+    )*};
 }
-
-impl From<FleetError> for PyChipModelError {
-    fn from(e: FleetError) -> Self {
-        match e {
-            FleetError::Catalog(c) => PyChipModelError(Error::Catalog(c)),
-            FleetError::Perf(p) => PyChipModelError::from(p),
-            FleetError::Compliance(c) => PyChipModelError::from(c),
-            other => PyChipModelError(Error::Fleet(other)),
-        }
-    }
-}
-
-impl From<PerfError> for PyChipModelError {
-    fn from(e: PerfError) -> Self {
-        match e {
-            PerfError::Catalog(c) => PyChipModelError(Error::Catalog(c)),
-            other => PyChipModelError(Error::Perf(other)),
-        }
-    }
-}
+from_crate_error!(CatalogError, ComplianceError, FleetError, PerfError);
 
 /// One lazily created exception class.
 type ExceptionCell = PyOnceLock<Py<PyType>>;
@@ -58,6 +36,7 @@ static CATALOG: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CATALOG_FILE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNKNOWN_MODEL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CONFIG: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static INFEASIBLE: ExceptionCell = PyOnceLock::new();
 static UNSUPPORTED_PRECISION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static UNKNOWN_RULES: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static ARGUMENT_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -96,14 +75,17 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
         make(
             "CatalogError",
             with(py.get_type::<PyValueError>())?,
-            "A data file (catalog, model, rules or scenario) is invalid: attributes `file`, `chip` (the entry) and `field` say where.",
+            "A data file (catalog, model, rules or scenario) is invalid: attributes `file`, `item` (the kind of entry: `chip`, `model`, `scenario`, ...), `entry` (its id), `field`, and `chip` (the id where the entry is a chip, else None) say where.",
         )
     })?;
     UNKNOWN_MODEL.get_or_try_init(py, || {
         make("UnknownModelError", with(py.get_type::<PyKeyError>())?, "A model name matched no id, alias or name; the message suggests the closest ids (attribute `suggestions`).")
     })?;
-    CONFIG.get_or_try_init(py, || {
+    let config = CONFIG.get_or_try_init(py, || {
         make("ConfigError", with(py.get_type::<PyValueError>())?, "An argument is out of range or inconsistent with another: attributes `field` and `value` say which.")
+    })?.bind(py).clone();
+    INFEASIBLE.get_or_try_init(py, || {
+        make("InfeasibleError", PyTuple::new(py, [config])?, "No plan meets every demand within the supply caps, the power cap and the budget (a ``ConfigError``: attributes `field` and `value` name the demands).")
     })?;
     UNSUPPORTED_PRECISION.get_or_try_init(py, || {
         make("UnsupportedPrecisionError", with(py.get_type::<PyValueError>())?, "The chip has no rate for the precision asked for (attributes `chip`, `precision`, `field`).")
@@ -138,6 +120,7 @@ fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static Excepti
         ("CatalogFileError", &CATALOG_FILE),
         ("UnknownModelError", &UNKNOWN_MODEL),
         ("ConfigError", &CONFIG),
+        ("InfeasibleError", &INFEASIBLE),
         ("UnsupportedPrecisionError", &UNSUPPORTED_PRECISION),
         ("UnknownRulesError", &UNKNOWN_RULES),
     ])
@@ -223,24 +206,52 @@ impl From<PyChipModelError> for PyErr {
                     raise(py, &CATALOG_FILE, message, &[("file", s(path))])
                 }
                 Error::Catalog(CatalogError::Invalid {
-                    file, id, field, ..
-                }) => raise(
-                    py,
-                    &CATALOG,
-                    message,
-                    &[("file", s(file)), ("chip", s(id)), ("field", s(field))],
-                ),
-                Error::Catalog(CatalogError::Duplicate { file, id, .. }) => raise(
-                    py,
-                    &CATALOG,
-                    message,
-                    &[("file", s(file)), ("chip", s(id)), ("field", s("id"))],
-                ),
+                    file,
+                    item,
+                    id,
+                    field,
+                    ..
+                }) => {
+                    let is_chip = matches!(*item, "chip" | "override");
+                    raise(
+                        py,
+                        &CATALOG,
+                        message,
+                        &[
+                            ("file", s(file)),
+                            ("item", s(item)),
+                            ("entry", s(id)),
+                            ("chip", if is_chip { s(id) } else { none() }),
+                            ("field", s(field)),
+                        ],
+                    )
+                }
+                Error::Catalog(CatalogError::Duplicate { file, what, id, .. }) => {
+                    let item = what.split(' ').next().unwrap_or(what);
+                    raise(
+                        py,
+                        &CATALOG,
+                        message,
+                        &[
+                            ("file", s(file)),
+                            ("item", s(item)),
+                            ("entry", s(id)),
+                            ("chip", if item == "chip" { s(id) } else { none() }),
+                            ("field", s("id")),
+                        ],
+                    )
+                }
                 Error::Catalog(CatalogError::Syntax { file, .. }) => raise(
                     py,
                     &CATALOG,
                     message,
-                    &[("file", s(file)), ("chip", none()), ("field", none())],
+                    &[
+                        ("file", s(file)),
+                        ("item", none()),
+                        ("entry", none()),
+                        ("chip", none()),
+                        ("field", none()),
+                    ],
                 ),
                 Error::Perf(PerfError::UnknownModel { name, suggestions }) => {
                     let list = names(suggestions);
@@ -314,6 +325,12 @@ impl From<PyChipModelError> for PyErr {
                         &[("field", s(name)), ("value", none()), ("suggestions", list)],
                     )
                 }
+                Error::Fleet(FleetError::Infeasible { field, value, .. }) => raise(
+                    py,
+                    &INFEASIBLE,
+                    message,
+                    &[("field", s(field)), ("value", s(value))],
+                ),
                 Error::Fleet(FleetError::Invalid { field, value, .. }) => raise(
                     py,
                     &CONFIG,

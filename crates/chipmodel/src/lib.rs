@@ -52,7 +52,10 @@ pub fn embedded() -> Result<Catalogs> {
     .clone()
 }
 
-/// Any error chipmodel's crates return.
+/// Any error chipmodel's crates return, flattened: a catalog or data-file failure is
+/// [`Error::Catalog`] whichever crate reported it, a performance-model failure [`Error::Perf`]
+/// even when the fleet model met it, and so on; the variant says what kind of failure it is, not
+/// which crate's code path it came through.
 ///
 /// # Examples
 ///
@@ -63,22 +66,58 @@ pub fn embedded() -> Result<Catalogs> {
 /// assert!(lookup("a100").unwrap() > 4_900.0);
 /// let err = lookup("a1000").unwrap_err();
 /// assert!(matches!(err, chipmodel::Error::Catalog(_)));
+///
+/// // An unknown chip met by the fleet model is a catalog error too.
+/// let data = chipmodel::embedded()?;
+/// let fleet = chipmodel::Fleet::new(vec![chipmodel::Group::new("a1000", 8.0, "cn")]);
+/// let err: chipmodel::Error = fleet.validate(&data).unwrap_err().into();
+/// assert!(matches!(err, chipmodel::Error::Catalog(chipmodel::CatalogError::UnknownChip { .. })));
+/// # Ok::<(), chipmodel::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// From the chip catalog.
+    /// A chip or data file: unknown names, bad values, unreadable files.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
-    /// From the performance model.
+    /// The performance model.
     #[error(transparent)]
-    Perf(#[from] PerfError),
-    /// From the export-control classifier.
+    Perf(PerfError),
+    /// The export-control classifier.
     #[error(transparent)]
-    Compliance(#[from] ComplianceError),
-    /// From fleet economics.
+    Compliance(ComplianceError),
+    /// Fleet economics, scenarios and plans.
     #[error(transparent)]
-    Fleet(#[from] FleetError),
+    Fleet(FleetError),
+}
+
+impl From<PerfError> for Error {
+    fn from(e: PerfError) -> Error {
+        match e {
+            PerfError::Catalog(c) => Error::Catalog(c),
+            other => Error::Perf(other),
+        }
+    }
+}
+
+impl From<ComplianceError> for Error {
+    fn from(e: ComplianceError) -> Error {
+        match e {
+            ComplianceError::Catalog(c) => Error::Catalog(c),
+            other => Error::Compliance(other),
+        }
+    }
+}
+
+impl From<FleetError> for Error {
+    fn from(e: FleetError) -> Error {
+        match e {
+            FleetError::Catalog(c) => Error::Catalog(c),
+            FleetError::Perf(p) => p.into(),
+            FleetError::Compliance(c) => c.into(),
+            other => Error::Fleet(other),
+        }
+    }
 }
 
 /// Shorthand for results with [`Error`].
