@@ -56,6 +56,19 @@ impl CatalogData {
         Ok(self.handles().0[id].clone())
     }
 
+    /// Every model, in catalog order, as shared handles.
+    pub(crate) fn models(&self) -> Vec<PyModel> {
+        let handles = &self.handles().0;
+        self.data
+            .models()
+            .models()
+            .iter()
+            .map(|m| PyModel {
+                model: handles[&m.id].clone(),
+            })
+            .collect()
+    }
+
     /// A chip by id, alias or name.
     pub(crate) fn chip(&self, name: &str) -> PyRes<Arc<Chip>> {
         let id = &self.data.chip(name)?.id;
@@ -463,15 +476,7 @@ impl PyCatalog {
     }
     /// Every model, in catalog order.
     fn models(&self) -> Vec<PyModel> {
-        self.inner
-            .data
-            .models()
-            .models()
-            .iter()
-            .map(|m| PyModel {
-                model: Arc::new(m.clone()),
-            })
-            .collect()
+        self.inner.models()
     }
     /// The model with this id, alias or name (any case). Raises ``UnknownModelError``.
     fn model(&self, name: &str) -> PyRes<PyModel> {

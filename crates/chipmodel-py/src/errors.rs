@@ -188,6 +188,22 @@ impl From<PyChipModelError> for PyErr {
                     .map(|o| o.into_any().unbind())
                     .unwrap_or_else(|_| py.None())
             };
+            // A data-file error's attributes: the file, the entry (its kind and id; `chip` only
+            // where the entry is a chip) and the field.
+            let data_file = |file: &str, entry: Option<(&str, &str)>, field: Option<&str>| {
+                let (item, id) = entry.unzip();
+                let chip = entry
+                    .filter(|(item, _)| matches!(*item, "chip" | "override"))
+                    .map(|(_, id)| id);
+                let opt = |x: Option<&str>| x.map_or_else(none, s);
+                [
+                    ("file", s(file)),
+                    ("item", opt(item)),
+                    ("entry", opt(id)),
+                    ("chip", opt(chip)),
+                    ("field", opt(field)),
+                ]
+            };
             match &e.0 {
                 Error::Catalog(CatalogError::UnknownChip { name, suggestions }) => {
                     let list = names(suggestions);
@@ -212,47 +228,17 @@ impl From<PyChipModelError> for PyErr {
                     field,
                     ..
                 }) => {
-                    let is_chip = matches!(*item, "chip" | "override");
-                    raise(
-                        py,
-                        &CATALOG,
-                        message,
-                        &[
-                            ("file", s(file)),
-                            ("item", s(item)),
-                            ("entry", s(id)),
-                            ("chip", if is_chip { s(id) } else { none() }),
-                            ("field", s(field)),
-                        ],
-                    )
+                    let entry = Some((*item, id.as_str()));
+                    raise(py, &CATALOG, message, &data_file(file, entry, Some(field)))
                 }
                 Error::Catalog(CatalogError::Duplicate { file, what, id, .. }) => {
                     let item = what.split(' ').next().unwrap_or(what);
-                    raise(
-                        py,
-                        &CATALOG,
-                        message,
-                        &[
-                            ("file", s(file)),
-                            ("item", s(item)),
-                            ("entry", s(id)),
-                            ("chip", if item == "chip" { s(id) } else { none() }),
-                            ("field", s("id")),
-                        ],
-                    )
+                    let entry = Some((item, id.as_str()));
+                    raise(py, &CATALOG, message, &data_file(file, entry, Some("id")))
                 }
-                Error::Catalog(CatalogError::Syntax { file, .. }) => raise(
-                    py,
-                    &CATALOG,
-                    message,
-                    &[
-                        ("file", s(file)),
-                        ("item", none()),
-                        ("entry", none()),
-                        ("chip", none()),
-                        ("field", none()),
-                    ],
-                ),
+                Error::Catalog(CatalogError::Syntax { file, .. }) => {
+                    raise(py, &CATALOG, message, &data_file(file, None, None))
+                }
                 Error::Perf(PerfError::UnknownModel { name, suggestions }) => {
                     let list = names(suggestions);
                     raise(

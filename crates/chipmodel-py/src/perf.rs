@@ -761,16 +761,7 @@ pub fn calibration<'py>(
 #[pyfunction]
 #[pyo3(signature = (*, catalog=None))]
 pub fn models(catalog: Option<&Bound<'_, PyCatalog>>) -> PyRes<Vec<PyModel>> {
-    let data = catalog_arg(catalog)?;
-    Ok(data
-        .data
-        .models()
-        .models()
-        .iter()
-        .map(|m| PyModel {
-            model: Arc::new(m.clone()),
-        })
-        .collect())
+    Ok(catalog_arg(catalog)?.models())
 }
 
 /// A model by id, alias or name (any case), in ``catalog`` (default: the embedded one). Raises
