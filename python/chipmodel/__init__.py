@@ -24,6 +24,7 @@ import os as _os
 
 from chipmodel import _chipmodel
 from chipmodel._chipmodel import (
+    DEFAULT_DATE,
     NOT_LEGAL_ADVICE,
     Assumptions,
     CalibrationFit,
@@ -109,6 +110,7 @@ __all__ = [
     "model",
     "models",
     # compliance
+    "DEFAULT_DATE",
     "NOT_LEGAL_ADVICE",
     "Classification",
     "RuleSet",

@@ -4,6 +4,7 @@ Every number is SI with its unit in the name: bytes, bytes/s, FLOP/s (OP/s for i
 precisions), watts, mm².
 """
 
+import datetime
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, final
@@ -13,10 +14,12 @@ import numpy.typing as npt
 
 __version__: str
 NOT_LEGAL_ADVICE: str
+DEFAULT_DATE: str
 __all__ = [
     "Reduction",
     "SweepGrid",
     "NOT_LEGAL_ADVICE",
+    "DEFAULT_DATE",
     "Assumptions",
     "Fleet",
     "FleetReport",
@@ -749,13 +752,15 @@ class Classification:
 def classify(
     chip: str | Chip,
     destination: str = "CN",
-    date: str = "2026-02-01",
+    date: str | datetime.date | None = None,
     rules: str | RuleSet | None = None,
     end_user_hq: str | None = None,
     *,
     catalog: Catalog | None = None,
 ) -> Classification:
-    """Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date``."""
+    """Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date`` (``YYYY-MM-DD``
+    or a ``datetime.date``; default ``DEFAULT_DATE``, 2026-02-01).
+    """
 def timeline(
     chip: str | Chip, destination: str = "CN", end_user_hq: str | None = None, *, catalog: Catalog | None = None
 ) -> list[dict[str, Any]]:
@@ -771,7 +776,7 @@ def _rules_from_json(text: str, name: str = "rules.json") -> RuleSet: ...
 def _compliance_columns(
     chips: list[str | Chip] | None = None,
     destination: str = "CN",
-    date: str = "2026-02-01",
+    date: str | datetime.date | None = None,
     rules: str | RuleSet | None = None,
     *,
     catalog: Catalog | None = None,
@@ -781,7 +786,7 @@ def flips(
     variant: str | RuleSet,
     chips: Any = None,
     destination: str = "CN",
-    date: str | None = None,
+    date: str | datetime.date | None = None,
     *,
     catalog: Catalog | None = None,
 ) -> list[dict[str, Any]]:
@@ -883,7 +888,7 @@ def schedule(
     """
 def export_shock(
     fleet: Fleet,
-    date: str,
+    date: str | datetime.date,
     chips: list[str],
     replacement: str | None = None,
     site: str = "cn",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -43,13 +44,14 @@ def load_rules(source: str | os.PathLike[str] | Mapping[str, Any]) -> RuleSet:
 def compliance_frame(
     chips: Iterable[str | Chip] | None = None,
     destination: str = "CN",
-    date: str = "2026-02-01",
+    date: str | datetime.date | None = None,
     rules: str | RuleSet | None = None,
     library: Literal["pandas", "polars"] = "pandas",
     catalog: Catalog | None = None,
 ) -> pandas.DataFrame:
-    """One row per chip: TPP, performance density, DRAM bandwidth and the classification; chips
-    (default: every chip) are looked up in ``catalog`` (default: the embedded one).
+    """One row per chip: TPP, performance density, DRAM bandwidth and the classification on
+    ``date`` (default ``DEFAULT_DATE``); chips (default: every chip) are looked up in ``catalog``
+    (default: the embedded one).
 
     ``frame.attrs["disclaimer"]`` carries the not-legal-advice line.
 

@@ -184,10 +184,13 @@ def sweep_chunks(
     """Yields ``grid``'s rows in grid order, ``chunk_size`` at a time, as decoded numpy columns:
     memory stays bounded by one chunk whatever the grid's size.
 
+    ```pycon
     >>> import chipmodel
     >>> grid = chipmodel.SweepGrid("llama-3.1-8b", ["h100", "h200"], batch=list(range(1, 11)))
     >>> [len(c["index"]) for c in sweep_chunks(grid, chunk_size=8)]
     [8, 8, 4]
+
+    ```
     """
     if chunk_size < 1:
         raise config_error("chunk_size", chunk_size, "must be at least 1")
@@ -284,6 +287,7 @@ def monte_carlo_chunks(
     ``seed``, so the draws equal ``monte_carlo(...)["draws"]`` for the same seed, whatever the
     chunking or thread count.
 
+    ```pycon
     >>> import chipmodel, numpy as np
     >>> fleet = chipmodel.Fleet([("h200", 1000, "cn")])
     >>> parts = list(monte_carlo_chunks(fleet, 300, seed=1, chunk_size=128))
@@ -292,6 +296,8 @@ def monte_carlo_chunks(
     >>> whole = chipmodel.monte_carlo(fleet, samples=300, seed=1)["draws"]["usd_per_gpu_hour"]
     >>> bool(np.array_equal(np.concatenate([p["usd_per_gpu_hour"] for p in parts]), whole))
     True
+
+    ```
     """
     if chunk_size < 1:
         raise config_error("chunk_size", chunk_size, "must be at least 1")

@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("classify", help="US export-control classification of a chip (not legal advice)")
     sp.add_argument("name", help="chip id or alias, e.g. h200")
     sp.add_argument("--destination", default="CN", help="ISO country code (default CN)")
-    sp.add_argument("--date", default="2026-02-01", help="YYYY-MM-DD (default 2026-02-01)")
+    sp.add_argument("--date", default=chipmodel.DEFAULT_DATE, help=f"YYYY-MM-DD (default {chipmodel.DEFAULT_DATE})")
     sp.add_argument("--rules", default=None, help="rule-set id (default: the one in force on the date)")
     sp.add_argument("--end-user-hq", default=None, help="ISO code of the end user's headquarters")
     sp.add_argument("--timeline", action="store_true", help="the status at every rule change instead")

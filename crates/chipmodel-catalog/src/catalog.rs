@@ -270,7 +270,7 @@ impl Catalog {
                 let mut over = raw;
                 over.remove("id");
                 let mut merged = cat.raw[i].clone();
-                parse::deep_merge(&mut merged, over);
+                crate::schema::merge(&mut merged, over);
                 let chip = parse::parse_chip(file, "override", &merged, &cat.sources)?;
                 cat.chips[i] = chip;
                 cat.raw[i] = merged;

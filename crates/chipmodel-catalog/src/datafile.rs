@@ -919,19 +919,6 @@ pub(crate) fn parse_chip(
     Ok(chip)
 }
 
-/// Merges `over` into `base`: tables merge key by key (so `[override.dense]` changes one
-/// precision), everything else is replaced.
-pub fn deep_merge(base: &mut Table, over: Table) {
-    for (k, v) in over {
-        match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(o)) if k == "dense" => deep_merge(b, o),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
-}
-
 /// Normalizes a name for lookup: trimmed, lowercase, spaces and underscores as '-'.
 pub fn normalize(name: &str) -> String {
     name.trim()

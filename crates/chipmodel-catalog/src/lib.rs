@@ -34,9 +34,11 @@ mod catalog;
 mod chip;
 mod compare;
 pub mod datafile;
+pub mod date;
 mod error;
 mod precision;
 mod report;
+pub mod schema;
 mod source;
 pub mod units;
 

@@ -49,24 +49,9 @@ pub use rules::{
 /// The line every result carries.
 pub const NOT_LEGAL_ADVICE: &str = "Not legal advice: chipmodel's reading of the US export-control rules, with its uncertainties listed; check the regulation text and counsel before acting.";
 
-/// Checks a `YYYY-MM-DD` date.
+/// Checks a day, `YYYY-MM-DD` (the one form every chipmodel reader accepts:
+/// [`chipmodel_catalog::date::parse_day`]).
 pub(crate) fn check_date(date: &str) -> Result<String, ComplianceError> {
-    let d = date.trim();
-    let ok = d.len() == 10
-        && d.as_bytes()[4] == b'-'
-        && d.as_bytes()[7] == b'-'
-        && d[..4]
-            .parse::<u32>()
-            .is_ok_and(|y| (1900..=2100).contains(&y))
-        && d[5..7].parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-        && d[8..10].parse::<u32>().is_ok_and(|x| (1..=31).contains(&x));
-    if ok {
-        Ok(d.to_string())
-    } else {
-        Err(error::invalid(
-            "date",
-            format!("'{date}'"),
-            "expected YYYY-MM-DD",
-        ))
-    }
+    chipmodel_catalog::date::parse_day(date)
+        .map_err(|m| error::invalid("date", format!("'{date}'"), m))
 }

@@ -490,23 +490,6 @@ const METADATA: [&str; 13] = [
     "notes",
 ];
 
-/// Deep-merges `child` over `parent`: tables merge, everything else is replaced.
-fn merge(parent: &Table, child: &Table) -> Table {
-    let mut out = parent.clone();
-    for (k, v) in child {
-        match (out.get(k), v) {
-            (Some(Value::Table(p)), Value::Table(c)) => {
-                let m = merge(p, c);
-                out.insert(k.clone(), Value::Table(m));
-            }
-            _ => {
-                out.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    out
-}
-
 /// Parses rule-set texts (with `extends` resolved against `known` and each other) into rule sets.
 pub(crate) fn parse_rule_sets(
     files: &[(&str, &str)],
@@ -553,7 +536,8 @@ pub(crate) fn parse_rule_sets(
                         parent.remove(key);
                     }
                 }
-                merge(&parent, &child)
+                chipmodel_catalog::schema::merge(&mut parent, child);
+                parent
             }
             Some(v) => {
                 return Err(ctx.err(

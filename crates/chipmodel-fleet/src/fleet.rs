@@ -14,31 +14,48 @@ pub const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// Chips of one kind at one site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Group {
     /// Chip id, alias or name.
     pub chip: String,
     /// How many.
     pub count: f64,
     /// Site: `"cn"` or `"us"` (selects PUE, power price, construction cost, destination).
+    #[serde(default = "default_site")]
     pub site: String,
     /// Who owns it (for reports).
+    #[serde(default)]
     pub owner: String,
-    /// Date the chips are bought (for the tariff and the compliance check), `YYYY-MM-DD`.
+    /// Day the chips are bought (for the tariff and the compliance check), `YYYY-MM-DD`
+    /// (default [`chipmodel_catalog::date::DEFAULT_DATE`]).
+    #[serde(
+        default = "chipmodel_catalog::date::default_date",
+        deserialize_with = "chipmodel_catalog::date::deserialize_day"
+    )]
     pub date: String,
     /// Chips delivered per quarter (adding up to `count`); empty: all in the quarter of `date`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Written in a file as `{ "2026-Q1" = 100000, … }`.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::input::deserialize_deliveries"
+    )]
     pub deliveries: Vec<crate::Delivery>,
 }
 
+pub(crate) fn default_site() -> String {
+    "cn".to_string()
+}
+
 impl Group {
-    /// `count` chips at `site`, bought on 2026-02-01.
+    /// `count` chips at `site`, bought on [`chipmodel_catalog::date::DEFAULT_DATE`].
     pub fn new(chip: &str, count: f64, site: &str) -> Group {
         Group {
             chip: chip.to_string(),
             count,
             site: site.to_string(),
             owner: String::new(),
-            date: "2026-02-01".to_string(),
+            date: chipmodel_catalog::date::default_date(),
             deliveries: Vec::new(),
         }
     }
@@ -46,18 +63,24 @@ impl Group {
 
 /// What the fleet serves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Workload {
     /// Model id.
     pub model: String,
-    /// Prompt tokens.
+    /// Prompt tokens (default 1,024).
+    #[serde(default = "Workload::default_input_tokens")]
     pub input_tokens: u32,
-    /// Generated tokens.
+    /// Generated tokens (default 256).
+    #[serde(default = "Workload::default_output_tokens")]
     pub output_tokens: u32,
-    /// Weight precision.
+    /// Weight precision (default fp8).
+    #[serde(default = "Workload::default_weight_dtype")]
     pub weight_dtype: Precision,
     /// Time-to-first-token target, s.
+    #[serde(default)]
     pub ttft_slo_s: Option<f64>,
     /// Time-per-output-token target, s.
+    #[serde(default)]
     pub tpot_slo_s: Option<f64>,
 }
 
@@ -66,12 +89,21 @@ impl Workload {
     pub fn new(model: &str) -> Workload {
         Workload {
             model: model.to_string(),
-            input_tokens: 1024,
-            output_tokens: 256,
-            weight_dtype: Precision::Fp8,
+            input_tokens: Workload::default_input_tokens(),
+            output_tokens: Workload::default_output_tokens(),
+            weight_dtype: Workload::default_weight_dtype(),
             ttft_slo_s: None,
             tpot_slo_s: None,
         }
+    }
+    fn default_input_tokens() -> u32 {
+        1024
+    }
+    fn default_output_tokens() -> u32 {
+        256
+    }
+    fn default_weight_dtype() -> Precision {
+        Precision::Fp8
     }
 }
 
@@ -310,6 +342,8 @@ impl Fleet {
             }
             data.chip(&g.chip)?;
             site_country(&g.site)?;
+            chipmodel_catalog::date::parse_day(&g.date)
+                .map_err(|m| invalid("date", format!("'{}'", g.date), m))?;
             crate::schedule::deliveries_of(g)?;
         }
         Ok(())

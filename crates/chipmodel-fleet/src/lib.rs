@@ -33,6 +33,7 @@ mod analysis;
 mod assumptions;
 mod error;
 mod fleet;
+mod input;
 mod plan;
 mod scenario;
 mod schedule;
@@ -53,7 +54,7 @@ pub use plan::{
     solve_allocation,
 };
 pub use scenario::{
-    ComplianceRow, Equivalent, SCENARIOS, SEED_SCENARIO, Scenario, ScenarioResult, Shock,
-    run_scenario, run_scenario_with_progress,
+    ComplianceRow, Equivalent, PlanOutcome, SCENARIOS, SEED_SCENARIO, Scenario, ScenarioResult,
+    Shock, run_scenario, run_scenario_with_progress,
 };
 pub use schedule::{Delivery, QuarterRow, ShockResult, export_shock, schedule};

@@ -885,12 +885,15 @@ fn infeasible(p: &AllocationProblem) -> FleetError {
 /// assert_eq!(s.site, "cn");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Supply {
     /// Chip id, alias or name.
     pub chip: String,
-    /// Site: `"cn"` or `"us"`.
+    /// Site: `"cn"` or `"us"` (default `"cn"`).
+    #[serde(default = "crate::fleet::default_site")]
     pub site: String,
     /// Most chips available (`None`: no cap).
+    #[serde(default)]
     pub max_count: Option<f64>,
 }
 

@@ -283,16 +283,10 @@ pub fn export_shock(
     replacement: Option<(&str, &str)>,
 ) -> Result<ShockResult, FleetError> {
     fleet.validate(data)?;
+    let date = chipmodel_catalog::date::parse_day(date)
+        .map_err(|m| invalid("date", format!("'{date}'"), m))?;
+    let date = date.as_str();
     let cut_from = Quarter::of_date(date)
-        .filter(|_| {
-            let ctx = chipmodel_catalog::datafile::Ctx {
-                file: "",
-                item: "shock",
-                id: "",
-            };
-            chipmodel_catalog::datafile::parse_date(ctx, "date", &toml::Value::String(date.into()))
-                .is_ok()
-        })
         .ok_or_else(|| invalid("date", format!("'{date}'"), "expected YYYY-MM-DD"))?;
     // The first quarter starting on or after the date.
     let cut_from = if cut_from.start().as_str() < date {

@@ -70,7 +70,7 @@ fn bad_scenarios_name_the_file_and_key() {
     let cases: [(String, &[&str]); 12] = [
         (
             format!("{group}colour = 1\n"),
-            &["bad.toml", "group[0].colour", "unknown key"],
+            &["bad.toml", "group[0].colour", "unknown field 'colour'"],
         ),
         (
             "[[group]]\nchip = \"h2000\"\ncount = 8\n".into(),
@@ -110,7 +110,7 @@ fn bad_scenarios_name_the_file_and_key() {
         ),
         (
             format!("{group}[extra]\nx = 1\n"),
-            &["bad.toml", "unknown key 'extra'"],
+            &["bad.toml", "unknown field 'extra'"],
         ),
         (String::new(), &["bad.toml", "group", "at least one"]),
     ];
@@ -373,4 +373,65 @@ fn extends_cannot_leave_the_folder_loop_or_name_nothing() {
         "{e}"
     );
     let _ = std::fs::remove_file(outside);
+}
+
+#[test]
+fn a_day_is_written_one_way_and_a_month_is_refused_at_load() {
+    let group = "[[group]]\nchip = \"h200\"\ncount = 8\n";
+    // A month where a day is needed fails when the file is read, naming the field, not later in
+    // run_scenario.
+    for (body, field) in [
+        (format!("{group}date = \"2026-02\"\n"), "group[0].date"),
+        (
+            format!("{group}[compliance]\ndates = [\"2026-02-01\", \"2026-02\"]\n"),
+            "compliance.dates[1]",
+        ),
+        (
+            format!("{group}[shock]\ndate = \"2026\"\nchips = [\"h200\"]\n"),
+            "shock.date",
+        ),
+        (format!("{group}date = \"2025-02-29\"\n"), "group[0].date"),
+    ] {
+        let e = bad(&body);
+        assert!(e.contains(&format!("field '{field}'")), "{e}");
+        assert!(
+            e.contains("YYYY-MM-DD") || e.contains("calendar day"),
+            "{e}"
+        );
+    }
+    // A TOML date and the same date quoted are the same day.
+    let text = |d: &str| format!("{HEAD}{group}date = {d}\n");
+    let plain = Scenario::parse(catalogs(), "a.toml", &text("2026-03-01")).unwrap();
+    let quoted = Scenario::parse(catalogs(), "a.toml", &text("\"2026-03-01\"")).unwrap();
+    assert_eq!(plain.fleet, quoted.fleet);
+    assert_eq!(plain.fleet.groups[0].date, "2026-03-01");
+}
+
+#[test]
+fn unknown_keys_read_the_same_in_every_table() {
+    for (body, field) in [
+        (
+            "[[group]]\nchip = \"h200\"\ncount = 8\ncolour = 1\n",
+            "group[0].colour",
+        ),
+        (
+            "[[group]]\nchip = \"h200\"\ncount = 8\n[workload]\nmodel = \"llama-3.1-8b\"\nbatch = 4\n",
+            "workload.batch",
+        ),
+        (
+            "[[group]]\nchip = \"h200\"\ncount = 8\n[compare]\nsite = \"cn\"\n",
+            "compare.site",
+        ),
+        (
+            "[[group]]\nchip = \"h200\"\ncount = 8\n[hybrid]\ndemand = []\n[[hybrid.supply]]\nchip = \"h200\"\ncap = 3\n",
+            "hybrid.supply[0].cap",
+        ),
+    ] {
+        let e = bad(body);
+        assert!(
+            e.contains(&format!("field '{field}'")) && e.contains("unknown field '"),
+            "{e}"
+        );
+        assert!(e.contains("(expected one of: "), "{e}");
+    }
 }

@@ -138,3 +138,32 @@ macro_rules! named_args {
 named_args!(number_arg, number, f64:
     max_ttft_s, max_tpot_s, max_e2e_latency_s, ttft_slo_s, tpot_slo_s, tokens, power_cap_mw, mfu,
     horizon_years, budget_usd, old, new);
+
+/// A day argument: a `YYYY-MM-DD` string, or a `datetime.date`, `datetime.datetime` or
+/// `pandas.Timestamp` (its calendar day). The core checks the text
+/// (`chipmodel_catalog::date::parse_day`), so every form meets the same rule.
+pub(crate) struct Day(pub(crate) String);
+
+impl<'py> FromPyObject<'_, 'py> for Day {
+    type Error = PyErr;
+    fn extract(x: Borrowed<'_, 'py, PyAny>) -> PyResult<Day> {
+        match crate::input::to_toml(&x, "date")? {
+            toml::Value::String(s) => Ok(Day(s)),
+            _ => {
+                let ty = x.get_type().name()?;
+                Err(argument_type_error(
+                    x.py(),
+                    "date",
+                    format!("date: expected 'YYYY-MM-DD' or a datetime.date, got {ty}"),
+                ))
+            }
+        }
+    }
+}
+
+impl Day {
+    /// The day given, or [`chipmodel::DEFAULT_DATE`].
+    pub(crate) fn or_default(d: Option<Day>) -> String {
+        d.map_or_else(|| chipmodel::DEFAULT_DATE.to_string(), |d| d.0)
+    }
+}

@@ -257,18 +257,21 @@ impl PyClassification {
     }
 }
 
-/// Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date``.
+/// Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date`` (``YYYY-MM-DD``
+/// or a ``datetime.date``; default ``DEFAULT_DATE``, 2026-02-01).
 #[pyfunction]
-#[pyo3(signature = (chip, destination="CN", date="2026-02-01", rules=None, end_user_hq=None, *, catalog=None))]
+#[pyo3(signature = (chip, destination="CN", date=None, rules=None, end_user_hq=None, *, catalog=None))]
 pub fn classify(
     chip: &Bound<'_, PyAny>,
     destination: &str,
-    date: &str,
+    date: Option<crate::args::Day>,
     rules: Option<&Bound<'_, PyAny>>,
     end_user_hq: Option<&str>,
     catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyClassification> {
     let c = chip_arg(chip, &*catalog_arg(catalog)?)?;
+    let date = crate::args::Day::or_default(date);
+    let date = date.as_str();
     let rs = match rules_of(rules)? {
         Some(r) => Some(r),
         None => RuleSet::on(date).map_err(PyChipModelError::from)?,
@@ -372,7 +375,7 @@ pub fn flips<'py>(
     variant: &Bound<'py, PyAny>,
     chips: Option<&Bound<'py, PyAny>>,
     destination: &str,
-    date: Option<&str>,
+    date: Option<crate::args::Day>,
     catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let data = catalog_arg(catalog)?;
@@ -394,7 +397,7 @@ pub fn flips<'py>(
             .collect::<PyResult<_>>()?,
     };
     let date = date
-        .map(String::from)
+        .map(|d| d.0)
         .unwrap_or_else(|| b.effective.clone().max(v.effective.clone()));
     let f = chipmodel_compliance::flips(&b, &v, &list, destination, &date)
         .map_err(PyChipModelError::from)?;
@@ -453,18 +456,20 @@ pub fn diffusion_caps<'py>(
 /// ``rules``, ``eccn``, ``determined``, ``controlled``, ``license_required``, ``review_policy``,
 /// ``tariff_rate`` and ``summary``; numbers as numpy arrays.
 #[pyfunction]
-#[pyo3(signature = (chips=None, destination="CN", date="2026-02-01", rules=None, *, catalog=None))]
+#[pyo3(signature = (chips=None, destination="CN", date=None, rules=None, *, catalog=None))]
 pub fn _compliance_columns<'py>(
     py: Python<'py>,
     chips: Option<&Bound<'py, PyAny>>,
     destination: &str,
-    date: &str,
+    date: Option<crate::args::Day>,
     rules: Option<&Bound<'py, PyAny>>,
     catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     use numpy::IntoPyArray;
 
     let data = catalog_arg(catalog)?;
+    let date = crate::args::Day::or_default(date);
+    let date = date.as_str();
     let list: Vec<Arc<Chip>> = match chips {
         Some(c) if !c.is_none() => c
             .try_iter()?

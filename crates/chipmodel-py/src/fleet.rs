@@ -1,6 +1,5 @@
 //! Python surface of fleet economics.
 
-use chipmodel_catalog::Precision;
 use chipmodel_fleet::{Assumptions, Fleet, FleetReport, Group, Workload};
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
@@ -13,15 +12,6 @@ use crate::errors::PyChipModelError;
 use crate::json_to_py;
 
 type PyRes<T> = Result<T, PyChipModelError>;
-
-fn bad(field: &str, value: impl std::fmt::Display, message: &str) -> PyChipModelError {
-    chipmodel_fleet::FleetError::Invalid {
-        field: field.into(),
-        value: value.to_string(),
-        message: message.into(),
-    }
-    .into()
-}
 
 /// Economic assumptions: each with a default, a range, a unit and a source.
 #[pyclass(module = "chipmodel", name = "Assumptions", frozen)]
@@ -111,100 +101,47 @@ pub struct PyFleet {
     pub(crate) catalog: Arc<CatalogData>,
 }
 
-fn group_of(x: &Bound<'_, PyAny>) -> PyResult<Group> {
-    if let Ok(d) = x.cast::<PyDict>() {
-        let get_s = |k: &str| -> PyResult<Option<String>> {
-            d.get_item(k)?.map(|v| v.extract::<String>()).transpose()
-        };
-        for key in d.keys() {
-            let k: String = key.extract()?;
-            if !["chip", "count", "site", "owner", "date", "deliveries"].contains(&k.as_str()) {
-                return Err(bad(
-                    &format!("group.{k}"),
-                    "?",
-                    "unknown key (expected chip, count, site, owner, date, deliveries)",
-                )
-                .into());
-            }
-        }
-        let chip = get_s("chip")?.ok_or_else(|| bad("group.chip", "None", "missing"))?;
-        let count: f64 = d
-            .get_item("count")?
-            .ok_or_else(|| bad("group.count", "None", "missing"))?
-            .extract()?;
-        let mut g = Group::new(&chip, count, &get_s("site")?.unwrap_or_else(|| "cn".into()));
-        if let Some(o) = get_s("owner")? {
-            g.owner = o;
-        }
-        if let Some(dt) = get_s("date")? {
-            g.date = dt;
-        }
-        if let Some(ds) = d.get_item("deliveries")? {
-            let ds = ds.cast::<PyDict>().map_err(|_| {
-                crate::errors::type_err(
-                    "group.deliveries",
-                    "group.deliveries must be a dict {\"2026-Q1\": chips, ...}",
-                )
-            })?;
-            for (q, n) in ds.iter() {
-                g.deliveries.push(chipmodel_fleet::Delivery {
-                    quarter: q.extract()?,
-                    count: n.extract()?,
-                });
-            }
-        }
-        return Ok(g);
-    }
+/// Group `k`: a dict read as a scenario's `[[group]]` (same schema, same checks), or a tuple
+/// `(chip, count[, site])`, the same as the dict with those keys.
+fn group_of(x: &Bound<'_, PyAny>, k: usize) -> PyResult<Group> {
+    let field = format!("groups[{k}]");
     if let Ok(t) = x.cast::<PyTuple>() {
-        let chip: String = t.get_item(0)?.extract()?;
-        let count: f64 = t.get_item(1)?.extract()?;
-        let site: String = if t.len() > 2 {
-            t.get_item(2)?.extract()?
-        } else {
-            "cn".into()
-        };
-        return Ok(Group::new(&chip, count, &site));
+        let d = PyDict::new(x.py());
+        for (key, v) in ["chip", "count", "site"].iter().zip(t.iter()) {
+            d.set_item(key, v)?;
+        }
+        if t.len() < 2 || t.len() > 3 {
+            return Err(crate::errors::type_err(
+                &field,
+                "a group tuple is (chip, count) or (chip, count, site)",
+            ));
+        }
+        return crate::input::read(d.as_any(), &field, Group::from_value);
     }
-    Err(crate::errors::type_err(
-        "group",
-        "a group is a dict {chip, count, site, owner, date} or a tuple (chip, count, site)",
-    ))
+    if x.cast::<PyDict>().is_err() {
+        return Err(crate::errors::type_err(
+            &field,
+            "a group is a dict {chip, count, site, owner, date, deliveries} or a tuple (chip, count, site)",
+        ));
+    }
+    crate::input::read(x, &field, Group::from_value)
 }
 
+/// A workload: a model name, or a dict read as a scenario's `[workload]` (same schema).
 pub(crate) fn workload_of(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Workload>> {
-    let Some(x) = x else { return Ok(None) };
-    if x.is_none() {
+    let Some(x) = x.filter(|x| !x.is_none()) else {
         return Ok(None);
-    }
+    };
     if let Ok(name) = x.extract::<String>() {
         return Ok(Some(Workload::new(&name)));
     }
-    let d = x.cast::<PyDict>().map_err(|_| {
-        crate::errors::type_err("workload", "workload must be a model name or a dict")
-    })?;
-    let model: String = d
-        .get_item("model")?
-        .ok_or_else(|| bad("workload.model", "None", "missing"))?
-        .extract()?;
-    let mut w = Workload::new(&model);
-    for (k, v) in d.iter() {
-        let key: String = k.extract()?;
-        match key.as_str() {
-            "model" => {}
-            "input_tokens" => w.input_tokens = v.extract()?,
-            "output_tokens" => w.output_tokens = v.extract()?,
-            "weight_dtype" => {
-                let s: String = v.extract()?;
-                w.weight_dtype = s
-                    .parse::<Precision>()
-                    .map_err(|e| bad("workload.weight_dtype", format!("'{s}'"), &e.to_string()))?;
-            }
-            "ttft_slo_s" => w.ttft_slo_s = v.extract()?,
-            "tpot_slo_s" => w.tpot_slo_s = v.extract()?,
-            other => return Err(bad(&format!("workload.{other}"), "?", "unknown key").into()),
-        }
+    if x.cast::<PyDict>().is_err() {
+        return Err(crate::errors::type_err(
+            "workload",
+            "workload must be a model name or a dict",
+        ));
     }
-    Ok(Some(w))
+    crate::input::read(x, "workload", Workload::from_value).map(Some)
 }
 
 /// The fleet, assumptions, workload and catalog of a call, converted once for every fleet
@@ -255,7 +192,8 @@ impl PyFleet {
         let catalog = catalog_arg(catalog)?;
         let gs: Vec<Group> = groups
             .try_iter()?
-            .map(|g| group_of(&g?))
+            .enumerate()
+            .map(|(k, g)| group_of(&g?, k))
             .collect::<PyResult<_>>()?;
         let fleet = Fleet {
             groups: gs,
@@ -555,7 +493,7 @@ pub fn schedule<'py>(
 pub fn export_shock<'py>(
     py: Python<'py>,
     fleet: &Bound<'py, PyFleet>,
-    date: &str,
+    date: crate::args::Day,
     chips: Vec<String>,
     replacement: Option<&str>,
     site: &str,
@@ -571,7 +509,7 @@ pub fn export_shock<'py>(
                 &f,
                 &a,
                 w.as_ref(),
-                date,
+                &date.0,
                 &chips,
                 replacement.map(|c| (c, site)),
             )

@@ -10,6 +10,7 @@ mod compliance;
 mod convert;
 mod errors;
 mod fleet;
+mod input;
 mod perf;
 mod pickle;
 mod plan;
@@ -78,6 +79,7 @@ mod _chipmodel {
         errors::register(m)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add("NOT_LEGAL_ADVICE", chipmodel_compliance::NOT_LEGAL_ADVICE)?;
+        m.add("DEFAULT_DATE", chipmodel::DEFAULT_DATE)?;
         Ok(())
     }
 }

@@ -1,111 +1,28 @@
 //! Python surface of the hybrid fleet planner.
 
 use chipmodel_fleet::{PlanInput, Supply, WorkloadDemand};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors::PyChipModelError;
-use crate::fleet::{PyAssumptions, assumptions_of, workload_of};
+use crate::fleet::{PyAssumptions, assumptions_of};
 use crate::json_to_py;
-
-fn bad(field: String, value: impl std::fmt::Display, message: &str) -> PyErr {
-    PyChipModelError::from(chipmodel_fleet::FleetError::Invalid {
-        field,
-        value: value.to_string(),
-        message: message.into(),
-    })
-    .into()
-}
-
-fn dict_of<'a, 'py>(x: &'a Bound<'py, PyAny>, what: &str) -> PyResult<&'a Bound<'py, PyDict>> {
-    x.cast::<PyDict>()
-        .map_err(|_| PyTypeError::new_err(format!("{what} must be a dict")))
-}
-
-/// Rejects keys not in `known`, naming the key.
-fn check_keys(d: &Bound<'_, PyDict>, field: &str, known: &[&str]) -> PyResult<()> {
-    for key in d.keys() {
-        let k: String = key.str()?.to_string();
-        if !known.contains(&k.as_str()) {
-            return Err(bad(
-                format!("{field}.{k}"),
-                format!("'{k}'"),
-                &format!("unknown key (expected {})", known.join(", ")),
-            ));
-        }
-    }
-    Ok(())
-}
-
-const SUPPLY_KEYS: &[&str] = &["chip", "site", "max_count"];
-const DEMAND_KEYS: &[&str] = &[
-    "model",
-    "tokens_per_day",
-    "input_tokens",
-    "output_tokens",
-    "weight_dtype",
-    "ttft_slo_s",
-    "tpot_slo_s",
-    "allowed_chips",
-];
 
 fn supply_of(x: &Bound<'_, PyAny>, k: usize) -> PyResult<Supply> {
     let field = format!("supplies[{k}]");
-    let d = dict_of(x, &field)?;
-    check_keys(d, &field, SUPPLY_KEYS)?;
-    let chip: String = d
-        .get_item("chip")?
-        .ok_or_else(|| bad(format!("{field}.chip"), "None", "missing"))?
-        .extract()?;
-    let site: String = match d.get_item("site")? {
-        Some(s) => s.extract()?,
-        None => "cn".into(),
-    };
-    let max_count: Option<f64> = match d.get_item("max_count")? {
-        Some(m) => m.extract()?,
-        None => None,
-    };
-    Ok(Supply::new(&chip, &site, max_count))
+    dict_of(x, &field)?;
+    crate::input::read(x, &field, Supply::from_value)
 }
 
 fn demand_of(x: &Bound<'_, PyAny>, k: usize) -> PyResult<WorkloadDemand> {
     let field = format!("demands[{k}]");
-    let d = dict_of(x, &field)?;
-    check_keys(d, &field, DEMAND_KEYS)?;
-    let tokens_per_day: f64 = d
-        .get_item("tokens_per_day")?
-        .ok_or_else(|| bad(format!("{field}.tokens_per_day"), "None", "missing"))?
-        .extract()?;
-    if d.get_item("model")?.is_none() {
-        return Err(bad(format!("{field}.model"), "None", "missing"));
-    }
-    let allowed_chips: Option<Vec<String>> = match d.get_item("allowed_chips")? {
-        Some(a) if !a.is_none() => {
-            if a.extract::<String>().is_ok() {
-                return Err(PyTypeError::new_err(format!(
-                    "{field}.allowed_chips must be a list of chip names, not a string"
-                )));
-            }
-            Some(a.extract()?)
-        }
-        _ => None,
-    };
-    // The workload keys, checked and parsed as for a Fleet report.
-    let w = PyDict::new(d.py());
-    for (key, v) in d.iter() {
-        let name: String = key.extract()?;
-        if name != "tokens_per_day" && name != "allowed_chips" {
-            w.set_item(name, v)?;
-        }
-    }
-    let workload = workload_of(Some(w.as_any()))?
-        .ok_or_else(|| bad(format!("{field}.model"), "None", "missing"))?;
-    Ok(WorkloadDemand {
-        workload,
-        tokens_per_day,
-        allowed_chips,
-    })
+    dict_of(x, &field)?;
+    crate::input::read(x, &field, WorkloadDemand::from_value)
+}
+
+fn dict_of<'a, 'py>(x: &'a Bound<'py, PyAny>, what: &str) -> PyResult<&'a Bound<'py, PyDict>> {
+    x.cast::<PyDict>()
+        .map_err(|_| crate::errors::type_err(what, format!("{what} must be a dict")))
 }
 
 /// The cheapest mix of chips (TCO per year) that serves every demand within the caps: a linear

@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 pub use chipmodel_catalog as catalog;
+pub use chipmodel_catalog::date::DEFAULT_DATE;
 pub use chipmodel_catalog::{
     Catalog, CatalogError, Chip, Comparison, Precision, Provenance, Source, catalog_table,
     chip_report, compare, units,
