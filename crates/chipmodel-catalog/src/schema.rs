@@ -103,7 +103,9 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
             segments.push(missing.to_string());
             message = "missing required field".to_string();
         } else if let Some(rest) = message.strip_prefix("unknown field `") {
-            message = unknown_field(rest);
+            message = unknown_name("field", rest);
+        } else if let Some(rest) = message.strip_prefix("unknown variant `") {
+            message = unknown_name("value", rest);
         }
         let field = segments.iter().fold(String::new(), |p, s| join(&p, s));
         let value = lookup(&shown, &segments).map_or_else(|| "nothing".to_string(), show);
@@ -115,16 +117,16 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
     })
 }
 
-/// serde's "unknown field `x`, expected one of `a`, `b`" in the words of every chipmodel reader:
-/// "unknown field 'x' (expected one of: a, b)".
-fn unknown_field(rest: &str) -> String {
+/// serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant") in the words of
+/// every chipmodel reader: "unknown field 'x' (expected one of: a, b)".
+fn unknown_name(what: &str, rest: &str) -> String {
     let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
     let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     if names.is_empty() {
-        format!("unknown field '{name}' (this table takes no fields)")
+        format!("unknown {what} '{name}' (this table takes no fields)")
     } else {
         format!(
-            "unknown field '{name}' (expected one of: {})",
+            "unknown {what} '{name}' (expected one of: {})",
             names.join(", ")
         )
     }
@@ -173,4 +175,129 @@ pub fn merge(base: &mut Table, over: Table) {
             }
         }
     }
+}
+
+/// The `[[key]]` entries of a data file, each read as `T` (unknown fields rejected) and named in
+/// errors by its `id_key` (`id`, `name`), absent `[[key]]` being none. Nothing is skipped: an
+/// entry that is not a table, or does not read, is an error naming the file, the entry and the
+/// field.
+///
+/// # Examples
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// #[serde(deny_unknown_fields)]
+/// struct Row { id: String, value: f64 }
+/// let mut doc: toml::Table = toml::from_str("[[row]]\nid = 'a'\nvalue = 1\n[[row]]\nid = 'b'\nvalu = 2").unwrap();
+/// let e = chipmodel_catalog::schema::entries::<Row>("f.toml", "row", "id", &mut doc, "row").err().unwrap();
+/// assert!(e.to_string().contains("f.toml: row 'b', field 'valu': unknown field 'valu'"), "{e}");
+/// ```
+pub fn entries<T: DeserializeOwned>(
+    file: &str,
+    item: &'static str,
+    id_key: &str,
+    doc: &mut Table,
+    key: &str,
+) -> Result<Vec<T>, CatalogError> {
+    tables(file, item, id_key, doc, key)?
+        .into_iter()
+        .map(|t| {
+            let id = match t.get(id_key) {
+                Some(Value::String(s)) => s.clone(),
+                _ => "?".to_string(),
+            };
+            let ctx = Ctx {
+                file,
+                item,
+                id: &id,
+            };
+            from_value(Value::Table(t)).map_err(|e| e.in_file(ctx))
+        })
+        .collect()
+}
+
+/// Removes the `[[key]]` tables of a data file (none when absent); anything else under `key`, or
+/// an item that is not a table, is an error, never skipped.
+pub fn tables(
+    file: &str,
+    item: &'static str,
+    id_key: &str,
+    doc: &mut Table,
+    key: &str,
+) -> Result<Vec<Table>, CatalogError> {
+    let ctx = Ctx {
+        file,
+        item,
+        id: "?",
+    };
+    let items = match doc.remove(key) {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(ctx.err(
+                key,
+                format!("expected [[{key}]] tables, got {}", show(&other)),
+            ));
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Table(t) => Ok(t),
+            other => Err(ctx.err(
+                &format!("{key}[{i}]"),
+                format!("expected a table with '{id_key}', got {}", show(&other)),
+            )),
+        })
+        .collect()
+}
+
+/// Fails on a top-level key of `doc` not in `expected` (after the reader has removed what it read
+/// or before, naming what the file may hold).
+pub fn no_other_keys(file: &str, doc: &Table, expected: &[&str]) -> Result<(), CatalogError> {
+    match doc.keys().find(|k| !expected.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(k) => Err(Ctx {
+            file,
+            item: "file",
+            id: file,
+        }
+        .err(
+            k,
+            format!(
+                "unknown field '{k}' (expected one of: {})",
+                expected.join(", ")
+            ),
+        )),
+    }
+}
+
+/// Removes and reads the `[sources.<key>]` tables of a data file.
+pub fn take_sources(
+    file: &str,
+    doc: &mut Table,
+) -> Result<std::collections::BTreeMap<String, crate::Source>, CatalogError> {
+    let mut out = std::collections::BTreeMap::new();
+    match doc.remove("sources") {
+        None => {}
+        Some(Value::Table(t)) => {
+            for (k, v) in t {
+                let s = crate::datafile::parse_source(file, &k, v)?;
+                out.insert(k, s);
+            }
+        }
+        Some(other) => {
+            return Err(Ctx {
+                file,
+                item: "file",
+                id: file,
+            }
+            .err(
+                "sources",
+                format!("expected [sources.<key>] tables, got {}", show(&other)),
+            ));
+        }
+    }
+    Ok(out)
 }

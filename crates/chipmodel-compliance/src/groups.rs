@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use chipmodel_catalog::datafile::{self, Ctx};
+use chipmodel_catalog::schema;
 use chipmodel_catalog::{CatalogError, Source};
 use serde::{Deserialize, Serialize};
-use toml::Value;
 
 use crate::ComplianceError;
 use crate::rules::Targets;
@@ -69,156 +69,136 @@ pub struct Groups {
     pub iso_codes: BTreeSet<String>,
 }
 
+/// A `[[group]]` of the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupEntry {
+    id: String,
+    name: String,
+    members: Vec<String>,
+    source: String,
+    as_of: String,
+    #[serde(default)]
+    uncertain: bool,
+    note: Option<String>,
+    #[serde(default)]
+    changes: Vec<Change>,
+}
+
+/// A dated change of a group's membership.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Change {
+    #[serde(deserialize_with = "chipmodel_catalog::date::deserialize_day")]
+    date: String,
+    add: Vec<String>,
+    remove: Vec<String>,
+    source: Option<String>,
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+/// A `[[special]]` destination: read and checked (an ISO code, its source cited); its `groups`
+/// may name EAR groups the file does not model (D:3), and the memberships of the modelled groups
+/// already carry its effect.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Special {
+    code: String,
+    name: String,
+    groups: Vec<String>,
+    in_d5: bool,
+    source: String,
+    as_of: String,
+    note: Option<String>,
+}
+
+/// An `[[alias]]`: a code treated as another (`HK` as `CN`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Alias {
+    code: String,
+    treated_as: String,
+    since: Option<String>,
+    source: String,
+    note: Option<String>,
+}
+
+/// `[iso3166]`: the codes accepted as destinations.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Iso {
+    source: String,
+    codes: Vec<String>,
+}
+
+fn upper(codes: &[String]) -> Vec<String> {
+    codes.iter().map(|c| c.to_ascii_uppercase()).collect()
+}
+
 fn parse(file: &str, text: &str) -> Result<Groups, CatalogError> {
     let mut doc = datafile::parse_document(file, text)?;
-    let mut g = Groups::default();
-    if let Some(Value::Table(t)) = doc.remove("sources") {
-        for (k, v) in t {
-            g.sources
-                .insert(k.clone(), datafile::parse_source(file, &k, v)?);
-        }
-    }
-    let arr = |v: Option<Value>| -> Vec<toml::Table> {
-        match v {
-            Some(Value::Array(a)) => a
-                .into_iter()
-                .filter_map(|x| {
-                    if let Value::Table(t) = x {
-                        Some(t)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    for t in arr(doc.remove("group")) {
-        let id = t
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_string();
-        let ctx = Ctx {
-            file,
-            item: "group",
-            id: &id,
-        };
-        let members: BTreeSet<String> = match t.get("members") {
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.to_ascii_uppercase())
-                .collect(),
-            _ => return Err(ctx.err("members", "missing array of ISO codes")),
-        };
-        if members
-            .iter()
-            .any(|m| m.len() != 2 || !m.bytes().all(|b| b.is_ascii_uppercase()))
-        {
-            return Err(ctx.err("members", "every member must be an ISO 3166-1 alpha-2 code"));
-        }
-        let source = t
-            .get("source")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        if !g.sources.contains_key(&source) {
-            return Err(ctx.err("source", format!("unknown source key '{source}'")));
-        }
-        g.groups.insert(
-            id.clone(),
-            Group {
-                id,
-                name: t
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                members,
-                source,
-                as_of: t
-                    .get("as_of")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                uncertain: t.get("uncertain").and_then(Value::as_bool).unwrap_or(false),
-                note: t.get("note").and_then(Value::as_str).map(String::from),
-                changes: match t.get("changes") {
-                    Some(Value::Array(a)) => a
-                        .iter()
-                        .filter_map(|c| {
-                            let list = |k: &str| -> Vec<String> {
-                                c.get(k)
-                                    .and_then(Value::as_array)
-                                    .map(|v| {
-                                        v.iter()
-                                            .filter_map(Value::as_str)
-                                            .map(|s| s.to_ascii_uppercase())
-                                            .collect()
-                                    })
-                                    .unwrap_or_default()
-                            };
-                            Some((
-                                c.get("date")?.as_str()?.to_string(),
-                                list("add"),
-                                list("remove"),
-                            ))
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                },
-            },
-        );
-    }
-    for t in arr(doc.remove("alias")) {
-        if let (Some(code), Some(to)) = (
-            t.get("code").and_then(Value::as_str),
-            t.get("treated_as").and_then(Value::as_str),
-        ) {
-            g.aliases
-                .insert(code.to_ascii_uppercase(), to.to_ascii_uppercase());
-        }
-    }
-    let iso = Ctx {
+    schema::no_other_keys(
+        file,
+        &doc,
+        &["sources", "group", "special", "alias", "iso3166"],
+    )?;
+    let sources = schema::take_sources(file, &mut doc)?;
+    let entries: Vec<GroupEntry> = schema::entries(file, "group", "id", &mut doc, "group")?;
+    let specials: Vec<Special> = schema::entries(file, "special", "code", &mut doc, "special")?;
+    let aliases: Vec<Alias> = schema::entries(file, "alias", "code", &mut doc, "alias")?;
+    let iso_ctx = Ctx {
         file,
         item: "iso3166",
         id: "iso3166",
     };
-    match doc.remove("iso3166") {
-        Some(Value::Table(t)) => {
-            if let Some(Value::Array(a)) = t.get("codes") {
-                g.iso_codes = a
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect();
-            }
-            let source = t.get("source").and_then(Value::as_str).unwrap_or_default();
-            if !g.sources.contains_key(source) {
-                return Err(iso.err("source", format!("unknown source key '{source}'")));
-            }
+    let iso: Iso = match doc.remove("iso3166") {
+        Some(v) => schema::from_value(v).map_err(|e| e.in_file(iso_ctx))?,
+        None => return Err(iso_ctx.err("codes", "missing the [iso3166] table of codes")),
+    };
+    let cited = |ctx: Ctx, field: &str, key: &str| -> Result<(), CatalogError> {
+        if sources.contains_key(key) {
+            Ok(())
+        } else {
+            Err(ctx.err(field, format!("unknown source key '{key}'")))
         }
-        _ => return Err(iso.err("codes", "missing the [iso3166] table of codes")),
+    };
+    cited(iso_ctx, "source", &iso.source)?;
+    let mut g = Groups {
+        iso_codes: iso.codes.into_iter().collect(),
+        ..Groups::default()
+    };
+    for e in entries {
+        let group = group_of(file, e, &g.iso_codes, &cited)?;
+        g.groups.insert(group.id.clone(), group);
     }
-    for grp in g.groups.values() {
-        let listed = grp.changes.iter().flat_map(|(_, a, r)| a.iter().chain(r));
-        if let Some(bad) = grp
-            .members
-            .iter()
-            .chain(listed)
-            .find(|c| !g.iso_codes.contains(*c))
-        {
-            return Err(Ctx {
-                file,
-                item: "group",
-                id: &grp.id,
-            }
-            .err(
-                "members",
-                format!("'{bad}' is not an ISO 3166-1 alpha-2 code"),
+    for s in &specials {
+        let ctx = Ctx {
+            file,
+            item: "special",
+            id: &s.code,
+        };
+        cited(ctx, "source", &s.source)?;
+        if !g.iso_codes.contains(&s.code.to_ascii_uppercase()) {
+            return Err(ctx.err(
+                "code",
+                format!("'{}' is not an ISO 3166-1 alpha-2 code", s.code),
             ));
         }
+    }
+    for a in aliases {
+        let ctx = Ctx {
+            file,
+            item: "alias",
+            id: &a.code,
+        };
+        cited(ctx, "source", &a.source)?;
+        g.aliases.insert(
+            a.code.to_ascii_uppercase(),
+            a.treated_as.to_ascii_uppercase(),
+        );
     }
     for id in ["D:1", "D:4", "D:5", "A:5", "A:6", "diffusion-tier-1"] {
         if !g.groups.contains_key(id) {
@@ -230,7 +210,54 @@ fn parse(file: &str, text: &str) -> Result<Groups, CatalogError> {
             .err("group", format!("country group '{id}' is missing")));
         }
     }
+    g.sources = sources.clone();
     Ok(g)
+}
+
+/// A checked group: members and changes ISO codes, sources cited.
+fn group_of(
+    file: &str,
+    e: GroupEntry,
+    iso: &BTreeSet<String>,
+    cited: &dyn Fn(Ctx, &str, &str) -> Result<(), CatalogError>,
+) -> Result<Group, CatalogError> {
+    let ctx = Ctx {
+        file,
+        item: "group",
+        id: &e.id,
+    };
+    let members: BTreeSet<String> = upper(&e.members).into_iter().collect();
+    if members
+        .iter()
+        .any(|m| m.len() != 2 || !m.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Err(ctx.err("members", "every member must be an ISO 3166-1 alpha-2 code"));
+    }
+    cited(ctx, "source", &e.source)?;
+    let mut changes = Vec::new();
+    for (i, c) in e.changes.iter().enumerate() {
+        if let Some(s) = &c.source {
+            cited(ctx, &format!("changes[{i}].source"), s)?;
+        }
+        changes.push((c.date.clone(), upper(&c.add), upper(&c.remove)));
+    }
+    let listed = changes.iter().flat_map(|(_, a, r)| a.iter().chain(r));
+    if let Some(bad) = members.iter().chain(listed).find(|c| !iso.contains(*c)) {
+        return Err(ctx.err(
+            "members",
+            format!("'{bad}' is not an ISO 3166-1 alpha-2 code"),
+        ));
+    }
+    Ok(Group {
+        id: e.id,
+        name: e.name,
+        members,
+        source: e.source,
+        as_of: e.as_of,
+        uncertain: e.uncertain,
+        note: e.note,
+        changes,
+    })
 }
 
 /// The embedded country groups.
@@ -281,5 +308,50 @@ impl Groups {
         let hit = t.codes.iter().any(|c| c == code) || in_group(&t.groups);
         let out = t.except_codes.iter().any(|c| c == code) || in_group(&t.except_groups);
         hit && !out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    const FILE: &str = include_str!("../data/country_groups.toml");
+
+    #[test]
+    fn a_malformed_entry_is_an_error_not_skipped() {
+        assert!(parse("g.toml", FILE).is_ok());
+        for (from, to, needle) in [
+            (
+                "uncertain = false\n",
+                "uncertain = false\ncolour = 1\n",
+                "field 'colour'",
+            ),
+            (
+                "{ date = \"2020-02-24\", add = [\"YE\"], remove = []",
+                "{ date = \"2020-02\", add = [\"YE\"], remove = []",
+                "changes[0].date",
+            ),
+            (
+                "treated_as = \"CN\"",
+                "treated_as = 1",
+                "alias 'HK', field 'treated_as'",
+            ),
+            (
+                "[[alias]]\ncode = \"HK\"",
+                "[[alias]]\ncode = \"HK\"\nsource2 = \"x\"",
+                "alias 'HK', field 'source2'",
+            ),
+            (
+                "[[special]]\ncode = \"MO\"",
+                "[[special]]\ncode = \"QQ\"",
+                "special 'QQ', field 'code'",
+            ),
+        ] {
+            assert!(FILE.contains(from), "{from}");
+            let e = parse("g.toml", &FILE.replacen(from, to, 1))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("g.toml") && e.contains(needle), "{e}");
+        }
     }
 }

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chipmodel_catalog::datafile::{self, Ctx};
+use chipmodel_catalog::schema;
 use chipmodel_catalog::{CatalogError, Source};
 use serde::{Deserialize, Serialize};
-use toml::Value;
 
 use crate::FleetError;
 use crate::error::invalid;
@@ -48,84 +48,74 @@ pub struct Assumptions {
     pub sources: BTreeMap<String, Source>,
 }
 
+/// An `[[assumption]]` of the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    name: String,
+    value: f64,
+    low: f64,
+    high: f64,
+    unit: String,
+    source: String,
+    date: String,
+    #[serde(default)]
+    assumption: bool,
+    note: Option<String>,
+}
+
 fn parse(file: &str, text: &str) -> Result<Assumptions, CatalogError> {
     let mut doc = datafile::parse_document(file, text)?;
-    let mut sources = BTreeMap::new();
-    if let Some(Value::Table(t)) = doc.remove("sources") {
-        for (k, v) in t {
-            sources.insert(k.clone(), datafile::parse_source(file, &k, v)?);
-        }
-    }
+    schema::no_other_keys(file, &doc, &["sources", "assumption"])?;
+    let sources = schema::take_sources(file, &mut doc)?;
+    let entries: Vec<Entry> = schema::entries(file, "assumption", "name", &mut doc, "assumption")?;
     let mut values = BTreeMap::new();
-    if let Some(Value::Array(items)) = doc.remove("assumption") {
-        for item in items {
-            let Value::Table(mut t) = item else { continue };
-            let name = t
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_string();
-            let ctx = Ctx {
-                file,
-                item: "assumption",
-                id: &name,
-            };
-            t.remove("name");
-            let num = |t: &mut toml::Table, k: &str| -> Result<f64, CatalogError> {
-                match t.remove(k) {
-                    Some(Value::Float(f)) if f.is_finite() => Ok(f),
-                    Some(Value::Integer(i)) => Ok(i as f64),
-                    other => Err(ctx.err(k, format!("expected a finite number, got {other:?}"))),
-                }
-            };
-            let value = num(&mut t, "value")?;
-            let low = num(&mut t, "low")?;
-            let high = num(&mut t, "high")?;
-            if !(low <= value && value <= high) {
-                return Err(ctx.err(
-                    "value",
-                    format!("{value} is outside its range [{low}, {high}]"),
-                ));
+    for e in entries {
+        let ctx = Ctx {
+            file,
+            item: "assumption",
+            id: &e.name,
+        };
+        for (field, x) in [("value", e.value), ("low", e.low), ("high", e.high)] {
+            if !x.is_finite() {
+                return Err(ctx.err(field, format!("expected a finite number, got {x}")));
             }
-            let unit = datafile::take_string(ctx, &mut t, "unit", true)?.unwrap_or_default();
-            let source = datafile::take_string(ctx, &mut t, "source", true)?.unwrap_or_default();
-            if !sources.contains_key(&source) {
-                return Err(ctx.err("source", format!("unknown source key '{source}'")));
-            }
-            let date = datafile::take_string(ctx, &mut t, "date", true)?.unwrap_or_default();
-            let assumption = matches!(t.remove("assumption"), Some(Value::Boolean(true)));
-            let note = datafile::take_string(ctx, &mut t, "note", false)?;
-            ctx.unknown_fields(
-                "",
-                &t,
-                &[
-                    "name",
-                    "value",
-                    "low",
-                    "high",
-                    "unit",
-                    "source",
-                    "date",
-                    "assumption",
-                    "note",
-                ],
-            )?;
-            values.insert(
-                name.clone(),
-                Assumption {
-                    name,
-                    value,
-                    low,
-                    high,
-                    unit,
-                    source,
-                    date,
-                    assumption,
-                    note,
-                    overridden: false,
-                },
-            );
         }
+        if !(e.low <= e.value && e.value <= e.high) {
+            return Err(ctx.err(
+                "value",
+                format!("{} is outside its range [{}, {}]", e.value, e.low, e.high),
+            ));
+        }
+        for (field, v) in [("unit", &e.unit), ("source", &e.source), ("date", &e.date)] {
+            if v.trim().is_empty() {
+                return Err(ctx.err(field, "must not be empty"));
+            }
+        }
+        if !sources.contains_key(&e.source) {
+            return Err(ctx.err("source", format!("unknown source key '{}'", e.source)));
+        }
+        if values.contains_key(&e.name) {
+            return Err(CatalogError::Duplicate {
+                file: file.to_string(),
+                what: "assumption name",
+                id: e.name,
+                first: file.to_string(),
+            });
+        }
+        let a = Assumption {
+            name: e.name.clone(),
+            value: e.value,
+            low: e.low,
+            high: e.high,
+            unit: e.unit,
+            source: e.source,
+            date: e.date,
+            assumption: e.assumption,
+            note: e.note,
+            overridden: false,
+        };
+        values.insert(e.name, a);
     }
     Ok(Assumptions { values, sources })
 }
@@ -267,5 +257,45 @@ impl Assumptions {
             .filter(|a| a.assumption)
             .map(|a| a.name.clone())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::parse;
+
+    const FILE: &str = include_str!("../data/assumptions.toml");
+
+    #[test]
+    fn a_malformed_assumption_is_an_error_not_skipped() {
+        assert!(parse("a.toml", FILE).is_ok());
+        let first = FILE.find("[[assumption]]").unwrap();
+        let block = &FILE[first..];
+        let name_line = block.lines().find(|l| l.starts_with("name")).unwrap();
+        for (to, needle) in [
+            (format!("{name_line}\ncolour = 1"), "field 'colour'"),
+            (
+                format!("{name_line}\nassumption = \"yes\""),
+                "field 'assumption'",
+            ),
+        ] {
+            let e = parse("a.toml", &FILE.replacen(name_line, &to, 1))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("a.toml: assumption '") && e.contains(needle),
+                "{e}"
+            );
+        }
+        let twice = format!(
+            "{FILE}\n{}",
+            &block[..block[1..].find("[[").map_or(block.len(), |i| i + 1)]
+        );
+        assert!(
+            parse("a.toml", &twice)
+                .unwrap_err()
+                .to_string()
+                .contains("duplicate assumption name")
+        );
     }
 }

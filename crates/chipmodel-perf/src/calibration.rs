@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chipmodel_catalog::datafile::{self, Ctx};
+use chipmodel_catalog::schema;
 use chipmodel_catalog::units::Dimension;
 use chipmodel_catalog::{CatalogError, Chip, Source, Sourced};
 use serde::{Deserialize, Serialize};
-use toml::{Table, Value};
+use toml::Table;
 
 use crate::PerfError;
 use crate::error::invalid;
@@ -269,47 +270,21 @@ fn read_fields(
 
 fn parse(file: &str, text: &str) -> Result<Data, CatalogError> {
     let mut doc = datafile::parse_document(file, text)?;
-    let mut d = Data::default();
-    if let Some(Value::Table(t)) = doc.remove("sources") {
-        for (key, v) in t {
-            let s = datafile::parse_source(file, &key, v)?;
-            d.sources.insert(key, s);
-        }
-    }
-    let list = |doc: &mut Table, key: &str| -> Vec<Table> {
-        match doc.remove(key) {
-            Some(Value::Array(a)) => a
-                .into_iter()
-                .filter_map(|v| {
-                    if let Value::Table(t) = v {
-                        Some(t)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+    schema::no_other_keys(file, &doc, &["sources", "family", "chip"])?;
+    let mut d = Data {
+        sources: schema::take_sources(file, &mut doc)?,
+        ..Data::default()
     };
-    for mut t in list(&mut doc, "family") {
+    for mut t in schema::tables(file, "family", "id", &mut doc, "family")? {
         let id = datafile::take_id(file, "family", &mut t)?;
         let ctx = Ctx {
             file,
             item: "family",
             id: &id,
         };
-        let chips = match t.remove("chips") {
-            Some(Value::Array(a)) => a
-                .into_iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
+        let chips: Vec<String> = match t.remove("chips") {
+            Some(v) => schema::from_value(v).map_err(|e| e.under("chips").in_file(ctx))?,
             None => Vec::new(),
-            Some(v) => {
-                return Err(ctx.err(
-                    "chips",
-                    format!("expected an array of chip ids, got {}", datafile::show(&v)),
-                ));
-            }
         };
         let fields = read_fields(ctx, &mut t, &d.sources)?;
         let _ = t.remove("note");
@@ -323,7 +298,7 @@ fn parse(file: &str, text: &str) -> Result<Data, CatalogError> {
         }
         d.families.insert(id, (chips, fields));
     }
-    for mut t in list(&mut doc, "chip") {
+    for mut t in schema::tables(file, "chip", "id", &mut doc, "chip")? {
         let id = datafile::take_id(file, "chip", &mut t)?;
         let ctx = Ctx {
             file,

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use chipmodel_catalog::datafile::{self, Ctx};
+use chipmodel_catalog::schema::{self, FieldError};
 use chipmodel_catalog::{CatalogError, Source, Sourced};
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
@@ -501,270 +502,264 @@ impl ModelCatalog {
     }
 }
 
-fn take_u64(
-    ctx: Ctx,
-    t: &mut Table,
-    field: &str,
-    default: Option<u64>,
-) -> Result<u64, CatalogError> {
-    match t.remove(field) {
-        None => default.ok_or_else(|| ctx.err(field, "missing required field")),
-        Some(Value::Integer(i)) if i > 0 => Ok(i as u64),
-        Some(Value::Integer(0)) if default == Some(0) => Ok(0),
-        Some(v) => Err(ctx.err(
-            field,
-            format!("expected a positive integer, got {}", datafile::show(&v)),
-        )),
-    }
+/// A `[[model]]` of a model file, as written: the serde shape, checked by [`ModelEntry::check`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelEntry {
+    id: String,
+    name: String,
+    family: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    source: String,
+    hidden_size: u64,
+    num_layers: u64,
+    num_heads: u64,
+    num_kv_heads: Option<u64>,
+    head_dim: Option<u64>,
+    intermediate_size: u64,
+    vocab_size: u64,
+    max_position_embeddings: u64,
+    #[serde(default = "gated")]
+    mlp: Mlp,
+    #[serde(default)]
+    activation: Activation,
+    #[serde(default)]
+    norm: Norm,
+    #[serde(default)]
+    position: Position,
+    #[serde(default = "no_bias")]
+    bias: Bias,
+    #[serde(default)]
+    tie_word_embeddings: bool,
+    #[serde(default)]
+    parallel_attention: bool,
+    #[serde(default)]
+    qk_norm: bool,
+    moe: Option<MoeEntry>,
+    mla: Option<MlaEntry>,
+    published_params: Option<Value>,
+    published_active_params: Option<Value>,
+    #[allow(dead_code)]
+    note: Option<String>,
 }
 
-fn take_bool(ctx: Ctx, t: &mut Table, field: &str) -> Result<bool, CatalogError> {
-    match t.remove(field) {
-        None => Ok(false),
-        Some(Value::Boolean(b)) => Ok(b),
-        Some(v) => Err(ctx.err(
-            field,
-            format!("expected true or false, got {}", datafile::show(&v)),
-        )),
-    }
+fn gated() -> Mlp {
+    Mlp::Gated
 }
 
-fn take_choice(
-    ctx: Ctx,
-    t: &mut Table,
-    field: &str,
-    choices: &[&str],
-    default: &str,
-) -> Result<String, CatalogError> {
-    let s = datafile::take_string(ctx, t, field, false)?.unwrap_or_else(|| default.to_string());
-    if choices.contains(&s.as_str()) {
-        Ok(s)
-    } else {
-        Err(ctx.err(
+fn no_bias() -> Bias {
+    Bias::None
+}
+
+/// The names a model file may give an activation, a norm and a position encoding (informational
+/// except `learned`, which adds a position table).
+macro_rules! names {
+    ($($t:ident { $($v:ident = $s:literal),+ }),+ $(,)?) => {$(
+        #[derive(Deserialize, Default, Clone, Copy)]
+        #[serde(rename_all = "lowercase")]
+        enum $t { #[default] $($v),+ }
+        impl $t {
+            fn as_str(self) -> &'static str {
+                match self { $($t::$v => $s),+ }
+            }
+        }
+    )+};
+}
+names!(
+    Activation { Silu = "silu", Gelu = "gelu", Relu = "relu" },
+    Norm { Rmsnorm = "rmsnorm", Layernorm = "layernorm" },
+    Position { Rope = "rope", Learned = "learned" },
+);
+
+/// `[model.moe]` as written (the shared experts' width defaults to the routed experts').
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoeEntry {
+    num_experts: u64,
+    top_k: u64,
+    expert_intermediate_size: u64,
+    #[serde(default)]
+    num_shared_experts: u64,
+    shared_expert_intermediate_size: Option<u64>,
+    #[serde(default)]
+    first_dense_layers: u64,
+}
+
+/// `[model.mla]` as written (no query compression unless `q_lora_rank` says so).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MlaEntry {
+    #[serde(default)]
+    q_lora_rank: u64,
+    kv_lora_rank: u64,
+    qk_nope_head_dim: u64,
+    qk_rope_head_dim: u64,
+    v_head_dim: u64,
+}
+
+/// A positive count, or an error at `field`.
+fn positive(field: &str, n: u64) -> Result<u64, FieldError> {
+    if n == 0 {
+        Err(FieldError::new(
             field,
-            format!(
-                "unknown value '{s}' (expected one of: {})",
-                choices.join(", ")
-            ),
+            "0",
+            "expected a positive integer, got 0",
         ))
+    } else {
+        Ok(n)
     }
 }
 
-fn sub_table(ctx: Ctx, t: &mut Table, field: &str) -> Result<Option<Table>, CatalogError> {
-    match t.remove(field) {
-        None => Ok(None),
-        Some(Value::Table(s)) => Ok(Some(s)),
-        Some(v) => Err(ctx.err(
-            field,
-            format!("expected a table, got {}", datafile::show(&v)),
-        )),
+impl ModelEntry {
+    /// The shape checks: counts positive, heads divisible, names given; the KV heads and head
+    /// width with their defaults.
+    fn check(&self) -> Result<(u64, u64), FieldError> {
+        for (field, n) in [
+            ("hidden_size", self.hidden_size),
+            ("num_layers", self.num_layers),
+            ("num_heads", self.num_heads),
+            ("intermediate_size", self.intermediate_size),
+            ("vocab_size", self.vocab_size),
+            ("max_position_embeddings", self.max_position_embeddings),
+        ] {
+            positive(field, n)?;
+        }
+        let num_heads = self.num_heads;
+        let num_kv_heads = positive("num_kv_heads", self.num_kv_heads.unwrap_or(num_heads))?;
+        let head_dim = positive(
+            "head_dim",
+            self.head_dim.unwrap_or(self.hidden_size / num_heads),
+        )?;
+        if num_kv_heads > num_heads || num_heads % num_kv_heads != 0 {
+            return Err(FieldError::new(
+                "num_kv_heads",
+                num_kv_heads.to_string(),
+                format!("{num_kv_heads} must divide num_heads {num_heads}"),
+            ));
+        }
+        if self.aliases.iter().any(|a| a.trim().is_empty()) {
+            return Err(FieldError::new("aliases", "''", "expected strings, got ''"));
+        }
+        for (field, v) in [("name", &self.name), ("family", &self.family)] {
+            if v.trim().is_empty() {
+                return Err(FieldError::new(field, "''", "must not be empty"));
+            }
+        }
+        Ok((num_kv_heads, head_dim))
     }
 }
 
-const MODEL_FIELDS: [&str; 26] = [
-    "id",
-    "name",
-    "family",
-    "aliases",
-    "source",
-    "hidden_size",
-    "num_layers",
-    "num_heads",
-    "num_kv_heads",
-    "head_dim",
-    "intermediate_size",
-    "vocab_size",
-    "max_position_embeddings",
-    "mlp",
-    "activation",
-    "norm",
-    "position",
-    "bias",
-    "tie_word_embeddings",
-    "parallel_attention",
-    "qk_norm",
-    "moe",
-    "mla",
-    "published_params",
-    "published_active_params",
-    "note",
-];
+impl MoeEntry {
+    /// The MoE layout, checked against the model's layer count.
+    fn check(self, num_layers: u64) -> Result<Moe, FieldError> {
+        for (field, n) in [
+            ("moe.num_experts", self.num_experts),
+            ("moe.top_k", self.top_k),
+            (
+                "moe.expert_intermediate_size",
+                self.expert_intermediate_size,
+            ),
+        ] {
+            positive(field, n)?;
+        }
+        let shared = self
+            .shared_expert_intermediate_size
+            .unwrap_or(self.expert_intermediate_size);
+        positive("moe.shared_expert_intermediate_size", shared)?;
+        if self.top_k > self.num_experts {
+            return Err(FieldError::new(
+                "moe.top_k",
+                self.top_k.to_string(),
+                format!(
+                    "{} is more than num_experts {}",
+                    self.top_k, self.num_experts
+                ),
+            ));
+        }
+        if self.first_dense_layers >= num_layers {
+            return Err(FieldError::new(
+                "moe.first_dense_layers",
+                self.first_dense_layers.to_string(),
+                format!(
+                    "{} leaves no MoE layer of {num_layers}",
+                    self.first_dense_layers
+                ),
+            ));
+        }
+        Ok(Moe {
+            num_experts: self.num_experts,
+            top_k: self.top_k,
+            expert_intermediate_size: self.expert_intermediate_size,
+            num_shared_experts: self.num_shared_experts,
+            shared_expert_intermediate_size: shared,
+            first_dense_layers: self.first_dense_layers,
+        })
+    }
+}
 
+impl MlaEntry {
+    /// The latent-attention layout, its widths positive.
+    fn check(self) -> Result<Mla, FieldError> {
+        for (field, n) in [
+            ("mla.kv_lora_rank", self.kv_lora_rank),
+            ("mla.qk_nope_head_dim", self.qk_nope_head_dim),
+            ("mla.qk_rope_head_dim", self.qk_rope_head_dim),
+            ("mla.v_head_dim", self.v_head_dim),
+        ] {
+            positive(field, n)?;
+        }
+        Ok(Mla {
+            q_lora_rank: self.q_lora_rank,
+            kv_lora_rank: self.kv_lora_rank,
+            qk_nope_head_dim: self.qk_nope_head_dim,
+            qk_rope_head_dim: self.qk_rope_head_dim,
+            v_head_dim: self.v_head_dim,
+        })
+    }
+}
+
+/// Reads one `[[model]]` table: the serde shape, the shape checks, the sources it cites.
 fn parse_model(
     file: &str,
-    mut t: Table,
+    t: Table,
     sources: &BTreeMap<String, Source>,
 ) -> Result<Model, CatalogError> {
-    let id = datafile::take_id(file, "model", &mut t)?;
+    let id = match t.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        _ => "?".to_string(),
+    };
     let ctx = Ctx {
         file,
         item: "model",
         id: &id,
     };
-    datafile::check_slug(ctx, "id", &id)?;
-    let name = datafile::take_string(ctx, &mut t, "name", true)?.unwrap_or_default();
-    let family = datafile::take_string(ctx, &mut t, "family", true)?.unwrap_or_default();
-    let aliases = match t.remove("aliases") {
-        None => Vec::new(),
-        Some(Value::Array(a)) => a
-            .into_iter()
-            .map(|x| match x {
-                Value::String(s) if !s.trim().is_empty() => Ok(s),
-                other => Err(ctx.err(
-                    "aliases",
-                    format!("expected strings, got {}", datafile::show(&other)),
-                )),
-            })
-            .collect::<Result<_, _>>()?,
-        Some(v) => {
-            return Err(ctx.err(
-                "aliases",
-                format!("expected an array of strings, got {}", datafile::show(&v)),
-            ));
-        }
-    };
-    let source = datafile::take_string(ctx, &mut t, "source", true)?.unwrap_or_default();
-    if !sources.contains_key(&source) {
+    let e: ModelEntry = schema::from_value(Value::Table(t)).map_err(|e| e.in_file(ctx))?;
+    datafile::check_slug(ctx, "id", &e.id)?;
+    let (num_kv_heads, head_dim) = e.check().map_err(|x| x.in_file(ctx))?;
+    if !sources.contains_key(&e.source) {
         return Err(ctx.err(
             "source",
-            format!("unknown source key '{source}' (define it under [sources.{source}])"),
+            format!(
+                "unknown source key '{0}' (define it under [sources.{0}])",
+                e.source
+            ),
         ));
     }
-    let hidden_size = take_u64(ctx, &mut t, "hidden_size", None)?;
-    let num_layers = take_u64(ctx, &mut t, "num_layers", None)?;
-    let num_heads = take_u64(ctx, &mut t, "num_heads", None)?;
-    let num_kv_heads = take_u64(ctx, &mut t, "num_kv_heads", Some(num_heads))?;
-    let head_dim = take_u64(ctx, &mut t, "head_dim", Some(hidden_size / num_heads))?;
-    let intermediate_size = take_u64(ctx, &mut t, "intermediate_size", None)?;
-    let vocab_size = take_u64(ctx, &mut t, "vocab_size", None)?;
-    let max_position_embeddings = take_u64(ctx, &mut t, "max_position_embeddings", None)?;
-    if num_kv_heads > num_heads || num_heads % num_kv_heads != 0 {
-        return Err(ctx.err(
-            "num_kv_heads",
-            format!("{num_kv_heads} must divide num_heads {num_heads}"),
-        ));
-    }
-    let mlp = match take_choice(ctx, &mut t, "mlp", &["gated", "standard"], "gated")?.as_str() {
-        "standard" => Mlp::Standard,
-        _ => Mlp::Gated,
-    };
-    let activation = take_choice(ctx, &mut t, "activation", &["silu", "gelu", "relu"], "silu")?;
-    let norm = take_choice(ctx, &mut t, "norm", &["rmsnorm", "layernorm"], "rmsnorm")?;
-    let position = take_choice(ctx, &mut t, "position", &["rope", "learned"], "rope")?;
-    let bias =
-        match take_choice(ctx, &mut t, "bias", &["none", "qkv", "mlp", "all"], "none")?.as_str() {
-            "qkv" => Bias::Qkv,
-            "mlp" => Bias::Mlp,
-            "all" => Bias::All,
-            _ => Bias::None,
-        };
-    let tie_word_embeddings = take_bool(ctx, &mut t, "tie_word_embeddings")?;
-    let parallel_attention = take_bool(ctx, &mut t, "parallel_attention")?;
-    let qk_norm = take_bool(ctx, &mut t, "qk_norm")?;
-    let moe = match sub_table(ctx, &mut t, "moe")? {
-        None => None,
-        Some(mut m) => {
-            let c = Ctx {
-                file,
-                item: "model",
-                id: &id,
-            };
-            let num_experts =
-                take_u64(c, &mut m, "num_experts", None).map_err(|e| prefix(e, "moe."))?;
-            let top_k = take_u64(c, &mut m, "top_k", None).map_err(|e| prefix(e, "moe."))?;
-            let expert = take_u64(c, &mut m, "expert_intermediate_size", None)
-                .map_err(|e| prefix(e, "moe."))?;
-            let moe = Moe {
-                num_experts,
-                top_k,
-                expert_intermediate_size: expert,
-                num_shared_experts: take_u64(c, &mut m, "num_shared_experts", Some(0))
-                    .map_err(|e| prefix(e, "moe."))?,
-                shared_expert_intermediate_size: take_u64(
-                    c,
-                    &mut m,
-                    "shared_expert_intermediate_size",
-                    Some(expert),
-                )
-                .map_err(|e| prefix(e, "moe."))?,
-                first_dense_layers: take_u64(c, &mut m, "first_dense_layers", Some(0))
-                    .map_err(|e| prefix(e, "moe."))?,
-            };
-            c.unknown_fields(
-                "moe.",
-                &m,
-                &[
-                    "num_experts",
-                    "top_k",
-                    "expert_intermediate_size",
-                    "num_shared_experts",
-                    "shared_expert_intermediate_size",
-                    "first_dense_layers",
-                ],
-            )?;
-            if top_k > num_experts {
-                return Err(c.err(
-                    "moe.top_k",
-                    format!("{top_k} is more than num_experts {num_experts}"),
-                ));
-            }
-            if moe.first_dense_layers >= num_layers {
-                return Err(c.err(
-                    "moe.first_dense_layers",
-                    format!(
-                        "{} leaves no MoE layer of {num_layers}",
-                        moe.first_dense_layers
-                    ),
-                ));
-            }
-            Some(moe)
-        }
-    };
-    let mla = match sub_table(ctx, &mut t, "mla")? {
-        None => None,
-        Some(mut m) => {
-            let c = Ctx {
-                file,
-                item: "model",
-                id: &id,
-            };
-            let mla = Mla {
-                q_lora_rank: take_u64(c, &mut m, "q_lora_rank", Some(0))
-                    .map_err(|e| prefix(e, "mla."))?,
-                kv_lora_rank: take_u64(c, &mut m, "kv_lora_rank", None)
-                    .map_err(|e| prefix(e, "mla."))?,
-                qk_nope_head_dim: take_u64(c, &mut m, "qk_nope_head_dim", None)
-                    .map_err(|e| prefix(e, "mla."))?,
-                qk_rope_head_dim: take_u64(c, &mut m, "qk_rope_head_dim", None)
-                    .map_err(|e| prefix(e, "mla."))?,
-                v_head_dim: take_u64(c, &mut m, "v_head_dim", None)
-                    .map_err(|e| prefix(e, "mla."))?,
-            };
-            c.unknown_fields(
-                "mla.",
-                &m,
-                &[
-                    "q_lora_rank",
-                    "kv_lora_rank",
-                    "qk_nope_head_dim",
-                    "qk_rope_head_dim",
-                    "v_head_dim",
-                ],
-            )?;
-            Some(mla)
-        }
-    };
-    let mut published = |field: &str| -> Result<Option<Sourced<f64>>, CatalogError> {
-        t.remove(field)
-            .map(|v| datafile::read_number(ctx, field, v, None, sources))
+    let moe = e.moe.map(|m| m.check(e.num_layers)).transpose();
+    let mla = e.mla.map(MlaEntry::check).transpose();
+    let (moe, mla) = (
+        moe.map_err(|x| x.in_file(ctx))?,
+        mla.map_err(|x| x.in_file(ctx))?,
+    );
+    let published = |field: &str, v: Option<Value>| {
+        v.map(|v| datafile::read_number(ctx, field, v, None, sources))
             .transpose()
     };
-    let published_params = published("published_params")?;
-    let published_active_params = published("published_active_params")?;
-    let _note = datafile::take_string(ctx, &mut t, "note", false)?;
-    ctx.unknown_fields("", &t, &MODEL_FIELDS)?;
+    let published_params = published("published_params", e.published_params)?;
+    let published_active_params = published("published_active_params", e.published_active_params)?;
     let mut cited = BTreeMap::new();
-    for key in std::iter::once(&source)
+    for key in std::iter::once(&e.source)
         .chain(published_params.iter().map(|p| &p.provenance.source))
         .chain(published_active_params.iter().map(|p| &p.provenance.source))
     {
@@ -773,35 +768,31 @@ fn parse_model(
         }
     }
     Ok(Model {
-        id: id.clone(),
-        name,
-        family,
-        aliases,
-        source,
-        hidden_size,
-        num_layers,
-        num_heads,
+        id: e.id,
+        name: e.name,
+        family: e.family,
+        aliases: e.aliases,
+        source: e.source,
+        hidden_size: e.hidden_size,
+        num_layers: e.num_layers,
+        num_heads: e.num_heads,
         num_kv_heads,
         head_dim,
-        intermediate_size,
-        vocab_size,
-        max_position_embeddings,
-        mlp,
-        activation,
-        norm,
-        position,
-        bias,
-        tie_word_embeddings,
-        parallel_attention,
-        qk_norm,
+        intermediate_size: e.intermediate_size,
+        vocab_size: e.vocab_size,
+        max_position_embeddings: e.max_position_embeddings,
+        mlp: e.mlp,
+        activation: e.activation.as_str().to_string(),
+        norm: e.norm.as_str().to_string(),
+        position: e.position.as_str().to_string(),
+        bias: e.bias,
+        tie_word_embeddings: e.tie_word_embeddings,
+        parallel_attention: e.parallel_attention,
+        qk_norm: e.qk_norm,
         moe,
         mla,
         published_params,
         published_active_params,
         sources: cited,
     })
-}
-
-fn prefix(e: CatalogError, p: &str) -> CatalogError {
-    e.map_field(|field| format!("{p}{field}"))
 }

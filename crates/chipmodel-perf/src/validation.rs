@@ -15,9 +15,9 @@
 use std::collections::BTreeMap;
 
 use chipmodel_catalog::datafile::{self, Ctx};
+use chipmodel_catalog::schema::{self, FieldError};
 use chipmodel_catalog::{CatalogError, Precision, Source};
 use serde::{Deserialize, Serialize};
-use toml::Value;
 
 use crate::PerfError;
 use crate::calibration::Mode;
@@ -52,8 +52,9 @@ pub fn offline_cap(row: &Row) -> u32 {
         })
 }
 
-/// One published measurement.
+/// One published measurement (a `[[measurement]]` of `data/validation.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct Row {
     pub id: String,
@@ -72,7 +73,9 @@ pub struct Row {
     pub scenario: String,
     pub metric: String,
     pub value: f64,
+    #[serde(default)]
     pub software: String,
+    #[serde(default)]
     pub note: String,
 }
 
@@ -105,90 +108,69 @@ pub fn rows() -> Result<(Vec<Row>, BTreeMap<String, Source>), PerfError> {
 
 fn parse(file: &str, text: &str) -> Result<(Vec<Row>, BTreeMap<String, Source>), CatalogError> {
     let mut doc = datafile::parse_document(file, text)?;
-    let mut sources = BTreeMap::new();
-    if let Some(Value::Table(t)) = doc.remove("sources") {
-        for (k, v) in t {
-            sources.insert(k.clone(), datafile::parse_source(file, &k, v)?);
-        }
-    }
-    let mut out = Vec::new();
-    let Some(Value::Array(items)) = doc.remove("measurement") else {
-        return Ok((out, sources));
-    };
-    for item in items {
-        let Value::Table(mut t) = item else { continue };
-        let id = t
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_string();
+    schema::no_other_keys(file, &doc, &["sources", "measurement"])?;
+    let sources = schema::take_sources(file, &mut doc)?;
+    let rows: Vec<Row> = schema::entries(file, "measurement", "id", &mut doc, "measurement")?;
+    for row in &rows {
         let ctx = Ctx {
             file,
             item: "measurement",
-            id: &id,
+            id: &row.id,
         };
-        let s = |t: &mut toml::Table, k: &str| -> Result<String, CatalogError> {
-            Ok(datafile::take_string(ctx, t, k, true)?.unwrap_or_default())
-        };
-        let opt_u = |t: &mut toml::Table, k: &str| -> Result<Option<u32>, CatalogError> {
-            match t.remove(k) {
-                None => Ok(None),
-                Some(Value::Integer(i)) if i > 0 && i <= i64::from(u32::MAX) => Ok(Some(i as u32)),
-                Some(v) => Err(ctx.err(
-                    k,
-                    format!("expected a positive integer, got {}", datafile::show(&v)),
-                )),
+        row.validate(&sources).map_err(|e| e.in_file(ctx))?;
+    }
+    Ok((rows, sources))
+}
+
+impl Row {
+    /// Checks a row read from the file: required text not empty, its source cited in the file,
+    /// counts and the value positive.
+    fn validate(&self, sources: &BTreeMap<String, Source>) -> Result<(), FieldError> {
+        for (field, v) in [
+            ("id", &self.id),
+            ("source", &self.source),
+            ("chip", &self.chip),
+            ("model", &self.model),
+            ("scenario", &self.scenario),
+            ("metric", &self.metric),
+        ] {
+            if v.trim().is_empty() {
+                return Err(FieldError::new(field, "''", "must not be empty"));
             }
-        };
-        let prec = |x: String, k: &str| -> Result<Precision, CatalogError> {
-            x.parse()
-                .map_err(|e: CatalogError| ctx.err(k, e.to_string()))
-        };
-        let _ = t.remove("id");
-        let source = s(&mut t, "source")?;
-        if !sources.contains_key(&source) {
-            return Err(ctx.err("source", format!("unknown source key '{source}'")));
         }
-        let weight_dtype = prec(s(&mut t, "weight_dtype")?, "weight_dtype")?;
-        let kv_dtype = match datafile::take_string(ctx, &mut t, "kv_dtype", false)? {
-            Some(k) => Some(prec(k, "kv_dtype")?),
-            None => None,
-        };
-        let value = match t.remove("value") {
-            Some(Value::Float(f)) if f > 0.0 && f.is_finite() => f,
-            Some(Value::Integer(i)) if i > 0 => i as f64,
-            other => {
-                return Err(ctx.err(
-                    "value",
-                    format!("expected a positive number, got {other:?}"),
+        if !sources.contains_key(&self.source) {
+            return Err(FieldError::new(
+                "source",
+                format!("'{}'", self.source),
+                format!("unknown source key '{}'", self.source),
+            ));
+        }
+        for (field, n) in [
+            ("n_chips", Some(self.n_chips)),
+            ("tp", self.tp),
+            ("pp", self.pp),
+            ("ep", self.ep),
+            ("batch", self.batch),
+            ("input_tokens", self.input_tokens),
+            ("output_tokens", self.output_tokens),
+        ] {
+            if n == Some(0) {
+                return Err(FieldError::new(
+                    field,
+                    "0",
+                    "expected a positive integer, got 0",
                 ));
             }
-        };
-        let row = Row {
-            id: id.clone(),
-            source,
-            chip: s(&mut t, "chip")?,
-            n_chips: opt_u(&mut t, "n_chips")?
-                .ok_or_else(|| ctx.err("n_chips", "missing required field"))?,
-            model: s(&mut t, "model")?,
-            weight_dtype,
-            kv_dtype,
-            tp: opt_u(&mut t, "tp")?,
-            pp: opt_u(&mut t, "pp")?,
-            ep: opt_u(&mut t, "ep")?,
-            batch: opt_u(&mut t, "batch")?,
-            input_tokens: opt_u(&mut t, "input_tokens")?,
-            output_tokens: opt_u(&mut t, "output_tokens")?,
-            scenario: s(&mut t, "scenario")?,
-            metric: s(&mut t, "metric")?,
-            value,
-            software: datafile::take_string(ctx, &mut t, "software", false)?.unwrap_or_default(),
-            note: datafile::take_string(ctx, &mut t, "note", false)?.unwrap_or_default(),
-        };
-        ctx.unknown_fields("", &t, &[])?;
-        out.push(row);
+        }
+        if !(self.value.is_finite() && self.value > 0.0) {
+            return Err(FieldError::new(
+                "value",
+                self.value.to_string(),
+                format!("expected a positive number, got {}", self.value),
+            ));
+        }
+        Ok(())
     }
-    Ok((out, sources))
 }
 
 /// Predicts one row in one mode, or says why it is not scored.
@@ -332,4 +314,36 @@ pub fn markdown_table(preds: &[Prediction]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    const SOURCE: &str = "[sources.s]\ntitle = \"T\"\nurl = \"https://example.org\"\ndate = \"2025\"\nkind = \"mlperf\"\n";
+    const ROW: &str = "[[measurement]]\nid = \"r\"\nsource = \"s\"\nchip = \"h100\"\nn_chips = 1\nmodel = \"llama-3.1-8b\"\nweight_dtype = \"bf16\"\nscenario = \"offline\"\nmetric = \"output_tok_s\"\nvalue = 10\n";
+
+    #[test]
+    fn a_malformed_row_is_an_error_not_skipped() {
+        let (rows, _) = parse("v.toml", &format!("{SOURCE}{ROW}")).unwrap();
+        assert_eq!(rows.len(), 1);
+        for (bad, field) in [
+            (format!("{ROW}colour = 1\n"), "colour"),
+            (ROW.replace("value = 10", "value = -1"), "value"),
+            (ROW.replace("n_chips = 1", "n_chips = 0"), "n_chips"),
+            (ROW.replace("source = \"s\"", "source = \"t\""), "source"),
+            ("[[measurement]]\nid = \"r\"\n".to_string(), "source"),
+            ("measurement = [1]\n".to_string(), "measurement"),
+        ] {
+            let e = parse("v.toml", &format!("{SOURCE}{bad}"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("v.toml") && e.contains(&format!("field '{field}'")),
+                "{e}"
+            );
+        }
+        let e = parse("v.toml", &format!("{SOURCE}{ROW}[extra]\n")).unwrap_err();
+        assert!(e.to_string().contains("unknown field 'extra'"), "{e}");
+    }
 }

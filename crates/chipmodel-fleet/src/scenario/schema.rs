@@ -321,22 +321,43 @@ fn compliance(
 
 /// `[hybrid]`: supplies and demands, chips by canonical id, models checked.
 fn hybrid(data: &Catalogs, h: Hybrid, horizon_years: f64) -> Result<PlanInput, FieldError> {
-    // Every table is read before any name is looked up, as for plan_hybrid's Python dicts.
+    // Every table is read before any name is looked up, and names are looked up in plan_hybrid's
+    // order (models, supply chips, allowed chips), so a file and Python dicts fail alike.
     let mut supplies = each("hybrid.supply", h.supply, Supply::from_value)?;
     let mut demands = each("hybrid.demand", h.demand, WorkloadDemand::from_value)?;
+    for (i, d) in demands.iter_mut().enumerate() {
+        let m = &d.workload.model;
+        d.workload.model = data
+            .model(m)
+            .map_err(|e| {
+                FieldError::new(
+                    &format!("hybrid.demand[{i}].model"),
+                    format!("'{m}'"),
+                    e.to_string(),
+                )
+            })?
+            .id
+            .clone();
+    }
     for (i, s) in supplies.iter_mut().enumerate() {
         s.chip = chip_id(data, &format!("hybrid.supply[{i}].chip"), &s.chip)?;
     }
     for (i, d) in demands.iter_mut().enumerate() {
-        let at = format!("hybrid.demand[{i}]");
-        let m = &d.workload.model;
-        d.workload.model = data
-            .model(m)
-            .map_err(|e| FieldError::new(&format!("{at}.model"), format!("'{m}'"), e.to_string()))?
-            .id
-            .clone();
+        let at = format!("hybrid.demand[{i}].allowed_chips");
         if let Some(names) = &d.allowed_chips {
-            d.allowed_chips = Some(chip_ids(data, &format!("{at}.allowed_chips"), names)?);
+            let ids = chip_ids(data, &at, names)?;
+            if let Some((j, _)) = ids
+                .iter()
+                .enumerate()
+                .find(|(_, id)| !supplies.iter().any(|s| &s.chip == *id))
+            {
+                return Err(FieldError::new(
+                    &format!("{at}[{j}]"),
+                    format!("'{}'", names[j]),
+                    format!("not among the supplies (workload {})", d.workload.model),
+                ));
+            }
+            d.allowed_chips = Some(ids);
         }
     }
     for (field, x) in [
