@@ -180,6 +180,7 @@ impl Catalog {
     }
 
     /// Loads several files at once: sources from all of them first, then chips, then overrides.
+    // Stays whole: three passes over the same files in order (sources, chips, overrides), each needing what the one before it loaded.
     pub fn with_texts(&self, files: &[(&str, &str)]) -> Result<Catalog> {
         let mut cat = self.clone();
         cat.files

@@ -79,6 +79,7 @@ type OptionalMetric = (
 );
 
 /// Compares two chips on memory, compute, export-control metrics, power and price.
+// Stays whole: one comparison row per line, in the order the table shows them.
 pub fn compare(a: &Chip, b: &Chip) -> Comparison {
     type Getter = Box<dyn Fn(&Chip) -> (Option<f64>, bool)>;
     let prov = |c: &Chip, field: &str| c.provenance(field).is_some_and(|p| p.estimate);

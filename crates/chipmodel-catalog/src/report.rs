@@ -75,6 +75,7 @@ fn truncate(s: &str, n: usize) -> String {
 /// assert!(report.contains("conflict: 3.072 TB/s"));
 /// assert!(report.contains("TPP"));
 /// ```
+// Stays whole: a text report, one block per section of the chip, in reading order.
 pub fn chip_report(c: &Chip) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", c.name, c.id);

@@ -251,6 +251,7 @@ fn largest(pred: impl Fn(f64) -> bool, hi: f64) -> Option<f64> {
 /// let s = h.scale_to_leave_3a090.unwrap();
 /// assert!((s * 15_832.0 - 2_400.0).abs() < 1.0, "{s}");
 /// ```
+// Stays whole: one bisection per lever (compute, I/O, DRAM bandwidth) over the same classification, reported together.
 pub fn headroom(chip: &Chip, rules: &RuleSet) -> Result<Headroom, ComplianceError> {
     let m = ChipMetrics::of(chip);
     let date = rules.effective.clone();

@@ -551,28 +551,31 @@ pub(crate) fn parse_rule_sets(
         raw.insert(id.clone(), resolved.clone());
         order.push((file.to_string(), id));
     }
-    let mut out = Vec::new();
-    for (file, id) in order {
-        let table = raw[&id].clone();
-        let ctx = Ctx {
-            file: &file,
-            item: "rules",
-            id: &id,
-        };
-        let mut t = table.clone();
-        let mut sources = BTreeMap::new();
-        if let Some(Value::Table(s)) = t.remove("sources") {
-            for (k, v) in s {
-                sources.insert(k.clone(), datafile::parse_source(&file, &k, v)?);
-            }
+    order
+        .into_iter()
+        .map(|(file, id)| read_rule_set(&file, &id, raw[&id].clone()))
+        .collect()
+}
+
+/// One resolved rule-set table as a checked rule set (with the table, for `to_toml`).
+fn read_rule_set(file: &str, id: &str, table: Table) -> Result<(RuleSet, Table), CatalogError> {
+    let ctx = Ctx {
+        file,
+        item: "rules",
+        id,
+    };
+    let mut t = table.clone();
+    let mut sources = BTreeMap::new();
+    if let Some(Value::Table(s)) = t.remove("sources") {
+        for (k, v) in s {
+            sources.insert(k.clone(), datafile::parse_source(file, &k, v)?);
         }
-        let mut rs: RuleSet = RuleSet::deserialize(Value::Table(t))
-            .map_err(|e| ctx.err("", e.to_string().trim().replace('\n', " ")))?;
-        rs.sources = sources;
-        validate(ctx, &rs)?;
-        out.push((rs, table));
     }
-    Ok(out)
+    let mut rs: RuleSet =
+        chipmodel_catalog::schema::from_value(Value::Table(t)).map_err(|e| e.in_file(ctx))?;
+    rs.sources = sources;
+    validate(ctx, &rs)?;
+    Ok((rs, table))
 }
 
 fn validate(ctx: Ctx, rs: &RuleSet) -> Result<(), CatalogError> {

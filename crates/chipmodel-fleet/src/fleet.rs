@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::FleetError;
 use crate::assumptions::Assumptions;
 use crate::error::invalid;
-
-/// Hours in a year.
-pub const HOURS_PER_YEAR: f64 = 8760.0;
+use crate::units::{self, HOURS_PER_YEAR};
 
 /// Chips of one kind at one site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -395,17 +393,38 @@ impl Fleet {
         total.usd_per_gpu_hour_utilized =
             total.usd_per_gpu_hour / a.get("allocation_utilization")?;
         if any_tokens {
-            total.tokens_per_s = Some(tps_sum);
-            total.tokens_per_day = Some(tps_sum * 86_400.0);
-            total.usd_per_million_tokens =
-                Some(total.tco_usd_per_year / (tps_sum * 3600.0 * HOURS_PER_YEAR / 1e6));
-            total.joules_per_token = Some(total.facility_mw_avg * 1e6 / tps_sum);
+            tokens(&mut total, tps_sum);
         }
         for r in &mut groups {
             r.figures.tco_horizon_usd = r.figures.tco_usd_per_year * self.horizon_years;
         }
-        // A result that is not a finite number is never reported as one.
-        let t = &total;
+        check_finite(&total, a)?;
+        Ok(FleetReport {
+            groups,
+            total,
+            assumptions: a
+                .values
+                .values()
+                .map(|x| (x.name.clone(), x.value))
+                .collect(),
+            unsourced_assumptions: a.unsourced(),
+            workload: workload.cloned(),
+        })
+    }
+}
+
+/// The token figures of `f` at `tokens_per_s`: per day, $/million tokens, joules per token.
+fn tokens(f: &mut Figures, tokens_per_s: f64) {
+    f.tokens_per_s = Some(tokens_per_s);
+    f.tokens_per_day = Some(units::tokens_per_day(tokens_per_s));
+    f.usd_per_million_tokens =
+        Some(f.tco_usd_per_year / units::million_tokens_per_year(tokens_per_s));
+    f.joules_per_token = Some(units::joules_per_token(f.facility_mw_avg, tokens_per_s));
+}
+
+/// A result that is not a finite number is never reported as one.
+fn check_finite(t: &Figures, a: &Assumptions) -> Result<(), FleetError> {
+    {
         for (name, v) in [
             ("it_mw", Some(t.it_mw)),
             ("facility_mw", Some(t.facility_mw)),
@@ -438,18 +457,8 @@ impl Fleet {
                 ));
             }
         }
-        Ok(FleetReport {
-            groups,
-            total,
-            assumptions: a
-                .values
-                .values()
-                .map(|x| (x.name.clone(), x.value))
-                .collect(),
-            unsourced_assumptions: a.unsourced(),
-            workload: workload.cloned(),
-        })
     }
+    Ok(())
 }
 
 fn add(t: &mut Figures, f: &Figures) {
@@ -525,6 +534,115 @@ fn per_chip(e: &InferenceEstimate, n: u32) -> (f64, String) {
     )
 }
 
+/// A chip's price (USD), IT power (kW) and software efficiency, from the assumptions (a
+/// chip's own entry first, else its catalog price or TDP, else the defaults).
+fn chip_economics(chip: &Chip, a: &Assumptions) -> Result<(f64, f64, f64), FleetError> {
+    let price = match a.values.get(&format!("price.{}", chip.id)) {
+        Some(p) => p.value,
+        None => chip
+            .price_usd()
+            .map_or_else(|| a.get("price.default"), Ok)?,
+    };
+    let it_kw = match a.values.get(&format!("it_kw.{}", chip.id)) {
+        Some(x) => x.value,
+        None => units::w_to_kw(chip.tdp_w()) * a.get("it_power_factor")?,
+    };
+    let software = a
+        .values
+        .get(&format!(
+            "software_efficiency.{}",
+            chip.vendor.to_ascii_lowercase()
+        ))
+        .map_or(1.0, |x| x.value);
+    Ok((price, it_kw, software))
+}
+
+/// The power price at a site's country in USD per kWh (converted from CNY where quoted so).
+fn power_price_usd(a: &Assumptions, country: &str) -> Result<f64, FleetError> {
+    let v = a.get(&format!("electricity.{country}"))?;
+    let unit = &a.values[&format!("electricity.{country}")].unit;
+    if unit.starts_with("CNY") {
+        Ok(v / a.get("cny_per_usd")?)
+    } else {
+        Ok(v)
+    }
+}
+
+/// Output tokens per second per chip serving `w`, and how it was chosen; the search runs once per
+/// chip and evaluation (`cache`: chip id → (tokens/s, how)).
+fn cached_throughput(
+    model: &Model,
+    chip: &Chip,
+    w: &Workload,
+    cache: &mut Vec<(String, f64, String)>,
+) -> Result<(f64, String), FleetError> {
+    if let Some((_, t, h)) = cache.iter().find(|(id, _, _)| *id == chip.id) {
+        return Ok((*t, h.clone()));
+    }
+    let (t, h) = serving_throughput(model, chip, w)?;
+    cache.push((chip.id.clone(), t, h.clone()));
+    Ok((t, h))
+}
+
+/// The power a group draws: IT and facility at peak, facility on average, energy per year.
+struct Power {
+    it_mw: f64,
+    facility_mw: f64,
+    facility_mw_avg: f64,
+    annual_gwh: f64,
+}
+
+/// A group's capex, power and opex at its site's rates.
+fn capex_power_opex(
+    chip: &Chip,
+    country: &str,
+    a: &Assumptions,
+    n: f64,
+    price: f64,
+    it_kw: f64,
+    tariff_rate: f64,
+) -> Result<(Capex, Power, Opex), FleetError> {
+    let pue = a.get(&format!("pue.{country}"))?;
+    let dc_per_mw = a.get(&format!("dc_capex_per_mw.{country}"))?;
+    let power_price_usd = power_price_usd(a, country)?;
+    let domestic = country == "cn" && matches!(chip.vendor.as_str(), "Huawei" | "Cambricon");
+    let subsidy = if domestic {
+        a.get("domestic_power_subsidy")?
+    } else {
+        0.0
+    };
+    let load = a.get("load_factor")?;
+    let passthrough = a.get("tariff_passthrough")?;
+
+    let capex = Capex {
+        chips: n * price,
+        tariff: n * price * tariff_rate * passthrough,
+        servers: n * a.get("server_other_per_chip")?,
+        network: n * a.get("network_per_chip")?,
+        storage: n * a.get("storage_per_chip")?,
+        datacenter: units::kw_to_mw(n * it_kw) * dc_per_mw,
+    };
+    let it_mw = units::kw_to_mw(n * it_kw);
+    let facility_mw = it_mw * pue;
+    let facility_mw_avg = facility_mw * load;
+    let annual_gwh = units::mwh_to_gwh(facility_mw_avg * HOURS_PER_YEAR);
+    let opex = Opex {
+        electricity: units::gwh_to_kwh(annual_gwh) * power_price_usd * (1.0 - subsidy),
+        maintenance: a.get("maintenance_fraction")? * capex.it(),
+        facility: a.get("facility_om_fraction")? * capex.datacenter,
+    };
+    Ok((
+        capex,
+        Power {
+            it_mw,
+            facility_mw,
+            facility_mw_avg,
+            annual_gwh,
+        },
+        opex,
+    ))
+}
+
 fn group_report(
     g: &Group,
     chip: &Chip,
@@ -534,66 +652,21 @@ fn group_report(
     cache: &mut Vec<(String, f64, String)>,
 ) -> Result<GroupReport, FleetError> {
     let n = g.count;
-    let price = match a.values.get(&format!("price.{}", chip.id)) {
-        Some(p) => p.value,
-        None => chip
-            .price_usd()
-            .map_or_else(|| a.get("price.default"), Ok)?,
-    };
-    let it_kw = match a.values.get(&format!("it_kw.{}", chip.id)) {
-        Some(x) => x.value,
-        None => chip.tdp_w() / 1000.0 * a.get("it_power_factor")?,
-    };
-    let software = a
-        .values
-        .get(&format!(
-            "software_efficiency.{}",
-            chip.vendor.to_ascii_lowercase()
-        ))
-        .map_or(1.0, |x| x.value);
+    let (price, it_kw, software) = chip_economics(chip, a)?;
     // The tariff on this group's chips, from the rule in force for the site's country on the date.
     let tariff_rate =
         chipmodel_compliance::classify(chip, &country.to_ascii_uppercase(), &g.date, None, None)?
             .tariff
             .map_or(0.0, |t| t.rate);
-    let pue = a.get(&format!("pue.{country}"))?;
-    let dc_per_mw = a.get(&format!("dc_capex_per_mw.{country}"))?;
-    let power_price_usd = {
-        let v = a.get(&format!("electricity.{country}"))?;
-        let unit = &a.values[&format!("electricity.{country}")].unit;
-        if unit.starts_with("CNY") {
-            v / a.get("cny_per_usd")?
-        } else {
-            v
-        }
-    };
-    let domestic = country == "cn" && matches!(chip.vendor.as_str(), "Huawei" | "Cambricon");
-    let subsidy = if domestic {
-        a.get("domestic_power_subsidy")?
-    } else {
-        0.0
-    };
-    let load = a.get("load_factor")?;
-    let alloc = a.get("allocation_utilization")?;
     let passthrough = a.get("tariff_passthrough")?;
-
-    let capex = Capex {
-        chips: n * price,
-        tariff: n * price * tariff_rate * passthrough,
-        servers: n * a.get("server_other_per_chip")?,
-        network: n * a.get("network_per_chip")?,
-        storage: n * a.get("storage_per_chip")?,
-        datacenter: n * it_kw / 1000.0 * dc_per_mw,
-    };
-    let it_mw = n * it_kw / 1000.0;
-    let facility_mw = it_mw * pue;
-    let facility_mw_avg = facility_mw * load;
-    let annual_gwh = facility_mw_avg * HOURS_PER_YEAR / 1000.0;
-    let opex = Opex {
-        electricity: annual_gwh * 1e6 * power_price_usd * (1.0 - subsidy),
-        maintenance: a.get("maintenance_fraction")? * capex.it(),
-        facility: a.get("facility_om_fraction")? * capex.datacenter,
-    };
+    let alloc = a.get("allocation_utilization")?;
+    let (capex, power, opex) = capex_power_opex(chip, country, a, n, price, it_kw, tariff_rate)?;
+    let Power {
+        it_mw,
+        facility_mw,
+        facility_mw_avg,
+        annual_gwh,
+    } = power;
     let wacc = a.get("wacc")?;
     let capital_charge_usd_per_year = capex.it() * crf(wacc, a.get("it_life_years")?)
         + capex.datacenter * crf(wacc, a.get("dc_life_years")?);
@@ -628,19 +701,8 @@ fn group_report(
     };
     let (mut serving, mut per_chip_tps) = (None, None);
     if let Some((w, model)) = serve {
-        let (tps, how) = match cache.iter().find(|(id, _, _)| *id == chip.id) {
-            Some((_, t, h)) => (*t, h.clone()),
-            None => {
-                let (t, h) = serving_throughput(model, chip, w)?;
-                cache.push((chip.id.clone(), t, h.clone()));
-                (t, h)
-            }
-        };
-        let fleet_tps = tps * software * n * alloc;
-        f.tokens_per_s = Some(fleet_tps);
-        f.tokens_per_day = Some(fleet_tps * 86_400.0);
-        f.usd_per_million_tokens = Some(tco / (fleet_tps * 3600.0 * HOURS_PER_YEAR / 1e6));
-        f.joules_per_token = Some(facility_mw_avg * 1e6 / fleet_tps);
+        let (tps, how) = cached_throughput(model, chip, w, cache)?;
+        tokens(&mut f, tps * software * n * alloc);
         serving = Some(how);
         per_chip_tps = Some(tps);
     }

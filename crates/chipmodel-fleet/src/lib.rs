@@ -37,6 +37,7 @@ mod input;
 mod plan;
 mod scenario;
 mod schedule;
+mod units;
 
 pub use analysis::{
     MonteCarlo, Percentiles, Progress, Sensitivity, equivalent_fleet, monte_carlo,
@@ -45,8 +46,7 @@ pub use analysis::{
 pub use assumptions::{Assumption, Assumptions};
 pub use error::FleetError;
 pub use fleet::{
-    Capex, Figures, Fleet, FleetReport, Group, GroupReport, HOURS_PER_YEAR, Opex, Workload, crf,
-    serving_throughput,
+    Capex, Figures, Fleet, FleetReport, Group, GroupReport, Opex, Workload, crf, serving_throughput,
 };
 pub use plan::{
     Allocation, AllocationProblem, Assignment, CapResult, Demand, DemandResult, HybridPlan,
@@ -58,3 +58,4 @@ pub use scenario::{
     Shock, run_scenario, run_scenario_with_progress,
 };
 pub use schedule::{Delivery, QuarterRow, ShockResult, export_shock, schedule};
+pub use units::HOURS_PER_YEAR;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::FleetError;
 use crate::assumptions::Assumptions;
 use crate::error::invalid;
-use crate::fleet::{Fleet, Group, HOURS_PER_YEAR, Workload};
+use crate::fleet::{Fleet, Group, Workload};
 
 /// Relative tolerance of the interior-point solution: counts below it (relative to the problem's
 /// scale) are zero, constraints with a relative slack below it bind.
@@ -26,9 +26,6 @@ const TOL: f64 = 1e-6;
 
 /// Clarabel's duality-gap tolerance (absolute and relative, on the scaled problem).
 const GAP_TOL: f64 = 1e-12;
-
-/// Days in a year (tokens per day × this = tokens per year).
-const DAYS_PER_YEAR: f64 = HOURS_PER_YEAR / 24.0;
 
 /// One kind of chip that can be bought, with its per-chip coefficients.
 ///
@@ -365,6 +362,7 @@ fn check(field: &str, v: f64, what: &str) -> Result<(), FleetError> {
     }
 }
 
+// Stays whole: one check per input of the allocation problem, in the order the LP reads them.
 fn validate(p: &AllocationProblem) -> Result<(), FleetError> {
     if p.options.is_empty() {
         return Err(invalid("options", "[]", "a plan needs at least one option"));
@@ -546,6 +544,7 @@ struct Solved {
 }
 
 /// Builds and solves the scaled LP, with Clarabel's duality-gap tolerance set to `gap` if given.
+// Stays whole: builds and solves one LP; its variables and rows are indices shared by every part.
 fn solve_scaled(
     p: &AllocationProblem,
     sc: &Scaled,
@@ -676,6 +675,7 @@ fn solve_scaled(
 /// assert!((a.supplies[0].usd_per_year_saved_per_extra_chip - 100.0).abs() < 1e-3);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
+// Stays whole: reads one LP solution (allocation, duals, binding rows) through the same row indices.
 pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, FleetError> {
     validate(problem)?;
     let p = problem;
@@ -730,8 +730,9 @@ pub fn solve_allocation(problem: &AllocationProblem) -> Result<Allocation, Fleet
             served_tokens_per_day: served,
             binding: b,
             usd_per_year_per_token_per_day: pi,
-            usd_per_year_per_million_tokens_per_day: pi * 1e6,
-            marginal_usd_per_million_tokens: pi * 1e6 / DAYS_PER_YEAR,
+            usd_per_year_per_million_tokens_per_day: crate::units::per_million(pi),
+            marginal_usd_per_million_tokens: crate::units::per_million(pi)
+                / crate::units::DAYS_PER_YEAR,
         });
     }
     let mut supplies = Vec::with_capacity(no);
@@ -1150,84 +1151,8 @@ pub fn plan_hybrid(
         data.model(&d.workload.model)?;
     }
 
-    // Per (chip, site): the figures that do not depend on the workload.
-    let mut options = Vec::with_capacity(input.supplies.len());
-    let mut fleets = Vec::with_capacity(input.supplies.len());
-    for s in &input.supplies {
-        let chip = data.chip(&s.chip)?.id.clone();
-        let site = site_ok(&s.site)?;
-        let name = format!("{chip}@{site}");
-        if options.iter().any(|o: &PlannedOption| o.name == name) {
-            return Err(invalid(
-                "supplies",
-                format!("'{name}'"),
-                "the same chip at the same site is given twice; merge the two caps",
-            ));
-        }
-        let fleet = Fleet {
-            groups: vec![Group::new(&chip, 1.0, &site)],
-            horizon_years: input.horizon_years,
-        };
-        let t = fleet.report(data, a, None)?.total;
-        options.push(PlannedOption {
-            name,
-            chip,
-            site,
-            tco_usd_per_year_per_chip: t.tco_usd_per_year,
-            capex_usd_per_chip: t.capex.total(),
-            facility_mw_per_chip: t.facility_mw,
-            tokens_per_day_per_chip: Vec::with_capacity(input.demands.len()),
-            extra_chip_value_usd_over_horizon: 0.0,
-        });
-        fleets.push(fleet);
-    }
-
-    // Per (supply, demand): tokens per day per chip.
-    let mut workloads: Vec<String> = Vec::with_capacity(input.demands.len());
-    for (j, d) in input.demands.iter().enumerate() {
-        let allowed: Option<Vec<String>> = match &d.allowed_chips {
-            None => None,
-            Some(list) => {
-                let mut ids = Vec::with_capacity(list.len());
-                for c in list {
-                    let id = data.chip(c)?.id.clone();
-                    if !options.iter().any(|o| o.chip == id) {
-                        return Err(invalid(
-                            "demands.allowed_chips",
-                            format!("'{c}'"),
-                            format!("not among the supplies (workload {})", d.workload.model),
-                        ));
-                    }
-                    ids.push(id);
-                }
-                Some(ids)
-            }
-        };
-        let model = data.model(&d.workload.model)?.id.clone();
-        workloads.push(if workloads.contains(&model) {
-            format!("{model}#{}", j + 1)
-        } else {
-            model
-        });
-        for (o, fleet) in options.iter_mut().zip(&fleets) {
-            let explicit = allowed.as_ref().map(|ids| ids.contains(&o.chip));
-            let rate = match explicit {
-                Some(false) => None,
-                _ => match fleet.report(data, a, Some(&d.workload)) {
-                    Ok(r) => r.total.tokens_per_day,
-                    Err(e @ (FleetError::Perf(_) | FleetError::Invalid { .. })) => {
-                        if explicit == Some(true) {
-                            return Err(e);
-                        }
-                        None
-                    }
-                    Err(e) => return Err(e),
-                },
-            };
-            o.tokens_per_day_per_chip.push(rate.filter(|r| *r > 0.0));
-        }
-    }
-
+    let (mut options, fleets) = supply_options(data, input, a)?;
+    let workloads = demand_rates(data, input, a, &mut options, &fleets)?;
     let problem = AllocationProblem {
         options: options
             .iter()
@@ -1265,4 +1190,102 @@ pub fn plan_hybrid(
         allocation,
         unsourced_assumptions: a.unsourced(),
     })
+}
+
+/// Per (chip, site): the figures of one chip that do not depend on the workload, and the
+/// one-chip fleet each is evaluated on.
+fn supply_options(
+    data: &Catalogs,
+    input: &PlanInput,
+    a: &Assumptions,
+) -> Result<(Vec<PlannedOption>, Vec<Fleet>), FleetError> {
+    let mut options = Vec::with_capacity(input.supplies.len());
+    let mut fleets = Vec::with_capacity(input.supplies.len());
+    for s in &input.supplies {
+        let chip = data.chip(&s.chip)?.id.clone();
+        let site = site_ok(&s.site)?;
+        let name = format!("{chip}@{site}");
+        if options.iter().any(|o: &PlannedOption| o.name == name) {
+            return Err(invalid(
+                "supplies",
+                format!("'{name}'"),
+                "the same chip at the same site is given twice; merge the two caps",
+            ));
+        }
+        let fleet = Fleet {
+            groups: vec![Group::new(&chip, 1.0, &site)],
+            horizon_years: input.horizon_years,
+        };
+        let t = fleet.report(data, a, None)?.total;
+        options.push(PlannedOption {
+            name,
+            chip,
+            site,
+            tco_usd_per_year_per_chip: t.tco_usd_per_year,
+            capex_usd_per_chip: t.capex.total(),
+            facility_mw_per_chip: t.facility_mw,
+            tokens_per_day_per_chip: Vec::with_capacity(input.demands.len()),
+            extra_chip_value_usd_over_horizon: 0.0,
+        });
+        fleets.push(fleet);
+    }
+
+    Ok((options, fleets))
+}
+
+/// Per (supply, demand): tokens per day per chip, pushed onto each option; the workloads' names
+/// (a model served twice gets `#n`).
+fn demand_rates(
+    data: &Catalogs,
+    input: &PlanInput,
+    a: &Assumptions,
+    options: &mut [PlannedOption],
+    fleets: &[Fleet],
+) -> Result<Vec<String>, FleetError> {
+    let mut workloads: Vec<String> = Vec::with_capacity(input.demands.len());
+    for (j, d) in input.demands.iter().enumerate() {
+        let allowed: Option<Vec<String>> = match &d.allowed_chips {
+            None => None,
+            Some(list) => {
+                let mut ids = Vec::with_capacity(list.len());
+                for c in list {
+                    let id = data.chip(c)?.id.clone();
+                    if !options.iter().any(|o| o.chip == id) {
+                        return Err(invalid(
+                            "demands.allowed_chips",
+                            format!("'{c}'"),
+                            format!("not among the supplies (workload {})", d.workload.model),
+                        ));
+                    }
+                    ids.push(id);
+                }
+                Some(ids)
+            }
+        };
+        let model = data.model(&d.workload.model)?.id.clone();
+        workloads.push(if workloads.contains(&model) {
+            format!("{model}#{}", j + 1)
+        } else {
+            model
+        });
+        for (o, fleet) in options.iter_mut().zip(fleets) {
+            let explicit = allowed.as_ref().map(|ids| ids.contains(&o.chip));
+            let rate = match explicit {
+                Some(false) => None,
+                _ => match fleet.report(data, a, Some(&d.workload)) {
+                    Ok(r) => r.total.tokens_per_day,
+                    Err(e @ (FleetError::Perf(_) | FleetError::Invalid { .. })) => {
+                        if explicit == Some(true) {
+                            return Err(e);
+                        }
+                        None
+                    }
+                    Err(e) => return Err(e),
+                },
+            };
+            o.tokens_per_day_per_chip.push(rate.filter(|r| *r > 0.0));
+        }
+    }
+
+    Ok(workloads)
 }

@@ -273,6 +273,7 @@ pub struct ShockResult {
 /// assert_eq!(s.cut, vec![("h200-sxm".to_string(), 200_000.0)]);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
+// Stays whole: one pass over the quarters: the cut, the fleet kept, the tokens lost and the replacement.
 pub fn export_shock(
     data: &Catalogs,
     fleet: &Fleet,

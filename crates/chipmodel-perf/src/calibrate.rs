@@ -24,6 +24,70 @@ pub struct Measurement {
     pub value: f64,
 }
 
+/// A measurement as written (a Python dict, a TOML table): flat, the configuration's keys beside
+/// the model, chip, metric and value; anything not given takes [`InferenceConfig::default`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasurementFields {
+    model: String,
+    chip: String,
+    metric: String,
+    value: f64,
+    n_chips: Option<u32>,
+    tp: Option<u32>,
+    pp: Option<u32>,
+    ep: Option<u32>,
+    batch: Option<u32>,
+    input_tokens: Option<u32>,
+    output_tokens: Option<u32>,
+    weight_dtype: Option<chipmodel_catalog::Precision>,
+    kv_dtype: Option<chipmodel_catalog::Precision>,
+    act_dtype: Option<chipmodel_catalog::Precision>,
+}
+
+impl Measurement {
+    /// Reads a measurement from its flat form (`{model, chip, metric, value, n_chips, tp, pp, ep,
+    /// batch, input_tokens, output_tokens, weight_dtype, kv_dtype, act_dtype}`); the values are
+    /// checked by [`calibrate`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_perf::Measurement;
+    /// let m = Measurement::from_value(toml::from_str("model = 'llama-3.1-8b'\nchip = 'h100'\nmetric = 'tpot_s'\nvalue = 0.01\nbatch = 8")?).unwrap();
+    /// assert_eq!(m.config.batch, 8);
+    /// let e = Measurement::from_value(toml::from_str("model = 'x'\nchip = 'h100'\nmetric = 'tpot_s'\nvalue = 1\nbatchh = 8")?).unwrap_err();
+    /// assert_eq!(e.field, "batchh");
+    /// # Ok::<(), toml::de::Error>(())
+    /// ```
+    pub fn from_value(
+        v: toml::Value,
+    ) -> Result<Measurement, chipmodel_catalog::schema::FieldError> {
+        let f: MeasurementFields = chipmodel_catalog::schema::from_value(v)?;
+        let d = InferenceConfig::default();
+        let config = InferenceConfig {
+            n_chips: f.n_chips.unwrap_or(d.n_chips),
+            tp: f.tp,
+            pp: f.pp.unwrap_or(d.pp),
+            ep: f.ep.unwrap_or(d.ep),
+            batch: f.batch.unwrap_or(d.batch),
+            input_tokens: f.input_tokens.unwrap_or(d.input_tokens),
+            output_tokens: f.output_tokens.unwrap_or(d.output_tokens),
+            weight_dtype: f.weight_dtype.unwrap_or(d.weight_dtype),
+            kv_dtype: f.kv_dtype,
+            act_dtype: f.act_dtype,
+            ..d
+        };
+        Ok(Measurement {
+            model: f.model,
+            chip: f.chip,
+            config,
+            metric: f.metric,
+            value: f.value,
+        })
+    }
+}
+
 /// The fitted parameters and how well they reproduce each point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationFit {
@@ -170,6 +234,7 @@ fn features(
 /// assert!((fit.params.memory_efficiency - 0.7).abs() < 0.02, "{:?}", fit.params);
 /// assert!(fit.rms_relative_error < 0.02);
 /// ```
+// Stays whole: one least-squares fit: the design rows, the solve and the residuals share their parameter indices.
 pub fn calibrate(data: &Catalogs, points: &[Measurement]) -> Result<CalibrationFit, PerfError> {
     if points.is_empty() {
         return Err(PerfError::Calibration("no measurements".into()));

@@ -55,6 +55,7 @@ fn text<'a>(cfg: &'a Value, key: &str) -> Option<&'a str> {
     cfg.get(key).and_then(Value::as_str)
 }
 
+// Stays whole: one architecture field per line, each with the key aliases Hugging Face configs use across model families.
 pub(crate) fn from_hf_config(id: &str, cfg: &Value) -> Result<Model, PerfError> {
     if !cfg.is_object() {
         return Err(err("", format!("expected a JSON object, got {cfg}")));

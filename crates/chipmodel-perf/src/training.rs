@@ -131,6 +131,7 @@ pub const MAX_TRAINING_TOKENS: f64 = 1e18;
 /// assert!(days > 150.0 && days < 200.0, "{days}");
 /// assert!(e.fits);
 /// ```
+// Stays whole: the training model is rebuilt as its own module tree (layout, schedule, kernels, communication, memory) by the training issue; splitting this version first would be thrown away.
 pub fn estimate_training(
     model: &Model,
     chip: &Chip,

@@ -533,6 +533,7 @@ impl PyCatalog {
     }
     /// Column arrays of every chip and its derived metrics: numbers as ``numpy.ndarray``
     /// (NaN where unknown), text as lists. Units are in the column names.
+    // Stays whole: one column per line of the catalog frame.
     fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let chips = self.chips().chips();
         let out = PyDict::new(py);

@@ -457,6 +457,7 @@ pub fn diffusion_caps<'py>(
 /// ``tariff_rate`` and ``summary``; numbers as numpy arrays.
 #[pyfunction]
 #[pyo3(signature = (chips=None, destination="CN", date=None, rules=None, *, catalog=None))]
+// Stays whole: one column per line of the compliance frame.
 pub fn _compliance_columns<'py>(
     py: Python<'py>,
     chips: Option<&Bound<'py, PyAny>>,

@@ -42,6 +42,7 @@ static UNKNOWN_RULES: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static ARGUMENT_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Name, bases, docstring and cell of each class, base class first.
+// Stays whole: one entry per exception class, base class first.
 fn classes<'py>(py: Python<'py>) -> PyResult<Vec<(&'static str, &'static ExceptionCell)>> {
     let make = |name: &str, bases: Bound<'py, PyTuple>, doc: &str| -> PyResult<Py<PyType>> {
         let ns = PyDict::new(py);
@@ -172,6 +173,7 @@ pub(crate) fn argument_type_error(py: Python<'_>, field: &str, message: String) 
 }
 
 impl From<PyChipModelError> for PyErr {
+    // Stays whole: one match arm per error kind, mapping it to its Python class and attributes.
     fn from(e: PyChipModelError) -> PyErr {
         Python::attach(|py| {
             let message = e.0.to_string();

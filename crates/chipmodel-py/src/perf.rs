@@ -954,77 +954,20 @@ pub fn calibrate(
     catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyCalibrationFit> {
     let data = catalog_arg(catalog)?;
-    let mut points = Vec::new();
-    for (i, item) in measurements.try_iter()?.enumerate() {
-        let item = item?;
-        let d = item
-            .cast::<PyDict>()
-            .map_err(|_| PyTypeError::new_err(format!("measurement {i} must be a dict")))?;
-        let get_s = |k: &str| -> PyResult<Option<String>> {
-            d.get_item(k)?.map(|v| v.extract::<String>()).transpose()
-        };
-        let get_u = |k: &str| -> PyResult<Option<u32>> {
-            d.get_item(k)?.map(|v| v.extract::<u32>()).transpose()
-        };
-        let model = get_s("model")?
-            .ok_or_else(|| config_err(&format!("measurements[{i}].model"), "None", "missing"))?;
-        let chip = get_s("chip")?
-            .ok_or_else(|| config_err(&format!("measurements[{i}].chip"), "None", "missing"))?;
-        let metric = get_s("metric")?
-            .ok_or_else(|| config_err(&format!("measurements[{i}].metric"), "None", "missing"))?;
-        let value: f64 = d
-            .get_item("value")?
-            .ok_or_else(|| config_err(&format!("measurements[{i}].value"), "None", "missing"))?
-            .extract()?;
-        for key in d.keys() {
-            let k: String = key.extract()?;
-            if ![
-                "model",
-                "chip",
-                "metric",
-                "value",
-                "n_chips",
-                "tp",
-                "pp",
-                "ep",
-                "batch",
-                "input_tokens",
-                "output_tokens",
-                "weight_dtype",
-                "kv_dtype",
-                "act_dtype",
-            ]
-            .contains(&k.as_str())
-            {
-                return Err(
-                    config_err(&format!("measurements[{i}].{k}"), "?", "unknown key").into(),
-                );
+    let points = measurements
+        .try_iter()?
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            let field = format!("measurements[{i}]");
+            if item.cast::<PyDict>().is_err() {
+                return Err(PyTypeError::new_err(format!(
+                    "measurement {i} must be a dict"
+                )));
             }
-        }
-        let d = InferenceConfig::default();
-        let mut cfg = InferenceConfig {
-            n_chips: get_u("n_chips")?.unwrap_or(d.n_chips),
-            tp: get_u("tp")?,
-            pp: get_u("pp")?.unwrap_or(d.pp),
-            ep: get_u("ep")?.unwrap_or(d.ep),
-            batch: get_u("batch")?.unwrap_or(d.batch),
-            input_tokens: get_u("input_tokens")?.unwrap_or(d.input_tokens),
-            output_tokens: get_u("output_tokens")?.unwrap_or(d.output_tokens),
-            ..d
-        };
-        if let Some(w) = get_s("weight_dtype")? {
-            cfg.weight_dtype = precision("weight_dtype", &w)?;
-        }
-        cfg.kv_dtype = opt_precision("kv_dtype", get_s("kv_dtype")?.as_deref())?;
-        cfg.act_dtype = opt_precision("act_dtype", get_s("act_dtype")?.as_deref())?;
-        points.push(Measurement {
-            model,
-            chip,
-            config: cfg,
-            metric,
-            value,
-        });
-    }
+            crate::input::read(&item, &field, Measurement::from_value)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
     let fit = py
         .detach(|| chipmodel_perf::calibrate(&data.data, &points))
         .map_err(PyChipModelError::from)?;

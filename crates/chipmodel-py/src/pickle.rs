@@ -114,6 +114,7 @@ fn new<T: pyo3::PyClass + Into<PyClassInitializer<T>>>(
 
 /// Rebuilds a pickled object (the other half of `__reduce__`).
 #[pyfunction]
+// Stays whole: one match arm per pickled class.
 pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>> {
     let obj = match kind {
         "Chip" => new(

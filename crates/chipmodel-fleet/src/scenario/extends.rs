@@ -51,54 +51,69 @@ pub(super) fn resolve(
             "more than {MAX_EXTENDS} scenarios extend one another"
         )));
     }
-    let base = if let Some((name, text)) = SCENARIOS
+    let base = match SCENARIOS
         .iter()
         .find(|(f, _)| f.trim_end_matches(".toml") == target)
     {
-        let key = std::path::PathBuf::from(format!("<shipped>/{name}"));
-        if seen.contains(&key) {
-            return Err(fail(format!("'{target}' extends itself (a cycle)")));
+        Some((name, text)) => {
+            let key = std::path::PathBuf::from(format!("<shipped>/{name}"));
+            if seen.contains(&key) {
+                return Err(fail(format!("'{target}' extends itself (a cycle)")));
+            }
+            seen.push(key);
+            let base = datafile::parse_document(name, text)?;
+            resolve(name, base, None, seen)?
         }
-        seen.push(key);
-        let base = datafile::parse_document(name, text)?;
-        resolve(name, base, None, seen)?
-    } else {
-        let Some(path) = path else {
-            return Err(fail(format!(
-                "'{target}' is not a shipped scenario ({}); a file can be extended only by a scenario loaded from a file",
-                SCENARIOS
-                    .iter()
-                    .map(|(f, _)| f.trim_end_matches(".toml"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        };
-        let rel = std::path::Path::new(&target);
-        if rel.is_absolute() {
-            return Err(fail(format!(
-                "'{target}' is an absolute path: name a file in the scenario's folder"
-            )));
+        None => {
+            let full = beside(&target, path, seen).map_err(fail)?;
+            let name = full.display().to_string();
+            let base = datafile::parse_document(&name, &read(&full)?)?;
+            resolve(&name, base, Some(&full), seen)?
         }
-        let folder = canonical(path.parent().unwrap_or(std::path::Path::new(".")))?;
-        let full = canonical(&folder.join(rel)).map_err(|e| match e {
-            FleetError::Io { message, .. } => fail(format!("'{target}': {message}")),
-            other => other,
-        })?;
-        if !full.starts_with(&folder) {
-            return Err(fail(format!(
-                "'{target}' is outside the scenario's folder '{}'",
-                folder.display()
-            )));
-        }
-        if seen.contains(&full) {
-            return Err(fail(format!("'{target}' extends itself (a cycle)")));
-        }
-        seen.push(full.clone());
-        let name = full.display().to_string();
-        let base = datafile::parse_document(&name, &read(&full)?)?;
-        resolve(&name, base, Some(&full), seen)?
     };
     let mut base = base;
     chipmodel_catalog::schema::merge(&mut base, doc);
     Ok(base)
+}
+
+/// The file `target` names, beside (or below) the scenario at `path`, not seen before in the chain;
+/// the error is the message for `scenario.extends`.
+fn beside(
+    target: &str,
+    path: Option<&std::path::Path>,
+    seen: &mut Vec<std::path::PathBuf>,
+) -> Result<std::path::PathBuf, String> {
+    let Some(path) = path else {
+        return Err(format!(
+            "'{target}' is not a shipped scenario ({}); a file can be extended only by a scenario loaded from a file",
+            SCENARIOS
+                .iter()
+                .map(|(f, _)| f.trim_end_matches(".toml"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    let rel = std::path::Path::new(target);
+    if rel.is_absolute() {
+        return Err(format!(
+            "'{target}' is an absolute path: name a file in the scenario's folder"
+        ));
+    }
+    let io = |e: FleetError| match e {
+        FleetError::Io { message, .. } => format!("'{target}': {message}"),
+        other => other.to_string(),
+    };
+    let folder = canonical(path.parent().unwrap_or(std::path::Path::new("."))).map_err(io)?;
+    let full = canonical(&folder.join(rel)).map_err(io)?;
+    if !full.starts_with(&folder) {
+        return Err(format!(
+            "'{target}' is outside the scenario's folder '{}'",
+            folder.display()
+        ));
+    }
+    if seen.contains(&full) {
+        return Err(format!("'{target}' extends itself (a cycle)"));
+    }
+    seen.push(full.clone());
+    Ok(full)
 }

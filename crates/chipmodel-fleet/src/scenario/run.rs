@@ -136,39 +136,8 @@ pub fn run_scenario_with_progress(
         Some(o) => Some(sensitivity(data, &s.fleet, a, w, o)?),
         None => None,
     };
-    let mut chips: Vec<String> = Vec::new();
-    for c in s
-        .fleet
-        .groups
-        .iter()
-        .map(|g| &g.chip)
-        .chain(&s.compliance_chips)
-    {
-        if !chips.contains(c) {
-            chips.push(c.clone());
-        }
-    }
     report_progress(progress, "compliance", 0, 1)?;
-    let mut compliance = Vec::new();
-    for chip in &chips {
-        for dest in &s.destinations {
-            for date in &s.dates {
-                let c = chipmodel_compliance::classify(data.chip(chip)?, dest, date, None, None)?;
-                compliance.push(ComplianceRow {
-                    chip: chip.clone(),
-                    destination: dest.clone(),
-                    date: date.clone(),
-                    rules: c.rules,
-                    eccn: c.eccn,
-                    determined: c.determined,
-                    license_required: c.license_required,
-                    review_policy: c.review_policy.as_str().to_string(),
-                    tariff_rate: c.tariff.map(|t| t.rate),
-                    uncertain: c.uncertain,
-                });
-            }
-        }
-    }
+    let compliance = compliance_rows(data, s)?;
     report_progress(progress, "export shock", 0, 1)?;
     let shock = match &s.shock {
         None => None,
@@ -190,32 +159,7 @@ pub fn run_scenario_with_progress(
         None => None,
     };
     let hybrid_after_shock = match (&s.hybrid, &shock) {
-        (Some(input), Some(k)) => {
-            let mut cut = input.clone();
-            for sup in &mut cut.supplies {
-                if k.cut.iter().any(|(c, _)| *c == sup.chip) {
-                    let kept: f64 = k
-                        .fleet
-                        .groups
-                        .iter()
-                        .filter(|g| g.chip == sup.chip)
-                        .map(|g| g.count)
-                        .sum();
-                    sup.max_count = Some(sup.max_count.map_or(kept, |m| m.min(kept)));
-                }
-            }
-            Some(match crate::plan_hybrid(data, &cut, a) {
-                Ok(p) => PlanOutcome {
-                    plan: Some(p),
-                    infeasible: None,
-                },
-                Err(FleetError::Infeasible { message, .. }) => PlanOutcome {
-                    plan: None,
-                    infeasible: Some(message),
-                },
-                Err(e) => return Err(e),
-            })
-        }
+        (Some(input), Some(k)) => Some(plan_after_shock(data, input, k, a)?),
         _ => None,
     };
     Ok(ScenarioResult {
@@ -231,4 +175,75 @@ pub fn run_scenario_with_progress(
         compliance,
         disclaimer: chipmodel_compliance::NOT_LEGAL_ADVICE.to_string(),
     })
+}
+
+/// Each chip of the fleet (and the extra chips) classified for each destination on each date.
+fn compliance_rows(data: &Catalogs, s: &Scenario) -> Result<Vec<ComplianceRow>, FleetError> {
+    let mut chips: Vec<String> = Vec::new();
+    for c in s
+        .fleet
+        .groups
+        .iter()
+        .map(|g| &g.chip)
+        .chain(&s.compliance_chips)
+    {
+        if !chips.contains(c) {
+            chips.push(c.clone());
+        }
+    }
+    let mut compliance = Vec::new();
+    for chip in &chips {
+        for dest in &s.destinations {
+            for date in &s.dates {
+                let c = chipmodel_compliance::classify(data.chip(chip)?, dest, date, None, None)?;
+                compliance.push(ComplianceRow {
+                    chip: chip.clone(),
+                    destination: dest.clone(),
+                    date: date.clone(),
+                    rules: c.rules,
+                    eccn: c.eccn,
+                    determined: c.determined,
+                    license_required: c.license_required,
+                    review_policy: c.review_policy.as_str().to_string(),
+                    tariff_rate: c.tariff.map(|t| t.rate),
+                    uncertain: c.uncertain,
+                });
+            }
+        }
+    }
+    Ok(compliance)
+}
+
+/// The hybrid plan with the shock's chips capped at what is delivered before the cut, or why no
+/// plan meets the demands then.
+fn plan_after_shock(
+    data: &Catalogs,
+    input: &crate::PlanInput,
+    k: &ShockResult,
+    a: &crate::Assumptions,
+) -> Result<PlanOutcome, FleetError> {
+    let mut cut = input.clone();
+    for sup in &mut cut.supplies {
+        if k.cut.iter().any(|(c, _)| *c == sup.chip) {
+            let kept: f64 = k
+                .fleet
+                .groups
+                .iter()
+                .filter(|g| g.chip == sup.chip)
+                .map(|g| g.count)
+                .sum();
+            sup.max_count = Some(sup.max_count.map_or(kept, |m| m.min(kept)));
+        }
+    }
+    match crate::plan_hybrid(data, &cut, a) {
+        Ok(p) => Ok(PlanOutcome {
+            plan: Some(p),
+            infeasible: None,
+        }),
+        Err(FleetError::Infeasible { message, .. }) => Ok(PlanOutcome {
+            plan: None,
+            infeasible: Some(message),
+        }),
+        Err(e) => Err(e),
+    }
 }
