@@ -20,7 +20,7 @@ cargo test --workspace --locked --doc
 echo "==> Rust examples"
 cargo run --quiet --locked -p chipmodel-catalog --example catalog_check > /dev/null
 echo "==> building the Python extension"
-maturin develop --quiet
+maturin develop --quiet --features test-hooks
 echo "==> mypy --strict, stubtest and the stub's docstrings"
 mypy --strict python/chipmodel tests examples
 python -m mypy.stubtest chipmodel._chipmodel

@@ -27,14 +27,14 @@ ReduceArg = Union[Reduction, str, None]
 Progress = Callable[[str, int, int], object]
 Columns = dict[str, npt.NDArray[Any]]
 
-_BOUNDS = np.asarray(["compute", "memory", "communication", "overhead", ""])
-_NAMES = ("_models", "_chips", "_weight_dtypes", "_kv_dtypes", "_modes")
+_NAMES = ("_models", "_chips", "_weight_dtypes", "_kv_dtypes", "_modes", "_bounds")
 _CODED = {
     "model_index": ("model", "_models"),
     "chip_index": ("chip", "_chips"),
     "weight_dtype_index": ("weight_dtype", "_weight_dtypes"),
     "kv_dtype_index": ("kv_dtype", "_kv_dtypes"),
     "mode_index": ("mode", "_modes"),
+    "bound_index": ("bound", "_bounds"),
 }
 
 
@@ -46,8 +46,6 @@ def _decode(raw: dict[str, Any]) -> Columns:
         if key in _CODED:
             column, table = _CODED[key]
             out[column] = names[table][value]
-        elif key == "bound_code":
-            out["bound"] = _BOUNDS[np.minimum(value, 4)]
         else:
             out[key] = value
     return out
@@ -218,9 +216,6 @@ def sweep_record_batches(
             if key in _CODED:
                 column, table = _CODED[key]
                 arrays[column] = pa.DictionaryArray.from_arrays(pa.array(value, pa.int32()), names[table])
-            elif key == "bound_code":
-                codes = pa.array(np.minimum(value, 4).astype(np.int32))
-                arrays["bound"] = pa.DictionaryArray.from_arrays(codes, pa.array(_BOUNDS, pa.string()))
             else:
                 arrays[key] = pa.array(value)
         yield pa.RecordBatch.from_pydict(arrays)

@@ -188,6 +188,21 @@ pub enum Bound {
 }
 
 impl Bound {
+    /// Every bound, in the order of its code in a sweep's `bound` column ([`Bound::code`]).
+    pub const ALL: [Bound; 4] = [
+        Bound::Compute,
+        Bound::Memory,
+        Bound::Communication,
+        Bound::Overhead,
+    ];
+    /// A sweep row whose configuration is invalid has this code in its `bound` column.
+    pub const INVALID_CODE: u8 = 255;
+
+    /// The code of this bound in a sweep's `bound` column: its index in [`Bound::ALL`].
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
     /// Lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {

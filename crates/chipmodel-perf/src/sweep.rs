@@ -81,7 +81,7 @@ pub struct SweepColumns {
     pub throughput_per_chip_tokens_per_s: Vec<f64>,
     /// Chips × USD per chip-hour ÷ tokens per hour × 10⁶ (NaN without a price).
     pub usd_per_million_tokens: Vec<f64>,
-    /// 0 compute, 1 memory, 2 communication, 3 overhead, 255 invalid.
+    /// [`Bound::code`] of the decode phase ([`Bound::INVALID_CODE`] for an invalid row).
     pub bound: Vec<u8>,
 }
 
@@ -652,7 +652,7 @@ impl Grid {
                 thr_per_chip: nan,
                 usd_per_mtok: nan,
                 energy: nan,
-                bound: 255,
+                bound: Bound::INVALID_CODE,
             },
             Ok(s) => {
                 let c = engine.summary(&s);
@@ -672,12 +672,7 @@ impl Grid {
                     thr_per_chip: c.throughput_tokens_per_s / n,
                     usd_per_mtok: n * price / (c.throughput_tokens_per_s * 3600.0) * 1e6,
                     energy: c.energy_per_token_j,
-                    bound: match c.decode.bound() {
-                        Bound::Compute => 0,
-                        Bound::Memory => 1,
-                        Bound::Communication => 2,
-                        Bound::Overhead => 3,
-                    },
+                    bound: c.decode.bound().code(),
                 }
             }
         }

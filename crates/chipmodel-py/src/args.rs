@@ -2,7 +2,7 @@
 //! `ArgumentTypeError`, a number out of range (negative, or too large for the model) a
 //! `ConfigError`, never a bare `OverflowError`. Used through `#[pyo3(from_py_with = ...)]`.
 
-use chipmodel_perf::PerfError;
+use chipmodel::PerfError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt};
 
@@ -141,7 +141,7 @@ named_args!(number_arg, number, f64:
 
 /// A day argument: a `YYYY-MM-DD` string, or a `datetime.date`, `datetime.datetime` or
 /// `pandas.Timestamp` (its calendar day). The core checks the text
-/// (`chipmodel_catalog::date::parse_day`), so every form meets the same rule.
+/// (`chipmodel::catalog::date::parse_day`), so every form meets the same rule.
 pub(crate) struct Day(pub(crate) String);
 
 impl<'py> FromPyObject<'_, 'py> for Day {

@@ -280,16 +280,13 @@ impl PyChip {
     /// Sources cited by this chip: ``{key: {"title", "url", "date", "kind", ...}}``.
     #[getter]
     fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(&self.chip.sources).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, &self.chip.sources)
     }
     /// Provenance of a field by its catalog-file name (``"memory_bandwidth"``, ``"dense.bf16"``):
     /// ``{"source", "estimate", "as_written", "note", "conflicts"}``.
     fn provenance<'py>(&self, py: Python<'py>, field: &str) -> PyResult<Bound<'py, PyAny>> {
         match self.chip.provenance(field) {
-            Some(p) => json_to_py(py, &serde_json::to_value(p).unwrap_or_default()),
+            Some(p) => crate::convert::to_py(py, p),
             None => {
                 let fields: Vec<String> = self
                     .chip
@@ -372,10 +369,7 @@ impl PyComparison {
     /// Rows as dicts: metric, label, display_unit, a, b, ratio, display_factor, estimate.
     #[getter]
     fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(&self.cmp.rows).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, &self.cmp.rows)
     }
     /// Column arrays, one entry per metric: ``metric``, ``label``, the two chip ids (SI values,
     /// NaN where unknown), ``ratio`` and ``estimate``.
@@ -409,7 +403,7 @@ impl PyComparison {
     }
     /// The comparison as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.cmp).unwrap_or_default())
+        crate::convert::to_py(py, &self.cmp)
     }
     fn __str__(&self) -> String {
         self.cmp.to_string()
@@ -498,15 +492,12 @@ impl PyCatalog {
     }
     /// Every source: ``{key: {"title", "url", "date", "kind", ...}}``.
     fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(self.chips().sources()).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, self.chips().sources())
     }
     /// Loads ``path`` over this catalog (new chips, ``[[override]]`` entries and ``[[model]]``
     /// entries), all or nothing.
-    fn load(&self, py: Python<'_>, path: std::path::PathBuf) -> PyRes<PyCatalog> {
-        let data = py.detach(|| self.inner.data.with_file(&path))?;
+    fn load(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyCatalog> {
+        let data = crate::convert::run(py, || self.inner.data.with_file(&path))?;
         Ok(PyCatalog {
             inner: CatalogData::new(data),
         })
@@ -662,13 +653,13 @@ pub(crate) fn load_catalog(
     py: Python<'_>,
     path: std::path::PathBuf,
     embedded: bool,
-) -> PyRes<PyCatalog> {
+) -> PyResult<PyCatalog> {
     let base = if embedded {
         self::embedded()?.data.clone()
     } else {
         Catalogs::new(Catalog::default(), ModelCatalog::default())
     };
-    let data = py.detach(|| base.with_file(&path))?;
+    let data = crate::convert::run(py, || base.with_file(&path))?;
     Ok(PyCatalog {
         inner: CatalogData::new(data),
     })

@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use chipmodel_catalog::Chip;
-use chipmodel_compliance::{ChipMetrics, Classification, Metric, RuleSet};
+use chipmodel::Chip;
+use chipmodel::compliance::{ChipMetrics, Metric};
+use chipmodel::{Classification, RuleSet};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -37,7 +38,7 @@ fn metric(name: &str) -> PyRes<Metric> {
         "io_bandwidth_gbps" => Metric::IoBandwidthGbps,
         "dram_bandwidth_gbps" => Metric::DramBandwidthGbps,
         other => {
-            return Err(chipmodel_compliance::ComplianceError::Invalid {
+            return Err(chipmodel::compliance::ComplianceError::Invalid {
                 field: "metric".into(),
                 value: format!("'{other}'"),
                 message:
@@ -109,7 +110,7 @@ impl PyRuleSet {
     }
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.rules).unwrap_or_default())
+        crate::convert::to_py(py, &self.rules)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -188,26 +189,17 @@ impl PyClassification {
     /// Eligible licence exceptions: ``[{"id", "note", "citation"}]``.
     #[getter]
     fn exceptions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(&self.c.exceptions).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, &self.c.exceptions)
     }
     /// Tariff ``{"id", "band", "rate", "citation", "note"}`` or None.
     #[getter]
     fn tariff<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(&self.c.tariff).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, &self.c.tariff)
     }
     /// Every criterion tested: value, threshold, margin, citation and a line of text.
     #[getter]
     fn reasons<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(&self.c.reasons).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, &self.c.reasons)
     }
     /// The steps of the decision, in words.
     #[getter]
@@ -235,7 +227,7 @@ impl PyClassification {
     }
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.c).unwrap_or_default())
+        crate::convert::to_py(py, &self.c)
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -276,7 +268,7 @@ pub fn classify(
         Some(r) => Some(r),
         None => RuleSet::on(date).map_err(PyChipModelError::from)?,
     };
-    let out = chipmodel_compliance::classify_metrics(
+    let out = chipmodel::classify_metrics(
         &ChipMetrics::of(&c),
         destination,
         date,
@@ -299,8 +291,7 @@ pub fn timeline<'py>(
     catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let c = chip_arg(chip, &*catalog_arg(catalog)?)?;
-    let t = chipmodel_compliance::timeline(&c, destination, end_user_hq)
-        .map_err(PyChipModelError::from)?;
+    let t = chipmodel::timeline(&c, destination, end_user_hq).map_err(PyChipModelError::from)?;
     let out = PyList::empty(py);
     for e in t {
         let d = PyDict::new(py);
@@ -352,7 +343,7 @@ pub fn _rules_from_toml(text: &str, name: &str) -> PyRes<PyRuleSet> {
 #[pyfunction]
 #[pyo3(signature = (text, name="rules.json"))]
 pub fn _rules_from_json(text: &str, name: &str) -> PyRes<PyRuleSet> {
-    let bad = |m: String| chipmodel_compliance::ComplianceError::Invalid {
+    let bad = |m: String| chipmodel::compliance::ComplianceError::Invalid {
         field: "rules".into(),
         value: name.into(),
         message: m,
@@ -399,8 +390,7 @@ pub fn flips<'py>(
     let date = date
         .map(|d| d.0)
         .unwrap_or_else(|| b.effective.clone().max(v.effective.clone()));
-    let f = chipmodel_compliance::flips(&b, &v, &list, destination, &date)
-        .map_err(PyChipModelError::from)?;
+    let f = chipmodel::flips(&b, &v, &list, destination, &date).map_err(PyChipModelError::from)?;
     let rows: Vec<serde_json::Value> = f
         .iter()
         .map(|x| {
@@ -408,7 +398,7 @@ pub fn flips<'py>(
                 "chip": x.chip,
                 "base": {"eccn": x.base.eccn, "license_required": x.base.license_required, "review_policy": x.base.review_policy.as_str()},
                 "variant": {"eccn": x.variant.eccn, "license_required": x.variant.license_required, "review_policy": x.variant.review_policy.as_str()},
-                "disclaimer": chipmodel_compliance::NOT_LEGAL_ADVICE,
+                "disclaimer": chipmodel::compliance::NOT_LEGAL_ADVICE,
             })
         })
         .collect();
@@ -429,8 +419,8 @@ pub fn headroom<'py>(
         Some(r) => r,
         None => RuleSet::get("us-2023-10").map_err(PyChipModelError::from)?,
     };
-    let h = chipmodel_compliance::headroom(&c, &rs).map_err(PyChipModelError::from)?;
-    json_to_py(py, &serde_json::to_value(&h).unwrap_or_default())
+    let h = chipmodel::headroom(&c, &rs).map_err(PyChipModelError::from)?;
+    crate::convert::to_py(py, &h)
 }
 
 /// A fleet's TPP against the Diffusion rule's caps: ``fleet`` maps chip names to counts.
@@ -447,8 +437,8 @@ pub fn diffusion_caps<'py>(
         items.push((chip_arg(&k, &data)?, v.extract()?));
     }
     let refs: Vec<(&Chip, f64)> = items.iter().map(|(k, v)| (&**k, *v)).collect();
-    let caps = chipmodel_compliance::diffusion_caps(&refs).map_err(PyChipModelError::from)?;
-    json_to_py(py, &serde_json::to_value(&caps).unwrap_or_default())
+    let caps = chipmodel::diffusion_caps(&refs).map_err(PyChipModelError::from)?;
+    crate::convert::to_py(py, &caps)
 }
 
 /// Columns of the compliance frame, classified in Rust with the interpreter released: ``chip``,
@@ -488,21 +478,19 @@ pub fn _compliance_columns<'py>(
         Some(r) => Some(r),
         None => RuleSet::on(date).map_err(PyChipModelError::from)?,
     };
-    let out: Vec<Classification> = py
-        .detach(|| {
-            list.iter()
-                .map(|c| {
-                    chipmodel_compliance::classify_metrics(
-                        &ChipMetrics::of(c),
-                        destination,
-                        date,
-                        rs.as_ref(),
-                        None,
-                    )
-                })
-                .collect::<Result<_, _>>()
-        })
-        .map_err(PyChipModelError::from)?;
+    let out: Vec<Classification> = crate::convert::run(py, || {
+        list.iter()
+            .map(|c| {
+                chipmodel::classify_metrics(
+                    &ChipMetrics::of(c),
+                    destination,
+                    date,
+                    rs.as_ref(),
+                    None,
+                )
+            })
+            .collect::<Result<_, _>>()
+    })?;
     let d = PyDict::new(py);
     let f64s = |f: &dyn Fn(usize) -> f64| (0..list.len()).map(f).collect::<Vec<f64>>();
     d.set_item(

@@ -15,13 +15,69 @@ pub(crate) fn repr_html(obj: &Bound<'_, PyAny>) -> PyResult<String> {
         .extract()
 }
 
+/// A serializable value as plain Python data (dicts, lists, str, int, float, bool, None), built
+/// directly from its serde form (no JSON text); a value that cannot be serialized is an error,
+/// never a silent `None`.
+pub(crate) fn to_py<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    x: T,
+) -> PyResult<Bound<'py, PyAny>> {
+    json_to_py(py, &to_json(x)?)
+}
+
+/// The serde form of `x`, or a `ValueError` saying why it has none.
+pub(crate) fn to_json<T: serde::Serialize>(x: T) -> PyResult<serde_json::Value> {
+    serde_json::to_value(x).map_err(|e| {
+        pyo3::exceptions::PyValueError::new_err(format!("cannot convert a result: {e}"))
+    })
+}
+
+/// A JSON value as Python data.
 pub(crate) fn json_to_py<'py>(
     py: Python<'py>,
     v: &serde_json::Value,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(v)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    py.import("json")?.call_method1("loads", (text,))
+    use pyo3::IntoPyObjectExt;
+    use serde_json::Value;
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_bound_py_any(py)?,
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.into_bound_py_any(py)?,
+            (_, Some(u), _) => u.into_bound_py_any(py)?,
+            (_, _, f) => f.unwrap_or(f64::NAN).into_bound_py_any(py)?,
+        },
+        Value::String(s) => s.into_bound_py_any(py)?,
+        Value::Array(items) => {
+            let out = PyList::empty(py);
+            for x in items {
+                out.append(json_to_py(py, x)?)?;
+            }
+            out.into_any()
+        }
+        Value::Object(map) => {
+            let out = PyDict::new(py);
+            for (k, x) in map {
+                out.set_item(k, json_to_py(py, x)?)?;
+            }
+            out.into_any()
+        }
+    })
+}
+
+/// Runs a heavy core call the one way every binding function does: the interpreter released
+/// while it runs (other Python threads go on), its error mapped to its `ChipModelError` class,
+/// and Ctrl-C honoured (a signal that arrived before or during the call raises
+/// `KeyboardInterrupt` when it returns). Calls long enough to need stopping part-way take a
+/// progress callback instead ([`with_progress`]).
+pub(crate) fn run<T: Send, E: Into<PyChipModelError> + Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, E> + Send,
+) -> PyResult<T> {
+    py.check_signals()?;
+    let result = py.detach(f);
+    py.check_signals()?;
+    result.map_err(|e| PyErr::from(e.into()))
 }
 
 /// Runs `f` with the interpreter released, handing it a progress callback that calls `callback`
@@ -30,7 +86,7 @@ pub(crate) fn json_to_py<'py>(
 pub(crate) fn with_progress<T: Send>(
     py: Python<'_>,
     callback: Option<&Bound<'_, PyAny>>,
-    f: impl FnOnce(chipmodel_fleet::Progress<'_>) -> Result<T, chipmodel_fleet::FleetError> + Send,
+    f: impl FnOnce(chipmodel::fleet::Progress<'_>) -> Result<T, chipmodel::FleetError> + Send,
 ) -> PyResult<T> {
     let cb: Option<Py<PyAny>> = callback
         .filter(|c| !c.is_none())

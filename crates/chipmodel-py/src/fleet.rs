@@ -1,6 +1,6 @@
 //! Python surface of fleet economics.
 
-use chipmodel_fleet::{Assumptions, Fleet, FleetReport, Group, Workload};
+use chipmodel::{Assumptions, Fleet, FleetReport, Group, Workload};
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use crate::catalog::{CatalogData, PyCatalog, catalog_arg};
 use crate::errors::PyChipModelError;
-use crate::json_to_py;
 
 type PyRes<T> = Result<T, PyChipModelError>;
 
@@ -64,7 +63,7 @@ impl PyAssumptions {
     /// ``{name: {"value", "low", "high", "unit", "source", "date", "assumption", "note", "overridden"}}``
     /// and the sources.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.a).unwrap_or_default())
+        crate::convert::to_py(py, &self.a)
     }
     /// Column arrays, one entry per assumption (by name): ``name``, ``value``, ``low``, ``high``
     /// (numpy arrays), ``unit``, ``source``, ``date``, ``assumption``, ``note``, ``overridden``.
@@ -221,9 +220,7 @@ impl PyFleet {
     ) -> PyResult<PyFleetReport> {
         let a = assumptions_of(assumptions)?;
         let w = workload_of(workload)?;
-        let r = py
-            .detach(|| self.fleet.report(&self.catalog.data, &a, w.as_ref()))
-            .map_err(PyChipModelError::from)?;
+        let r = crate::convert::run(py, || self.fleet.report(&self.catalog.data, &a, w.as_ref()))?;
         Ok(PyFleetReport { r })
     }
     fn __repr__(&self) -> String {
@@ -256,16 +253,13 @@ impl PyFleetReport {
     /// The whole fleet's figures as a dict (capex and opex by item).
     #[getter]
     fn total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.r.total).unwrap_or_default())
+        crate::convert::to_py(py, &self.r.total)
     }
     /// Per group: chip, price, IT kW per chip, tariff rate, software efficiency, serving choice
     /// and figures.
     #[getter]
     fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(&self.r.groups).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, &self.r.groups)
     }
     /// Names of assumptions with no source behind the number that this report used.
     #[getter]
@@ -282,13 +276,13 @@ impl PyFleetReport {
     }
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.r).unwrap_or_default())
+        crate::convert::to_py(py, &self.r)
     }
     /// Column arrays, one entry per group and a last ``total`` entry: ``group`` (a label), every
     /// figure (numbers as numpy arrays, NaN where none), ``capex_<item>_usd`` and
     /// ``opex_<item>_usd_per_year``.
     fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let flat = |label: String, f: &chipmodel_fleet::Figures| {
+        let flat = |label: String, f: &chipmodel::fleet::Figures| {
             let mut row = serde_json::Map::new();
             row.insert("group".into(), label.into());
             let nested = |key: &str, unit: &str, row: &mut serde_json::Map<String, _>, v| {
@@ -363,9 +357,9 @@ pub fn equivalent_fleet(
     // Default workload: a 70B-class model (Llama 3.1 70B), 1,024 in / 256 out, fp8.
     let w = workload_of(workload)?.unwrap_or_else(|| Workload::new("llama-3.1-70b"));
     let (f, data) = (&fleet.get().fleet, &fleet.get().catalog.data);
-    let (n, r) = py
-        .detach(|| chipmodel_fleet::equivalent_fleet(data, f, chip, site, &w, &a))
-        .map_err(PyChipModelError::from)?;
+    let (n, r) = crate::convert::run(py, || {
+        chipmodel::equivalent_fleet(data, f, chip, site, &w, &a)
+    })?;
     Ok((n, PyFleetReport { r }))
 }
 
@@ -391,7 +385,7 @@ pub fn monte_carlo<'py>(
     let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
     let data = &data.data;
     let mc = crate::with_progress(py, progress, |p| {
-        chipmodel_fleet::monte_carlo_with_progress(
+        chipmodel::fleet::monte_carlo_with_progress(
             data,
             &f,
             &a,
@@ -405,10 +399,7 @@ pub fn monte_carlo<'py>(
     let d = PyDict::new(py);
     d.set_item("samples", mc.samples)?;
     d.set_item("seed", mc.seed)?;
-    d.set_item(
-        "outputs",
-        json_to_py(py, &serde_json::to_value(&mc.outputs).unwrap_or_default())?,
-    )?;
+    d.set_item("outputs", crate::convert::to_py(py, &mc.outputs)?)?;
     let draws = PyDict::new(py);
     for (name, v) in mc.draws {
         draws.set_item(name, v.into_pyarray(py))?;
@@ -434,11 +425,9 @@ pub fn _monte_carlo_draws<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
     let data = &data.data;
-    let cols = py
-        .detach(|| {
-            chipmodel_fleet::monte_carlo_draws(data, &f, &a, w.as_ref(), seed, start..stop, threads)
-        })
-        .map_err(PyChipModelError::from)?;
+    let cols = crate::convert::run(py, || {
+        chipmodel::fleet::monte_carlo_draws(data, &f, &a, w.as_ref(), seed, start..stop, threads)
+    })?;
     let d = PyDict::new(py);
     for (name, v) in cols {
         d.set_item(name, v.into_pyarray(py))?;
@@ -459,10 +448,10 @@ pub fn sensitivity<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
     let data = &data.data;
-    let s = py
-        .detach(|| chipmodel_fleet::sensitivity(data, &f, &a, w.as_ref(), output))
-        .map_err(PyChipModelError::from)?;
-    json_to_py(py, &serde_json::to_value(&s).unwrap_or_default())
+    let s = crate::convert::run(py, || {
+        chipmodel::sensitivity(data, &f, &a, w.as_ref(), output)
+    })?;
+    crate::convert::to_py(py, &s)
 }
 
 /// The deployment quarter by quarter (chips delivered in a quarter serve from the next):
@@ -478,10 +467,8 @@ pub fn schedule<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
     let data = &data.data;
-    let rows = py
-        .detach(|| chipmodel_fleet::schedule(data, &f, &a, w.as_ref()))
-        .map_err(PyChipModelError::from)?;
-    json_to_py(py, &serde_json::to_value(&rows).unwrap_or_default())
+    let rows = crate::convert::run(py, || chipmodel::schedule(data, &f, &a, w.as_ref()))?;
+    crate::convert::to_py(py, &rows)
 }
 
 /// Cuts the deliveries of ``chips`` in quarters starting on or after ``date``: the fleet that
@@ -502,18 +489,16 @@ pub fn export_shock<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
     let data = &data.data;
-    let r = py
-        .detach(|| {
-            chipmodel_fleet::export_shock(
-                data,
-                &f,
-                &a,
-                w.as_ref(),
-                &date.0,
-                &chips,
-                replacement.map(|c| (c, site)),
-            )
-        })
-        .map_err(PyChipModelError::from)?;
-    json_to_py(py, &serde_json::to_value(&r).unwrap_or_default())
+    let r = crate::convert::run(py, || {
+        chipmodel::export_shock(
+            data,
+            &f,
+            &a,
+            w.as_ref(),
+            &date.0,
+            &chips,
+            replacement.map(|c| (c, site)),
+        )
+    })?;
+    crate::convert::to_py(py, &r)
 }

@@ -9,7 +9,7 @@
 //! `datetime.datetime` or `pandas.Timestamp` is its calendar day `YYYY-MM-DD` (a time of day is
 //! dropped). Anything else is an `ArgumentTypeError` naming the field.
 
-use chipmodel_catalog::schema::FieldError;
+use chipmodel::catalog::schema::FieldError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use toml::Value;
@@ -56,7 +56,7 @@ fn convert(x: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<Value> {
                 ));
             };
             if !v.is_none() {
-                let at = chipmodel_catalog::schema::join(field, &key);
+                let at = chipmodel::catalog::schema::join(field, &key);
                 t.insert(key, convert(&v, &at, depth + 1)?);
             }
         }
@@ -98,7 +98,7 @@ pub(crate) fn field_error(e: FieldError, prefix: &str) -> PyErr {
     if e.message.starts_with("invalid type:") {
         return type_err(&e.field, format!("{}: {}", e.field, e.message));
     }
-    PyChipModelError::from(chipmodel_fleet::FleetError::Invalid {
+    PyChipModelError::from(chipmodel::fleet::FleetError::Invalid {
         field: e.field,
         value: e.value,
         message: e.message,

@@ -30,12 +30,14 @@ type PyRes<T> = Result<T, PyChipModelError>;
 /// The text of a data file (rules, configs), read with chipmodel's limits: at most 8 MiB, UTF-8;
 /// a missing or unreadable file is a ``CatalogFileError`` naming it.
 #[pyfunction]
-fn _read_data_file(py: Python<'_>, path: std::path::PathBuf) -> PyRes<String> {
-    Ok(py.detach(|| chipmodel_catalog::datafile::read_file(&path))?)
+fn _read_data_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
+    convert::run(py, || chipmodel::catalog::datafile::read_file(&path))
 }
 
 /// Panics in Rust on purpose, for the reliability test that checks a panic reaches Python as an
-/// exception (``pyo3_runtime.PanicException``) and the interpreter carries on.
+/// exception (``pyo3_runtime.PanicException``) and the interpreter carries on. Only in builds
+/// with the `test-hooks` feature (the test suite's), never in a shipped wheel.
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
 fn _panic_for_tests(message: &str) {
     panic!("{message}");
@@ -46,8 +48,11 @@ fn _panic_for_tests(message: &str) {
 mod _chipmodel {
     use super::*;
 
+    #[cfg(feature = "test-hooks")]
     #[pymodule_export]
-    use super::{_panic_for_tests, _read_data_file};
+    use super::_panic_for_tests;
+    #[pymodule_export]
+    use super::_read_data_file;
     #[pymodule_export]
     use crate::catalog::{PyCatalog, PyChip, PyComparison, embedded_catalog, load_catalog};
     #[pymodule_export]
@@ -78,7 +83,7 @@ mod _chipmodel {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         errors::register(m)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        m.add("NOT_LEGAL_ADVICE", chipmodel_compliance::NOT_LEGAL_ADVICE)?;
+        m.add("NOT_LEGAL_ADVICE", chipmodel::compliance::NOT_LEGAL_ADVICE)?;
         m.add("DEFAULT_DATE", chipmodel::DEFAULT_DATE)?;
         Ok(())
     }

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use chipmodel_catalog::{Chip, Precision};
-use chipmodel_perf::{
-    BestConfig, CalibrationFit, InferenceConfig, InferenceEstimate, Measurement, Mode, Model,
-    OpRecord, Params, PerfError, TrainingConfig, TrainingEstimate,
+use chipmodel::perf::{CalibrationFit, Measurement, Params};
+use chipmodel::{
+    BestConfig, InferenceConfig, InferenceEstimate, Mode, Model, PerfError, TrainingConfig,
+    TrainingEstimate,
 };
+use chipmodel::{Chip, Precision};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -254,20 +255,17 @@ impl PyModel {
     /// Sources cited.
     #[getter]
     fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(&self.model.sources).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, &self.model.sources)
     }
     /// Every field, plus computed parameter counts.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut v = serde_json::to_value(&*self.model).unwrap_or_default();
+        let mut v = crate::convert::to_json(&*self.model)?;
         if let serde_json::Value::Object(m) = &mut v {
             m.insert("total_params".into(), self.model.total_params().into());
             m.insert("active_params".into(), self.model.active_params().into());
             m.insert(
                 "param_counts".into(),
-                serde_json::to_value(self.model.param_counts()).unwrap_or_default(),
+                crate::convert::to_json(self.model.param_counts())?,
             );
         }
         json_to_py(py, &v)
@@ -353,10 +351,6 @@ pub struct PyInferenceEstimate {
     pub(crate) est: InferenceEstimate,
     pub(crate) model: Arc<Model>,
     pub(crate) chip: Arc<Chip>,
-}
-
-fn record_to_json(r: &OpRecord) -> serde_json::Value {
-    serde_json::to_value(r).unwrap_or_default()
 }
 
 #[pymethods]
@@ -462,10 +456,7 @@ impl PyInferenceEstimate {
     /// Memory per chip by part, bytes.
     #[getter]
     fn memory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(self.est.memory).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, self.est.memory)
     }
     /// Time to first token, s.
     #[getter]
@@ -514,10 +505,7 @@ impl PyInferenceEstimate {
     /// The parameters used (efficiencies, overheads).
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(self.est.params).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, self.est.params)
     }
     /// How the configuration was chosen.
     #[getter]
@@ -527,42 +515,35 @@ impl PyInferenceEstimate {
     /// Per-phase, per-operator breakdown: a list of dicts (phase, op, count, flops, bytes,
     /// comm_bytes, time_s, bound), per chip, summed over layers.
     fn breakdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let engine = chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let engine = chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params);
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
-        json_to_py(
-            py,
-            &serde_json::Value::Array(ops.iter().map(record_to_json).collect()),
-        )
+        crate::convert::to_py(py, &ops)
     }
     /// The breakdown as column arrays (numbers as numpy arrays): ``phase``, ``op``, ``count``,
     /// ``flops``, ``bytes``, ``comm_bytes``, ``time_s``, ``bound``.
     fn breakdown_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let engine = chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let engine = chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params);
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
-        let rows: Vec<_> = ops
-            .iter()
-            .filter_map(|r| match record_to_json(r) {
-                serde_json::Value::Object(m) => Some(m),
-                _ => None,
-            })
-            .collect();
+        let mut rows = Vec::with_capacity(ops.len());
+        for r in &ops {
+            if let serde_json::Value::Object(m) = crate::convert::to_json(r)? {
+                rows.push(m);
+            }
+        }
         crate::records_to_columns(py, &rows)
     }
     /// The largest batch whose memory fits with this layout.
     fn max_batch(&self) -> u32 {
-        chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params)
+        chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params)
             .max_batch(&self.est.setup)
     }
     /// Everything as plain Python data, the breakdown included.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let engine = chipmodel_perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let engine = chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params);
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
-        let mut v = serde_json::to_value(&self.est).unwrap_or_default();
+        let mut v = crate::convert::to_json(&self.est)?;
         if let serde_json::Value::Object(m) = &mut v {
-            m.insert(
-                "breakdown".into(),
-                serde_json::Value::Array(ops.iter().map(record_to_json).collect()),
-            );
+            m.insert("breakdown".into(), crate::convert::to_json(&ops)?);
             m.insert(
                 "memory_per_chip_bytes".into(),
                 self.est.memory.total_bytes.into(),
@@ -670,7 +651,7 @@ impl PyTrainingEstimate {
     }
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.est).unwrap_or_default())
+        crate::convert::to_py(py, &self.est)
     }
     /// Rich display in Jupyter: the key numbers with units, the provenance one click away.
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -707,10 +688,7 @@ impl PyCalibrationFit {
     /// Parameters: pass as ``params=`` to ``estimate_inference``.
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(
-            py,
-            &serde_json::to_value(self.fit.params).unwrap_or_default(),
-        )
+        crate::convert::to_py(py, self.fit.params)
     }
     /// Names of the parameters the points determined.
     #[getter]
@@ -746,7 +724,7 @@ pub fn calibration<'py>(
     catalog: Option<&Bound<'py, PyCatalog>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let c = chip_arg(chip, &*catalog_arg(catalog)?)?;
-    let cal = chipmodel_perf::Calibration::for_chip(&c.id).map_err(PyChipModelError::from)?;
+    let cal = chipmodel::perf::Calibration::for_chip(&c.id).map_err(PyChipModelError::from)?;
     let v = serde_json::json!({
         "chip": c.id,
         "family": cal.family,
@@ -814,15 +792,13 @@ pub fn estimate_inference(
         mode: crate::perf::mode(mode)?,
         params: params_arg(&c, params)?,
         kv_policy: kv_policy
-            .parse::<chipmodel_perf::KvPolicy>()
+            .parse::<chipmodel::perf::KvPolicy>()
             .map_err(PyChipModelError::from)?,
     };
-    let est = py
-        .detach(|| {
-            let (engine, setup) = chipmodel_perf::resolve(&m, &c, &cfg)?;
-            Ok::<_, PerfError>(engine.estimate(&setup))
-        })
-        .map_err(PyChipModelError::from)?;
+    let est = crate::convert::run(py, || {
+        let (engine, setup) = chipmodel::perf::resolve(&m, &c, &cfg)?;
+        Ok::<_, PerfError>(engine.estimate(&setup))
+    })?;
     Ok(PyInferenceEstimate {
         est,
         model: m,
@@ -859,7 +835,7 @@ pub fn best_inference(
     let (m, c) = (model_arg(model, &data)?, chip_arg(chip, &data)?);
     let cfg = BestConfig {
         kv_policy: kv_policy
-            .parse::<chipmodel_perf::KvPolicy>()
+            .parse::<chipmodel::perf::KvPolicy>()
             .map_err(PyChipModelError::from)?,
         n_chips,
         input_tokens,
@@ -875,9 +851,7 @@ pub fn best_inference(
         mode: crate::perf::mode(mode)?,
         params: params_arg(&c, params)?,
     };
-    let est = py
-        .detach(|| chipmodel_perf::best_inference(&m, &c, &cfg))
-        .map_err(PyChipModelError::from)?;
+    let est = crate::convert::run(py, || chipmodel::best_inference(&m, &c, &cfg))?;
     Ok(PyInferenceEstimate {
         est,
         model: m,
@@ -937,9 +911,7 @@ pub fn estimate_training(
     cfg.compute_dtype = precision("compute_dtype", compute_dtype)?;
     cfg.mfu = mfu;
     cfg.mode = crate::perf::mode(mode)?;
-    let est = py
-        .detach(|| chipmodel_perf::estimate_training(&m, &c, &cfg))
-        .map_err(PyChipModelError::from)?;
+    let est = crate::convert::run(py, || chipmodel::estimate_training(&m, &c, &cfg))?;
     Ok(PyTrainingEstimate { est })
 }
 
@@ -968,8 +940,6 @@ pub fn calibrate(
             crate::input::read(&item, &field, Measurement::from_value)
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let fit = py
-        .detach(|| chipmodel_perf::calibrate(&data.data, &points))
-        .map_err(PyChipModelError::from)?;
+    let fit = crate::convert::run(py, || chipmodel::calibrate(&data.data, &points))?;
     Ok(PyCalibrationFit { fit })
 }

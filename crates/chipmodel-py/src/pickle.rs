@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chipmodel_catalog::{Catalog, Chip};
+use chipmodel::{Catalog, Chip};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
@@ -92,10 +92,10 @@ pub(crate) fn catalog_from_state(
 /// A rule set's state: the rules without their sources (which the rule reader does not take
 /// back), and the sources. (Rules hold finite numbers only, so JSON values carry them.)
 pub(crate) fn rules_state(
-    r: &chipmodel_compliance::RuleSet,
+    r: &chipmodel::RuleSet,
 ) -> PyResult<(
     serde_json::Value,
-    &std::collections::BTreeMap<String, chipmodel_catalog::Source>,
+    &std::collections::BTreeMap<String, chipmodel::Source>,
 )> {
     let mut v = serde_json::to_value(r)
         .map_err(|e| PyValueError::new_err(format!("cannot pickle a RuleSet: {e}")))?;
@@ -166,7 +166,7 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
         )?,
         "RuleSet" => {
             let (rules, sources): (serde_json::Value, _) = load(kind, state)?;
-            let mut rules: chipmodel_compliance::RuleSet = serde_json::from_value(rules)
+            let mut rules: chipmodel::RuleSet = serde_json::from_value(rules)
                 .map_err(|e| PyValueError::new_err(format!("cannot unpickle a {kind}: {e}")))?;
             rules.sources = sources;
             new(py, PyRuleSet { rules })?
@@ -200,7 +200,7 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
             },
         )?,
         "Scenario" => {
-            let (mut s, a, doc, catalog): (chipmodel_fleet::Scenario, _, _, _) = load(kind, state)?;
+            let (mut s, a, doc, catalog): (chipmodel::Scenario, _, _, _) = load(kind, state)?;
             s.assumptions = a;
             s.document = doc;
             new(
@@ -212,8 +212,8 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
             )?
         }
         "SweepGrid" => {
-            let parts: chipmodel_perf::GridParts = load(kind, state)?;
-            let grid = chipmodel_perf::Grid::new(parts).map_err(PyChipModelError::from)?;
+            let parts: chipmodel::perf::GridParts = load(kind, state)?;
+            let grid = chipmodel::perf::Grid::new(parts).map_err(PyChipModelError::from)?;
             new(
                 py,
                 PySweepGrid {

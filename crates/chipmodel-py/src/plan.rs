@@ -1,12 +1,10 @@
 //! Python surface of the hybrid fleet planner.
 
-use chipmodel_fleet::{PlanInput, Supply, WorkloadDemand};
+use chipmodel::{PlanInput, Supply, WorkloadDemand};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::errors::PyChipModelError;
 use crate::fleet::{PyAssumptions, assumptions_of};
-use crate::json_to_py;
 
 fn supply_of(x: &Bound<'_, PyAny>, k: usize) -> PyResult<Supply> {
     let field = format!("supplies[{k}]");
@@ -81,8 +79,6 @@ pub fn plan_hybrid<'py>(
         budget_usd,
         horizon_years,
     };
-    let plan = py
-        .detach(|| chipmodel_fleet::plan_hybrid(&data.data, &input, &a))
-        .map_err(PyChipModelError::from)?;
-    json_to_py(py, &serde_json::to_value(&plan).unwrap_or_default())
+    let plan = crate::convert::run(py, || chipmodel::plan_hybrid(&data.data, &input, &a))?;
+    crate::convert::to_py(py, &plan)
 }

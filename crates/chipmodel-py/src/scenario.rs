@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chipmodel_fleet::{SCENARIOS, Scenario, run_scenario_with_progress as run};
+use chipmodel::Scenario;
+use chipmodel::fleet::{SCENARIOS, run_scenario_with_progress as run};
 use pyo3::prelude::*;
 
 use crate::catalog::{CatalogData, PyCatalog, catalog_arg};
 use crate::errors::PyChipModelError;
 use crate::fleet::{PyAssumptions, PyFleet};
-use crate::json_to_py;
 
 /// A checked scenario: a fleet, a workload, assumption overrides, compliance dates, comparisons;
 /// with the catalog its chips and models were checked against.
@@ -74,7 +74,7 @@ impl PyScenario {
     }
     /// Everything the file says, checked, as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &serde_json::to_value(&self.s).unwrap_or_default())
+        crate::convert::to_py(py, &self.s)
     }
     fn __repr__(&self) -> String {
         format!("Scenario('{}': {})", self.s.id, self.s.title)
@@ -162,5 +162,5 @@ pub fn run_scenario<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let (s, data) = scenario_of(scenario, catalog)?;
     let r = crate::with_progress(py, progress, |p| run(&data.data, &s, p))?;
-    json_to_py(py, &serde_json::to_value(r).unwrap_or_default())
+    crate::convert::to_py(py, r)
 }

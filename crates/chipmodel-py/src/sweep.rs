@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use chipmodel_catalog::{Chip, Precision};
-use chipmodel_perf::{
-    Dim, Grid, GridParts, Limits, Mode, Model, Objective, Reduction, SweepColumns, SweepSpec,
-};
+use chipmodel::perf::{Dim, Grid, GridParts, Limits, Objective, Reduction, SweepColumns};
+use chipmodel::{Chip, Precision};
+use chipmodel::{Mode, Model, SweepSpec};
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -53,7 +52,7 @@ fn limits(
             && !(x.is_finite() && x > 0.0)
         {
             return Err(PyChipModelError::from(
-                chipmodel_perf::PerfError::InvalidConfig {
+                chipmodel::perf::PerfError::InvalidConfig {
                     field: name.into(),
                     value: x.to_string(),
                     message: "must be a positive number of seconds".into(),
@@ -197,7 +196,7 @@ fn prices(
             let chip = chip_arg(&k, data)?;
             let Some(i) = chips.iter().position(|c| c.id == chip.id) else {
                 return Err(
-                    PyChipModelError::from(chipmodel_perf::PerfError::InvalidConfig {
+                    PyChipModelError::from(chipmodel::perf::PerfError::InvalidConfig {
                         field: "usd_per_chip_hour".into(),
                         value: format!("'{}'", chip.id),
                         message: "is not one of the grid's chips".into(),
@@ -249,7 +248,17 @@ fn columns<'py>(py: Python<'py>, grid: &Grid, c: SweepColumns) -> PyResult<Bound
         c.usd_per_million_tokens.into_pyarray(py),
     )?;
     d.set_item("energy_per_token_j", c.energy_per_token_j.into_pyarray(py))?;
-    d.set_item("bound_code", c.bound.into_pyarray(py))?;
+    // The bound as an index into `_bounds` (the core's names in code order; "" for invalid rows),
+    // decoded in Python like every other coded column.
+    let invalid = chipmodel::perf::Bound::ALL.len() as u8;
+    let index: Vec<u8> = c.bound.iter().map(|&b| b.min(invalid)).collect();
+    d.set_item("bound_index", index.into_pyarray(py))?;
+    let names: Vec<&str> = chipmodel::perf::Bound::ALL
+        .iter()
+        .map(|b| b.as_str())
+        .chain([""])
+        .collect();
+    d.set_item("_bounds", names)?;
     let spec = grid.spec();
     d.set_item("_models", spec.models.clone())?;
     d.set_item("_chips", spec.chips.clone())?;
@@ -405,9 +414,7 @@ impl PySweepGrid {
     ) -> PyResult<Bound<'py, PyDict>> {
         let range = self.range(start, stop);
         let grid = self.grid.clone();
-        let c = py
-            .detach(|| grid.evaluate(range, threads))
-            .map_err(PyChipModelError::from)?;
+        let c = crate::convert::run(py, || grid.evaluate(range, threads))?;
         columns(py, &self.grid, c)
     }
     /// Raw columns of the configurations at ``indices`` (grid indices), in that order.
@@ -420,9 +427,7 @@ impl PySweepGrid {
     ) -> PyResult<Bound<'py, PyDict>> {
         let idx = self::indices(indices)?;
         let grid = self.grid.clone();
-        let c = py
-            .detach(|| grid.evaluate_indices(&idx, threads))
-            .map_err(PyChipModelError::from)?;
+        let c = crate::convert::run(py, || grid.evaluate_indices(&idx, threads))?;
         columns(py, &self.grid, c)
     }
     /// Grid indices that ``reduction`` selects among configurations ``start`` to ``stop``,
@@ -440,9 +445,7 @@ impl PySweepGrid {
         let range = self.range(start, stop);
         let grid = self.grid.clone();
         let r = reduction.clone();
-        let idx = py
-            .detach(|| grid.reduce(range, &r.reduction, &r.limits, threads))
-            .map_err(PyChipModelError::from)?;
+        let idx = crate::convert::run(py, || grid.reduce(range, &r.reduction, &r.limits, threads))?;
         Ok(idx.into_pyarray(py))
     }
     /// ``reduce`` over the configurations at ``indices`` (e.g. the answers of several parts).
@@ -455,9 +458,7 @@ impl PySweepGrid {
         let idx = self::indices(indices)?;
         let grid = self.grid.clone();
         let r = reduction.clone();
-        let out = py
-            .detach(|| grid.reduce_indices(&idx, &r.reduction, &r.limits))
-            .map_err(PyChipModelError::from)?;
+        let out = crate::convert::run(py, || grid.reduce_indices(&idx, &r.reduction, &r.limits))?;
         Ok(out.into_pyarray(py))
     }
     /// Pickle support: the grid's parts (spec, models, chips, prices).

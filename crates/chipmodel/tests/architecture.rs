@@ -142,3 +142,19 @@ fn no_function_over_80_lines_without_its_reason() {
         found.join("\n")
     );
 }
+
+/// The Python binding reaches the core through the facade alone: one route in for every type.
+#[test]
+fn the_binding_depends_on_the_facade_alone() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chipmodel-py/Cargo.toml");
+    let text = std::fs::read_to_string(manifest).unwrap();
+    for krate in [
+        "chipmodel-catalog",
+        "chipmodel-perf",
+        "chipmodel-compliance",
+        "chipmodel-fleet",
+    ] {
+        assert!(!text.contains(krate), "chipmodel-py depends on {krate}");
+    }
+    assert!(text.contains("chipmodel = { workspace = true }"));
+}
