@@ -124,7 +124,7 @@ CASES: list[Case] = [
     ("number-for-chip", "wrong type", "classify(3.5)",
      lambda t: chipmodel.classify(3.5), "ArgumentTypeError", "expected a chip name or a Chip"),  # type: ignore[arg-type]
     ("wrong-group", "wrong type", "Fleet([42])",
-     lambda t: chipmodel.Fleet([42]), "ArgumentTypeError", "a group is a dict"),
+     lambda t: chipmodel.Fleet([42]), "ArgumentTypeError", "a group is a dict"),  # type: ignore[list-item]
     ("text-override", "wrong type", "Assumptions({'wacc': 'high'})",
      lambda t: chipmodel.Assumptions({"wacc": "high"}), "ArgumentTypeError", "override 'wacc' must be a number"),  # type: ignore[dict-item]
     ("wrong-workload", "wrong type", "Fleet(...).tco(workload=3)",

@@ -1,4 +1,4 @@
-"""Every bad-input case of issue 2, from Python: the right ChipModelError subclass, a message
+"""Every bad-input case of the catalog, from Python: the right ChipModelError subclass, a message
 naming the file, the chip and the field, and nothing half-loaded."""
 
 from __future__ import annotations

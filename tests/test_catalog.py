@@ -1,4 +1,4 @@
-"""The Python catalog API: the public contract of issue 2, with real values."""
+"""The Python catalog API: its public contract, with real values."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The export-control classifier from Python: the contract of issue 4 with real outcomes."""
+"""The export-control classifier from Python: its contract with real outcomes."""
 
 from __future__ import annotations
 

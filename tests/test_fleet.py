@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
 import chipmodel
+from chipmodel.inputs import GroupDict
 
-SEED = [{"chip": "h200-sxm", "count": 400_000, "site": "cn"}]
+SEED: list[GroupDict] = [{"chip": "h200-sxm", "count": 400_000, "site": "cn"}]
 
 
 def test_seed_scenario_figures() -> None:
@@ -102,7 +104,7 @@ def test_sensitivity_ranks_by_swing() -> None:
         ([], chipmodel.ConfigError, "groups"),
     ],
 )
-def test_bad_fleets_are_refused_at_construction(groups: list[dict[str, object]], exc: type, needle: str) -> None:
+def test_bad_fleets_are_refused_at_construction(groups: Any, exc: type, needle: str) -> None:
     with pytest.raises(exc, match=needle):
         chipmodel.Fleet(groups)
 
@@ -132,7 +134,7 @@ def test_docs_table_matches_the_data() -> None:
 
 
 def test_schedule_and_export_shock() -> None:
-    ramp = {"2026-Q1": 100_000, "2026-Q2": 100_000, "2026-Q3": 100_000, "2026-Q4": 100_000}
+    ramp: dict[str, float] = {"2026-Q1": 100_000, "2026-Q2": 100_000, "2026-Q3": 100_000, "2026-Q4": 100_000}
     f = chipmodel.Fleet([{"chip": "h200-sxm", "count": 400_000, "site": "cn", "deliveries": ramp}])
     rows = chipmodel.schedule(f, workload="llama-3.1-70b")
     assert [r["quarter"] for r in rows] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]

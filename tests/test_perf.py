@@ -1,4 +1,4 @@
-"""The performance model from Python: the contract of issue 3 with real values."""
+"""The performance model from Python: its contract with real values."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import chipmodel
+from chipmodel.inputs import MeasurementDict
 
 
 def test_model_catalog() -> None:
@@ -140,7 +141,7 @@ def test_training_estimate() -> None:
 
 def test_calibrate_recovers_known_parameters() -> None:
     truth = {"memory_efficiency": 0.6}
-    points = []
+    points: list[MeasurementDict] = []
     for batch in (1, 4, 16, 64):
         e = chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=batch, params=truth)
         points.append({"model": "llama-3.1-8b", "chip": "h200", "batch": batch, "metric": "tpot_s", "value": e.tpot_s})

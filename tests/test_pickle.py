@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import chipmodel
+from chipmodel.inputs import MeasurementDict
 from conftest import GOOD_CHIP, SOURCES
 
 
@@ -21,7 +22,7 @@ def _custom_catalog(tmp: Path) -> Any:
 
 
 def _fit() -> Any:
-    points = [
+    points: list[MeasurementDict] = [
         {"model": "llama-3.1-8b", "chip": "h200", "batch": b, "metric": "tpot_s",
          "value": chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=b).tpot_s}
         for b in (1, 8, 64)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 import chipmodel
+from chipmodel.inputs import DemandDict, SupplyDict
 
-SUPPLIES: list[dict[str, Any]] = [
+SUPPLIES: list[SupplyDict] = [
     {"chip": "h200", "site": "cn", "max_count": 400_000},
     {"chip": "ascend-910c", "site": "cn"},
 ]
 # 400,000 H200s make about 4.03e13 tokens/day of Llama 3.1 70B; ask for 6e13.
-DEMANDS: list[dict[str, Any]] = [{"model": "llama-3.1-70b", "tokens_per_day": 6e13}]
+DEMANDS: list[DemandDict] = [{"model": "llama-3.1-70b", "tokens_per_day": 6e13}]
 
 
 def test_seed_story_h200_cap_binds() -> None:
@@ -56,7 +57,7 @@ def test_power_cap_budget_and_assumptions() -> None:
 
 
 def test_restricted_workload_and_workload_keys() -> None:
-    demands = [
+    demands: list[DemandDict] = [
         {
             "model": "llama-3.1-70b",
             "tokens_per_day": 2e13,
@@ -99,6 +100,6 @@ def test_type_errors() -> None:
     with pytest.raises(TypeError, match="dict"):
         chipmodel.plan_hybrid(not_dicts, DEMANDS)
     with pytest.raises(TypeError, match=r"demands\[0\]\.allowed_chips: invalid type: string \"h200\", expected a sequence"):
-        chipmodel.plan_hybrid(SUPPLIES, [{**DEMANDS[0], "allowed_chips": "h200"}])
+        chipmodel.plan_hybrid(SUPPLIES, [cast(DemandDict, {**DEMANDS[0], "allowed_chips": "h200"})])
     with pytest.raises(chipmodel.UnknownChipError):
         chipmodel.plan_hybrid([{"chip": "h2000"}], DEMANDS)

@@ -12,6 +12,8 @@ from typing import Any, final
 import numpy as np
 import numpy.typing as npt
 
+from chipmodel.inputs import DemandDict, GroupDict, MeasurementDict, SupplyDict, WorkloadDict
+
 __version__: str
 NOT_LEGAL_ADVICE: str
 DEFAULT_DATE: str
@@ -643,7 +645,7 @@ def estimate_training(
     catalog: Catalog | None = None,
 ) -> TrainingEstimate:
     """Estimates a training run."""
-def calibrate(measurements: list[dict[str, Any]], *, catalog: Catalog | None = None) -> CalibrationFit:
+def calibrate(measurements: Sequence[MeasurementDict], *, catalog: Catalog | None = None) -> CalibrationFit:
     """Fits calibrated parameters to measurements: a list of dicts with ``model``, ``chip``,
     ``metric`` (``ttft_s``, ``tpot_s``, ``e2e_latency_s`` or ``throughput_tokens_per_s``),
     ``value`` and any ``estimate_inference`` keyword (``n_chips``, ``batch``, …).
@@ -832,11 +834,17 @@ class Fleet:
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
-    def __new__(cls, groups: Any, horizon_years: float = 4.0, *, catalog: Catalog | None = None) -> Fleet: ...
+    def __new__(
+        cls,
+        groups: Sequence[GroupDict | tuple[str, float] | tuple[str, float, str]],
+        horizon_years: float = 4.0,
+        *,
+        catalog: Catalog | None = None,
+    ) -> Fleet: ...
     @property
     def count(self) -> float:
         """Chips in the fleet."""
-    def tco(self, assumptions: Assumptions | None = None, workload: str | dict[str, Any] | None = None) -> FleetReport:
+    def tco(self, assumptions: Assumptions | None = None, workload: str | WorkloadDict | None = None) -> FleetReport:
         """The fleet's report at ``assumptions`` (default: the defaults), with a ``workload`` (a model
         name or a dict with ``model``, ``input_tokens``, ``output_tokens``, ``weight_dtype``,
         ``ttft_slo_s``, ``tpot_slo_s``) for tokens per day and $/million tokens.
@@ -875,12 +883,12 @@ def equivalent_fleet(
     fleet: Fleet,
     chip: str = "ascend-910c",
     site: str = "cn",
-    workload: str | dict[str, Any] | None = None,
+    workload: str | WorkloadDict | None = None,
     assumptions: Assumptions | None = None,
 ) -> tuple[float, FleetReport]:
     """How many of another chip deliver the fleet's tokens per day: ``(count, FleetReport)``."""
 def schedule(
-    fleet: Fleet, assumptions: Assumptions | None = None, workload: str | dict[str, Any] | None = None
+    fleet: Fleet, assumptions: Assumptions | None = None, workload: str | WorkloadDict | None = None
 ) -> list[dict[str, Any]]:
     """The deployment quarter by quarter (chips delivered in a quarter serve from the next):
     ``[{"quarter", "delivered", "installed", "in_service", "capex_usd", "cumulative_capex_usd",
@@ -893,7 +901,7 @@ def export_shock(
     replacement: str | None = None,
     site: str = "cn",
     assumptions: Assumptions | None = None,
-    workload: str | dict[str, Any] | None = None,
+    workload: str | WorkloadDict | None = None,
 ) -> dict[str, Any]:
     """Cuts the deliveries of ``chips`` in quarters starting on or after ``date``: the fleet that
     remains, its report and schedule, the tokens per day lost and, with a workload, how many
@@ -902,7 +910,7 @@ def export_shock(
 def monte_carlo(
     fleet: Fleet,
     assumptions: Assumptions | None = None,
-    workload: str | dict[str, Any] | None = None,
+    workload: str | WorkloadDict | None = None,
     samples: int = 1000,
     seed: int = 0,
     progress: Callable[[str, int, int], object] | None = None,
@@ -919,7 +927,7 @@ def sensitivity(
     fleet: Fleet,
     output: str = "usd_per_gpu_hour",
     assumptions: Assumptions | None = None,
-    workload: str | dict[str, Any] | None = None,
+    workload: str | WorkloadDict | None = None,
 ) -> list[dict[str, Any]]:
     """One-at-a-time sensitivity of ``output`` to each assumption, largest swing first:
     ``[{"name", "at_low", "at_high", "base", "swing"}]``.
@@ -978,8 +986,8 @@ def run_scenario(
     """
 
 def plan_hybrid(
-    supplies: list[dict[str, Any]],
-    demands: list[dict[str, Any]],
+    supplies: Sequence[SupplyDict],
+    demands: Sequence[DemandDict],
     power_cap_mw: float | None = None,
     budget_usd: float | None = None,
     assumptions: Assumptions | None = None,
@@ -1122,7 +1130,7 @@ class SweepGrid:
 def _monte_carlo_draws(
     fleet: Fleet,
     assumptions: Assumptions | None = None,
-    workload: str | dict[str, Any] | None = None,
+    workload: str | WorkloadDict | None = None,
     seed: int = 0,
     start: int = 0,
     stop: int = 1000,

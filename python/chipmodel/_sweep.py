@@ -19,6 +19,7 @@ from chipmodel._errors import config_error
 from chipmodel._chipmodel import Assumptions, Catalog, Chip, Fleet, Model, Reduction, SweepGrid, _monte_carlo_draws
 
 if TYPE_CHECKING:
+    from chipmodel.inputs import WorkloadDict
     import pyarrow
 
 IntArg = Union[int, Sequence[int], npt.NDArray[np.integer[Any]]]
@@ -273,7 +274,7 @@ def monte_carlo_chunks(
     seed: int = 0,
     chunk_size: int = 100_000,
     assumptions: Assumptions | None = None,
-    workload: str | dict[str, Any] | None = None,
+    workload: str | WorkloadDict | None = None,
     threads: int = 0,
 ) -> Iterator[Columns]:
     """Yields a fleet Monte Carlo's draws ``chunk_size`` at a time (``{output: numpy array}``),

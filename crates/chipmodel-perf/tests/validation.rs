@@ -67,7 +67,7 @@ fn validation_doc_reproduces_the_table() {
     );
 }
 
-/// Issue 3: at least 20 scored rows over several chips, and a median calibrated error of at most
+/// The validation contract: at least 20 scored rows over several chips, and a median calibrated error of at most
 /// 15% on throughput and on time to first token; calibrated must also beat roofline widely.
 #[test]
 fn at_least_twenty_rows_are_scored_and_calibrated_is_within_fifteen_percent() {
