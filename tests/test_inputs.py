@@ -119,6 +119,7 @@ workloads = st.fixed_dictionaries(
         "weight_dtype": values("fp8", "bf16", "fp9"),
         "ttft_slo_s": values(2.0, 0.0, -1.0),
         "tpot_slo_s": values(0.05),
+        "max_batch": values(8, 0),
         "batch": st.just(4),
     },
 )

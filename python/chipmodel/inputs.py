@@ -46,6 +46,7 @@ class WorkloadDict(TypedDict, total=False):
     weight_dtype: str
     ttft_slo_s: float | None
     tpot_slo_s: float | None
+    max_batch: int | None
 
 
 class SupplyDict(TypedDict, total=False):

@@ -80,6 +80,10 @@ pub struct Workload {
     /// Time-per-output-token target, s.
     #[serde(default)]
     pub tpot_slo_s: Option<f64>,
+    /// The most sequences the engine runs at once (vLLM's `max_num_seqs`, TensorRT-LLM's
+    /// `max_batch_size`); `None`: as many as fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_batch: Option<u32>,
 }
 
 impl Workload {
@@ -92,6 +96,7 @@ impl Workload {
             weight_dtype: Workload::default_weight_dtype(),
             ttft_slo_s: None,
             tpot_slo_s: None,
+            max_batch: None,
         }
     }
     fn default_input_tokens() -> u32 {
@@ -509,6 +514,7 @@ pub fn serving_throughput(
         cfg.weight_dtype = w.weight_dtype;
         cfg.ttft_slo_s = w.ttft_slo_s;
         cfg.tpot_slo_s = w.tpot_slo_s;
+        cfg.max_batch = w.max_batch;
         match best_inference(model, chip, &cfg) {
             Ok(e) => {
                 let candidate = per_chip(&e, n);

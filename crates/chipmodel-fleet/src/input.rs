@@ -119,7 +119,8 @@ impl Workload {
         Ok(w)
     }
 
-    /// Checks the values: whole positive token counts, positive finite latency targets.
+    /// Checks the values: whole positive token counts, positive finite latency targets, a positive
+    /// batch cap.
     pub fn validate(&self) -> Result<(), FieldError> {
         for (field, n) in [
             ("input_tokens", self.input_tokens),
@@ -140,6 +141,13 @@ impl Workload {
             if let Some(x) = x {
                 positive(field, x, "number of seconds")?;
             }
+        }
+        if self.max_batch == Some(0) {
+            return Err(FieldError::new(
+                "max_batch",
+                "0",
+                "must be a positive whole number, got 0",
+            ));
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 
 use chipmodel_fleet::{
     Assumptions, Fleet, Group, Workload, crf, equivalent_fleet, monte_carlo, sensitivity,
+    serving_throughput,
 };
 
 mod common;
@@ -238,4 +239,24 @@ fn monte_carlo_progress_threads_and_ranges_do_not_change_the_draws() {
     }
     let (start, stop) = (5, 4);
     assert!(monte_carlo_draws(catalogs(), &f, &a, None, 7, start..stop, 1).is_err());
+}
+
+#[test]
+fn a_workload_batch_cap_reads_from_toml_and_caps_the_serving_batch() {
+    let w = Workload::from_value(toml::from_str("model = 'llama-3.1-8b'\nmax_batch = 8").unwrap())
+        .unwrap();
+    assert_eq!(w.max_batch, Some(8));
+    let e = Workload::from_value(toml::from_str("model = 'llama-3.1-8b'\nmax_batch = 0").unwrap())
+        .unwrap_err();
+    assert_eq!(e.field, "max_batch");
+    let data = catalogs();
+    let model = data.model("llama-3.1-8b").unwrap();
+    let chip = data.chip("h200").unwrap();
+    let (free, _) = serving_throughput(model, chip, &Workload::new("llama-3.1-8b")).unwrap();
+    let (capped, how) = serving_throughput(model, chip, &w).unwrap();
+    assert!(capped < free, "{capped} vs {free}");
+    assert!(
+        how.contains("batch 8") || how.contains("b8") || how.contains("8"),
+        "{how}"
+    );
 }
