@@ -106,6 +106,6 @@ fuzz_target!(|x: Input| {
         .and_then(|a| a.with("price.h200-sxm", x.price))
         .and_then(|a| a.with("wacc", x.wacc));
     if let Ok(a) = a {
-        let _ = Fleet::new(vec![Group::new(&chip.id, x.count, "cn")]).report(data, &a, None);
+        let _ = Fleet::new(vec![Group::new(&chip.id, x.count, chipmodel_fleet::Site::Cn)]).report(data, &a, None);
     }
 });

@@ -7,7 +7,7 @@ precisions), watts, mm².
 import datetime
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, final
+from typing import Any, Literal, final
 
 import numpy as np
 import numpy.typing as npt
@@ -638,7 +638,7 @@ def estimate_training(
     pp: int = 1,
     ep: int = 1,
     zero_stage: int = 1,
-    recompute: str = "selective",
+    recompute: Literal["none", "selective", "full"] = "selective",
     compute_dtype: str = "bf16",
     mfu: float | None = None,
     mode: str = "calibrated",

@@ -16,7 +16,11 @@ fn main() {
 }
 
 fn seed() -> Fleet {
-    Fleet::new(vec![Group::new("h200", 400_000.0, "cn")])
+    Fleet::new(vec![Group::new(
+        "h200",
+        400_000.0,
+        chipmodel_fleet::Site::Cn,
+    )])
 }
 
 #[divan::bench]

@@ -8,7 +8,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         chipmodel_perf::ModelCatalog::embedded()?.clone(),
     );
     let a = Assumptions::defaults()?;
-    let fleet = Fleet::new(vec![Group::new("h200", 400_000.0, "cn")]);
+    let fleet = Fleet::new(vec![Group::new(
+        "h200",
+        400_000.0,
+        chipmodel_fleet::Site::Cn,
+    )]);
     let w = Workload::new("llama-3.1-70b");
     let r = fleet.report(&data, &a, Some(&w))?;
     println!("{}", serde_json::to_string_pretty(&r.total)?);
@@ -22,7 +26,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             s.name, s.at_low, s.at_high, s.base
         );
     }
-    let (n, alt) = equivalent_fleet(&data, &fleet, "ascend-910c", "cn", &w, &a)?;
+    let (n, alt) = equivalent_fleet(
+        &data,
+        &fleet,
+        "ascend-910c",
+        chipmodel_fleet::Site::Cn,
+        &w,
+        &a,
+    )?;
     println!(
         "ascend-910c equivalent: {n} chips, {:.0} MW, capex {:.2e}, $/Mtok {:?}",
         alt.total.facility_mw,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use chipmodel_perf::Catalogs;
 
 use crate::FleetError;
+use crate::Site;
 use crate::assumptions::Assumptions;
 use crate::error::invalid;
 use crate::fleet::{Fleet, FleetReport, Group, Workload};
@@ -28,8 +29,8 @@ use crate::fleet::{Fleet, FleetReport, Group, Workload};
 ///     chipmodel_catalog::Catalog::embedded().clone(),
 ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
 /// );
-/// let h200 = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
-/// let (n, report) = equivalent_fleet(&data, &h200, "ascend-910c", "cn", &Workload::new("llama-3.1-70b"), &Assumptions::defaults()?)?;
+/// let h200 = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)]);
+/// let (n, report) = equivalent_fleet(&data, &h200, "ascend-910c", chipmodel_fleet::Site::Cn, &Workload::new("llama-3.1-70b"), &Assumptions::defaults()?)?;
 /// assert!(n > 1000.0);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
@@ -37,7 +38,7 @@ pub fn equivalent_fleet(
     data: &Catalogs,
     fleet: &Fleet,
     chip: &str,
-    site: &str,
+    site: Site,
     workload: &Workload,
     a: &Assumptions,
 ) -> Result<(f64, FleetReport), FleetError> {
@@ -181,7 +182,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 ///     chipmodel_catalog::Catalog::embedded().clone(),
 ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
 /// );
-/// let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+/// let f = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)]);
 /// let a = monte_carlo(&data, &f, &Assumptions::defaults()?, None, 200, 7)?;
 /// let b = monte_carlo(&data, &f, &Assumptions::defaults()?, None, 200, 7)?;
 /// assert_eq!(a, b); // reproducible for a seed
@@ -408,7 +409,7 @@ pub struct Sensitivity {
 ///     chipmodel_catalog::Catalog::embedded().clone(),
 ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
 /// );
-/// let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+/// let f = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)]);
 /// let s = sensitivity(&data, &f, &Assumptions::defaults()?, None, "usd_per_gpu_hour")?;
 /// // Economic life moves $/GPU-hour most, then the chip price and the cost of capital.
 /// assert_eq!(s[0].name, "it_life_years");

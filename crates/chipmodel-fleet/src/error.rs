@@ -14,7 +14,7 @@ use chipmodel_perf::PerfError;
 ///     chipmodel_catalog::Catalog::embedded().clone(),
 ///     chipmodel_perf::ModelCatalog::embedded().unwrap().clone(),
 /// );
-/// let err = Fleet::new(vec![Group::new("h200", -1.0, "cn")]).report(&data, &Assumptions::defaults().unwrap(), None).unwrap_err();
+/// let err = Fleet::new(vec![Group::new("h200", -1.0, chipmodel_fleet::Site::Cn)]).report(&data, &Assumptions::defaults().unwrap(), None).unwrap_err();
 /// assert!(err.to_string().contains("count"), "{err}");
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -6,6 +6,7 @@ use chipmodel_perf::{BestConfig, Catalogs, InferenceEstimate, Model, best_infere
 use serde::{Deserialize, Serialize};
 
 use crate::FleetError;
+use crate::Site;
 use crate::assumptions::Assumptions;
 use crate::error::invalid;
 use crate::units::{self, HOURS_PER_YEAR};
@@ -19,8 +20,8 @@ pub struct Group {
     /// How many.
     pub count: f64,
     /// Site: `"cn"` or `"us"` (selects PUE, power price, construction cost, destination).
-    #[serde(default = "default_site")]
-    pub site: String,
+    #[serde(default)]
+    pub site: Site,
     /// Who owns it (for reports).
     #[serde(default)]
     pub owner: String,
@@ -41,17 +42,13 @@ pub struct Group {
     pub deliveries: Vec<crate::Delivery>,
 }
 
-pub(crate) fn default_site() -> String {
-    "cn".to_string()
-}
-
 impl Group {
     /// `count` chips at `site`, bought on [`chipmodel_catalog::date::DEFAULT_DATE`].
-    pub fn new(chip: &str, count: f64, site: &str) -> Group {
+    pub fn new(chip: &str, count: f64, site: Site) -> Group {
         Group {
             chip: chip.to_string(),
             count,
-            site: site.to_string(),
+            site,
             owner: String::new(),
             date: chipmodel_catalog::date::default_date(),
             deliveries: Vec::new(),
@@ -203,9 +200,9 @@ pub struct Figures {
     /// USD per chip-hour in use (÷ allocation utilization).
     pub usd_per_gpu_hour_utilized: f64,
     /// Dense 16-bit peak, FLOP/s.
-    pub peak_flop_per_s: f64,
+    pub peak_flops_per_s: f64,
     /// Peak × allocation utilization × software efficiency, FLOP/s.
-    pub effective_flop_per_s: f64,
+    pub effective_flops_per_s: f64,
     /// Sum of TPP.
     pub total_tpp: f64,
     /// Kept by chip vendors after the US tariff (the buyer's chip spend less the tariff), USD.
@@ -281,18 +278,6 @@ pub fn crf(rate: f64, years: f64) -> f64 {
     }
 }
 
-fn site_country(site: &str) -> Result<&'static str, FleetError> {
-    match site.trim().to_ascii_lowercase().as_str() {
-        "cn" => Ok("cn"),
-        "us" => Ok("us"),
-        _ => Err(invalid(
-            "site",
-            format!("'{site}'"),
-            "expected 'cn' or 'us'",
-        )),
-    }
-}
-
 impl Fleet {
     /// A fleet of these groups over a 4-year horizon.
     pub fn new(groups: Vec<Group>) -> Fleet {
@@ -311,7 +296,7 @@ impl Fleet {
     ///     chipmodel_catalog::Catalog::embedded().clone(),
     ///     chipmodel_perf::ModelCatalog::embedded().unwrap().clone(),
     /// );
-    /// let bad = Fleet::new(vec![Group::new("h2000", 8.0, "cn")]);
+    /// let bad = Fleet::new(vec![Group::new("h2000", 8.0, chipmodel_fleet::Site::Cn)]);
     /// assert!(bad.validate(&data).unwrap_err().to_string().contains("h200"));
     /// ```
     pub fn validate(&self, data: &Catalogs) -> Result<(), FleetError> {
@@ -344,7 +329,6 @@ impl Fleet {
                 ));
             }
             data.chip(&g.chip)?;
-            site_country(&g.site)?;
             chipmodel_catalog::date::parse_day(&g.date)
                 .map_err(|m| invalid("date", format!("'{}'", g.date), m))?;
             crate::schedule::deliveries_of(g)?;
@@ -383,7 +367,7 @@ impl Fleet {
         let (mut tps_sum, mut any_tokens) = (0.0, false);
         for g in &self.groups {
             let chip = data.chip(&g.chip)?;
-            let country = site_country(&g.site)?;
+            let country = g.site.as_str();
             let r = group_report(g, chip, country, a, serve, cache)?;
             add(&mut total, &r.figures);
             if let Some(t) = r.figures.tokens_per_s {
@@ -446,7 +430,7 @@ fn check_finite(t: &Figures, a: &Assumptions) -> Result<(), FleetError> {
                 "usd_per_gpu_hour_utilized",
                 Some(t.usd_per_gpu_hour_utilized),
             ),
-            ("effective_flop_per_s", Some(t.effective_flop_per_s)),
+            ("effective_flops_per_s", Some(t.effective_flops_per_s)),
             ("vendor_revenue_usd", Some(t.vendor_revenue_usd)),
             ("tokens_per_day", t.tokens_per_day),
             ("usd_per_million_tokens", t.usd_per_million_tokens),
@@ -486,8 +470,8 @@ fn add(t: &mut Figures, f: &Figures) {
     t.opex_usd_per_year = t.opex.total();
     t.capital_charge_usd_per_year += f.capital_charge_usd_per_year;
     t.tco_usd_per_year += f.tco_usd_per_year;
-    t.peak_flop_per_s += f.peak_flop_per_s;
-    t.effective_flop_per_s += f.effective_flop_per_s;
+    t.peak_flops_per_s += f.peak_flops_per_s;
+    t.effective_flops_per_s += f.effective_flops_per_s;
     t.total_tpp += f.total_tpp;
     t.vendor_revenue_usd += f.vendor_revenue_usd;
     t.us_tariff_usd += f.us_tariff_usd;
@@ -697,8 +681,8 @@ fn group_report(
         tco_horizon_usd: 0.0,
         usd_per_gpu_hour: tco / (n * HOURS_PER_YEAR),
         usd_per_gpu_hour_utilized: tco / (n * HOURS_PER_YEAR) / alloc,
-        peak_flop_per_s: n * sixteen,
-        effective_flop_per_s: n * sixteen * alloc * software,
+        peak_flops_per_s: n * sixteen,
+        effective_flops_per_s: n * sixteen * alloc * software,
         total_tpp: n * chip.tpp(),
         // The buyer pays price × (1 + passthrough × rate); the US government takes rate × price.
         vendor_revenue_usd: n * price * (1.0 + tariff_rate * (passthrough - 1.0)),

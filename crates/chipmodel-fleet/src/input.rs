@@ -32,18 +32,6 @@ fn positive(field: &str, x: f64, what: &str) -> Result<(), FieldError> {
     }
 }
 
-/// `cn` or `us`, or an error at `field`.
-pub(crate) fn check_site(field: &str, site: &str) -> Result<(), FieldError> {
-    match site {
-        "cn" | "us" => Ok(()),
-        _ => Err(FieldError::new(
-            field,
-            format!("'{site}'"),
-            format!("expected 'cn' or 'us', got '{site}'"),
-        )),
-    }
-}
-
 impl Group {
     /// Reads a group (`{chip, count, site, owner, date, deliveries}`) and checks it.
     ///
@@ -73,7 +61,6 @@ impl Group {
                 "more than 10^9 chips (the world makes millions a year): check the units",
             ));
         }
-        check_site("site", &self.site)?;
         chipmodel_catalog::date::parse_day(&self.date)
             .map_err(|m| FieldError::new("date", format!("'{}'", self.date), m))?;
         for d in &self.deliveries {
@@ -157,7 +144,6 @@ impl Supply {
     /// Reads a supply (`{chip, site, max_count}`) and checks it.
     pub fn from_value(v: Value) -> Result<Supply, FieldError> {
         let s: Supply = schema::from_value(v)?;
-        check_site("site", &s.site)?;
         if let Some(m) = s.max_count {
             positive("max_count", m, "number of chips")?;
         }

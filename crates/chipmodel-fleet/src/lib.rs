@@ -19,7 +19,7 @@
 //! );
 //!
 //! // The approved H200s: 400,000 chips sited in China.
-//! let fleet = Fleet::new(vec![Group::new("h200", 400_000.0, "cn")]);
+//! let fleet = Fleet::new(vec![Group::new("h200", 400_000.0, chipmodel_fleet::Site::Cn)]);
 //! let r = fleet.report(&data, &Assumptions::defaults()?, None)?;
 //! // 400,000 × 1.4 kW = 560 MW of IT, × PUE 1.25 = 700 MW of facility.
 //! assert!((r.total.it_mw - 560.0).abs() < 1e-6);
@@ -37,6 +37,7 @@ mod input;
 mod plan;
 mod scenario;
 mod schedule;
+mod site;
 mod units;
 
 pub use analysis::{
@@ -58,4 +59,5 @@ pub use scenario::{
     Shock, run_scenario, run_scenario_with_progress,
 };
 pub use schedule::{Delivery, QuarterRow, ShockResult, export_shock, schedule};
+pub use site::Site;
 pub use units::HOURS_PER_YEAR;

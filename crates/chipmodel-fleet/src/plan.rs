@@ -16,6 +16,7 @@ use good_lp::{
 use serde::{Deserialize, Serialize};
 
 use crate::FleetError;
+use crate::Site;
 use crate::assumptions::Assumptions;
 use crate::error::invalid;
 use crate::fleet::{Fleet, Group, Workload};
@@ -882,8 +883,8 @@ fn infeasible(p: &AllocationProblem) -> FleetError {
 ///
 /// ```
 /// use chipmodel_fleet::Supply;
-/// let s = Supply::new("h200", "cn", Some(400_000.0));
-/// assert_eq!(s.site, "cn");
+/// let s = Supply::new("h200", chipmodel_fleet::Site::Cn, Some(400_000.0));
+/// assert_eq!(s.site.as_str(), "cn");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -891,8 +892,8 @@ pub struct Supply {
     /// Chip id, alias or name.
     pub chip: String,
     /// Site: `"cn"` or `"us"` (default `"cn"`).
-    #[serde(default = "crate::fleet::default_site")]
-    pub site: String,
+    #[serde(default)]
+    pub site: Site,
     /// Most chips available (`None`: no cap).
     #[serde(default)]
     pub max_count: Option<f64>,
@@ -905,12 +906,12 @@ impl Supply {
     ///
     /// ```
     /// use chipmodel_fleet::Supply;
-    /// assert_eq!(Supply::new("ascend-910c", "cn", None).max_count, None);
+    /// assert_eq!(Supply::new("ascend-910c", chipmodel_fleet::Site::Cn, None).max_count, None);
     /// ```
-    pub fn new(chip: &str, site: &str, max_count: Option<f64>) -> Supply {
+    pub fn new(chip: &str, site: Site, max_count: Option<f64>) -> Supply {
         Supply {
             chip: chip.to_string(),
-            site: site.to_string(),
+            site,
             max_count,
         }
     }
@@ -974,7 +975,7 @@ impl WorkloadDemand {
 /// ```
 /// use chipmodel_fleet::{PlanInput, Supply, Workload, WorkloadDemand};
 /// let input = PlanInput::new(
-///     vec![Supply::new("h200", "cn", Some(400_000.0)), Supply::new("ascend-910c", "cn", None)],
+///     vec![Supply::new("h200", chipmodel_fleet::Site::Cn, Some(400_000.0)), Supply::new("ascend-910c", chipmodel_fleet::Site::Cn, None)],
 ///     vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 6e13)],
 /// );
 /// assert_eq!(input.horizon_years, 4.0);
@@ -1023,7 +1024,7 @@ impl PlanInput {
 ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
 /// );
 /// # use chipmodel_fleet::*;
-/// # let input = PlanInput::new(vec![Supply::new("h200", "cn", None)],
+/// # let input = PlanInput::new(vec![Supply::new("h200", chipmodel_fleet::Site::Cn, None)],
 /// #     vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 1e12)]);
 /// let o = &plan_hybrid(&data, &input, &Assumptions::defaults()?)?.options[0];
 /// assert_eq!(o.name, "h200-sxm@cn");
@@ -1036,7 +1037,7 @@ pub struct PlannedOption {
     /// Catalog chip id.
     pub chip: String,
     /// Site.
-    pub site: String,
+    pub site: Site,
     /// TCO of one chip, USD per year.
     pub tco_usd_per_year_per_chip: f64,
     /// Capex of one chip with its share of the rest, USD.
@@ -1056,7 +1057,7 @@ pub struct PlannedOption {
 ///
 /// ```
 /// # use chipmodel_fleet::*;
-/// # let input = PlanInput::new(vec![Supply::new("h200", "cn", None)],
+/// # let input = PlanInput::new(vec![Supply::new("h200", chipmodel_fleet::Site::Cn, None)],
 /// #     vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 1e12)]);
 /// let data = chipmodel_perf::Catalogs::new(
 ///     chipmodel_catalog::Catalog::embedded().clone(),
@@ -1083,19 +1084,6 @@ pub struct HybridPlan {
     pub unsourced_assumptions: Vec<String>,
 }
 
-fn site_ok(site: &str) -> Result<String, FleetError> {
-    let s = site.trim().to_ascii_lowercase();
-    if s == "cn" || s == "us" {
-        Ok(s)
-    } else {
-        Err(invalid(
-            "supplies.site",
-            format!("'{site}'"),
-            "expected 'cn' or 'us'",
-        ))
-    }
-}
-
 /// Plans a hybrid fleet: the per-chip TCO, capex, facility power and tokens per day of each
 /// supply come from the fleet model ([`Fleet::report`] on one chip at its site), then
 /// [`solve_allocation`] picks the cheapest mix.
@@ -1113,7 +1101,7 @@ fn site_ok(site: &str) -> Result<String, FleetError> {
 /// ```
 /// use chipmodel_fleet::*;
 /// let input = PlanInput::new(
-///     vec![Supply::new("h200", "cn", Some(400_000.0)), Supply::new("ascend-910c", "cn", None)],
+///     vec![Supply::new("h200", chipmodel_fleet::Site::Cn, Some(400_000.0)), Supply::new("ascend-910c", chipmodel_fleet::Site::Cn, None)],
 ///     vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 6e13)],
 /// );
 /// let data = chipmodel_perf::Catalogs::new(
@@ -1203,7 +1191,7 @@ fn supply_options(
     let mut fleets = Vec::with_capacity(input.supplies.len());
     for s in &input.supplies {
         let chip = data.chip(&s.chip)?.id.clone();
-        let site = site_ok(&s.site)?;
+        let site = s.site;
         let name = format!("{chip}@{site}");
         if options.iter().any(|o: &PlannedOption| o.name == name) {
             return Err(invalid(
@@ -1213,7 +1201,7 @@ fn supply_options(
             ));
         }
         let fleet = Fleet {
-            groups: vec![Group::new(&chip, 1.0, &site)],
+            groups: vec![Group::new(&chip, 1.0, site)],
             horizon_years: input.horizon_years,
         };
         let t = fleet.report(data, a, None)?.total;

@@ -137,7 +137,7 @@ pub struct QuarterRow {
 ///     chipmodel_catalog::Catalog::embedded().clone(),
 ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
 /// );
-/// let mut g = Group::new("h200", 1000.0, "cn");
+/// let mut g = Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn);
 /// g.deliveries = vec![
 ///     Delivery { quarter: "2026-Q1".into(), count: 400.0 },
 ///     Delivery { quarter: "2026-Q2".into(), count: 600.0 },
@@ -262,14 +262,14 @@ pub struct ShockResult {
 ///     chipmodel_catalog::Catalog::embedded().clone(),
 ///     chipmodel_perf::ModelCatalog::embedded()?.clone(),
 /// );
-/// let mut g = Group::new("h200", 400_000.0, "cn");
+/// let mut g = Group::new("h200", 400_000.0, chipmodel_fleet::Site::Cn);
 /// g.deliveries = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
 ///     .iter()
 ///     .map(|q| Delivery { quarter: q.to_string(), count: 100_000.0 })
 ///     .collect();
 /// let w = Workload::new("llama-3.1-70b");
 /// let s = export_shock(&data, &Fleet::new(vec![g]), &Assumptions::defaults()?, Some(&w), "2026-07-01",
-///                      &["h200".to_string()], Some(("ascend-910c", "cn")))?;
+///                      &["h200".to_string()], Some(("ascend-910c", chipmodel_fleet::Site::Cn)))?;
 /// assert_eq!(s.cut, vec![("h200-sxm".to_string(), 200_000.0)]);
 /// # Ok::<(), chipmodel_fleet::FleetError>(())
 /// ```
@@ -281,7 +281,7 @@ pub fn export_shock(
     workload: Option<&Workload>,
     date: &str,
     chips: &[String],
-    replacement: Option<(&str, &str)>,
+    replacement: Option<(&str, crate::Site)>,
 ) -> Result<ShockResult, FleetError> {
     fleet.validate(data)?;
     let date = chipmodel_catalog::date::parse_day(date)

@@ -15,7 +15,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn small_h200_fleet_by_hand() {
     let a = Assumptions::defaults().unwrap();
-    let r = Fleet::new(vec![Group::new("h200", 1000.0, "cn")])
+    let r = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)])
         .report(catalogs(), &a, None)
         .unwrap();
     let t = &r.total;
@@ -45,7 +45,7 @@ fn small_h200_fleet_by_hand() {
     assert!(close(t.vendor_revenue_usd, 0.75 * 27e6) && close(t.us_tariff_usd, 0.25 * 27e6));
     // With the tariff passed through to the buyer, the chips cost 25% more and the vendor keeps
     // the full price.
-    let passed = Fleet::new(vec![Group::new("h200", 1000.0, "cn")])
+    let passed = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)])
         .report(
             catalogs(),
             &a.with("tariff_passthrough", 1.0).unwrap(),
@@ -56,8 +56,8 @@ fn small_h200_fleet_by_hand() {
     assert!(close(passed.total.vendor_revenue_usd, 27e6));
     assert!(close(t.total_tpp, 1000.0 * 15_832.0));
     assert!(
-        close(t.peak_flop_per_s, 1000.0 * 989.4e12)
-            && close(t.effective_flop_per_s, 0.8 * 1000.0 * 989.4e12)
+        close(t.peak_flops_per_s, 1000.0 * 989.4e12)
+            && close(t.effective_flops_per_s, 0.8 * 1000.0 * 989.4e12)
     );
     assert!(r.unsourced_assumptions.contains(&"wacc".to_string()));
 }
@@ -65,9 +65,13 @@ fn small_h200_fleet_by_hand() {
 #[test]
 fn domestic_chips_get_the_power_subsidy_and_a_software_factor() {
     let a = Assumptions::defaults().unwrap();
-    let r = Fleet::new(vec![Group::new("ascend-910c", 100.0, "cn")])
-        .report(catalogs(), &a, None)
-        .unwrap();
+    let r = Fleet::new(vec![Group::new(
+        "ascend-910c",
+        100.0,
+        chipmodel_fleet::Site::Cn,
+    )])
+    .report(catalogs(), &a, None)
+    .unwrap();
     let g = &r.groups[0];
     assert!(close(g.it_kw_per_chip, 1.46)); // CloudMatrix 384: 559 kW / 384
     assert_eq!(g.software_efficiency, 0.75);
@@ -75,9 +79,13 @@ fn domestic_chips_get_the_power_subsidy_and_a_software_factor() {
     let kwh = r.total.annual_gwh * 1e6;
     assert!(close(r.total.opex.electricity, kwh * 0.5 / 7.1 * 0.5));
     // In the US: no subsidy, US PUE and prices.
-    let us = Fleet::new(vec![Group::new("ascend-910c", 100.0, "us")])
-        .report(catalogs(), &a, None)
-        .unwrap();
+    let us = Fleet::new(vec![Group::new(
+        "ascend-910c",
+        100.0,
+        chipmodel_fleet::Site::Us,
+    )])
+    .report(catalogs(), &a, None)
+    .unwrap();
     assert!(close(
         us.total.opex.electricity,
         us.total.annual_gwh * 1e6 * 0.0826
@@ -88,7 +96,7 @@ fn domestic_chips_get_the_power_subsidy_and_a_software_factor() {
 fn tokens_per_day_and_cost_per_token() {
     let a = Assumptions::defaults().unwrap();
     let w = Workload::new("llama-3.1-8b");
-    let r = Fleet::new(vec![Group::new("h100", 64.0, "us")])
+    let r = Fleet::new(vec![Group::new("h100", 64.0, chipmodel_fleet::Site::Us)])
         .report(catalogs(), &a, Some(&w))
         .unwrap();
     let g = &r.groups[0];
@@ -110,10 +118,10 @@ fn tokens_per_day_and_cost_per_token() {
 #[test]
 fn scaling_the_count_scales_the_cost() {
     let a = Assumptions::defaults().unwrap();
-    let one = Fleet::new(vec![Group::new("b200", 100.0, "us")])
+    let one = Fleet::new(vec![Group::new("b200", 100.0, chipmodel_fleet::Site::Us)])
         .report(catalogs(), &a, None)
         .unwrap();
-    let ten = Fleet::new(vec![Group::new("b200", 1000.0, "us")])
+    let ten = Fleet::new(vec![Group::new("b200", 1000.0, chipmodel_fleet::Site::Us)])
         .report(catalogs(), &a, None)
         .unwrap();
     assert!(close(
@@ -130,8 +138,16 @@ fn scaling_the_count_scales_the_cost() {
 fn equivalent_fleet_matches_tokens() {
     let a = Assumptions::defaults().unwrap();
     let w = Workload::new("llama-3.1-8b");
-    let base = Fleet::new(vec![Group::new("h200", 100.0, "cn")]);
-    let (n, alt) = equivalent_fleet(catalogs(), &base, "ascend-910c", "cn", &w, &a).unwrap();
+    let base = Fleet::new(vec![Group::new("h200", 100.0, chipmodel_fleet::Site::Cn)]);
+    let (n, alt) = equivalent_fleet(
+        catalogs(),
+        &base,
+        "ascend-910c",
+        chipmodel_fleet::Site::Cn,
+        &w,
+        &a,
+    )
+    .unwrap();
     let target = base
         .report(catalogs(), &a, Some(&w))
         .unwrap()
@@ -148,7 +164,7 @@ fn equivalent_fleet_matches_tokens() {
 #[test]
 fn uncertainty_is_reproducible_and_ordered() {
     let a = Assumptions::defaults().unwrap();
-    let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+    let f = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)]);
     let x = monte_carlo(catalogs(), &f, &a, None, 300, 42).unwrap();
     assert_eq!(x, monte_carlo(catalogs(), &f, &a, None, 300, 42).unwrap());
     assert_ne!(x, monte_carlo(catalogs(), &f, &a, None, 300, 43).unwrap());
@@ -165,11 +181,30 @@ fn bad_input_names_the_field() {
     let a = Assumptions::defaults().unwrap();
     let err = |f: Fleet| f.report(catalogs(), &a, None).unwrap_err().to_string();
     assert!(err(Fleet::new(vec![])).contains("at least one group"));
-    assert!(err(Fleet::new(vec![Group::new("h200", f64::NAN, "cn")])).contains("invalid count"));
     assert!(
-        err(Fleet::new(vec![Group::new("h200", 10.0, "mars")])).contains("invalid site 'mars'")
+        err(Fleet::new(vec![Group::new(
+            "h200",
+            f64::NAN,
+            chipmodel_fleet::Site::Cn
+        )]))
+        .contains("invalid count")
     );
-    assert!(err(Fleet::new(vec![Group::new("h2000", 10.0, "cn")])).contains("unknown chip"));
+    // A site is a Site: "mars" fails where it is read.
+    assert!(
+        "mars"
+            .parse::<chipmodel_fleet::Site>()
+            .unwrap_err()
+            .to_string()
+            .contains("invalid site 'mars'")
+    );
+    assert!(
+        err(Fleet::new(vec![Group::new(
+            "h2000",
+            10.0,
+            chipmodel_fleet::Site::Cn
+        )]))
+        .contains("unknown chip")
+    );
     assert!(
         a.with("wac", 0.05)
             .unwrap_err()
@@ -185,7 +220,7 @@ fn bad_input_names_the_field() {
     assert!(
         monte_carlo(
             catalogs(),
-            &Fleet::new(vec![Group::new("h200", 1.0, "cn")]),
+            &Fleet::new(vec![Group::new("h200", 1.0, chipmodel_fleet::Site::Cn)]),
             &a,
             None,
             0,
@@ -199,7 +234,7 @@ fn bad_input_names_the_field() {
 fn monte_carlo_progress_threads_and_ranges_do_not_change_the_draws() {
     use chipmodel_fleet::{monte_carlo_draws, monte_carlo_with_progress};
     let a = Assumptions::defaults().unwrap();
-    let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]);
+    let f = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)]);
     let mut ticks = Vec::new();
     let x = monte_carlo_with_progress(
         catalogs(),

@@ -340,8 +340,8 @@ fn zero_demand_and_zero_cap() {
 fn seed_input() -> PlanInput {
     PlanInput::new(
         vec![
-            Supply::new("h200", "cn", Some(400_000.0)),
-            Supply::new("ascend-910c", "cn", None),
+            Supply::new("h200", chipmodel_fleet::Site::Cn, Some(400_000.0)),
+            Supply::new("ascend-910c", chipmodel_fleet::Site::Cn, None),
         ],
         // 400,000 H200s make about 4.03e13 tokens/day of Llama 3.1 70B; ask for 6e13.
         vec![WorkloadDemand::new(Workload::new("llama-3.1-70b"), 6e13)],
@@ -434,13 +434,14 @@ fn seed_story_h200_cap_binds() {
 #[test]
 fn plan_hybrid_bad_inputs() {
     let a = Assumptions::defaults().unwrap();
-    let mut bad_site = seed_input();
-    bad_site.supplies[0].site = "mars".into();
-    let e = plan_hybrid(catalogs(), &bad_site, &a).unwrap_err();
-    assert!(e.to_string().contains("supplies.site 'mars'"), "{e}");
+    // A bad site is refused where it is read (a Supply's site is a Site).
+    let e =
+        Supply::from_value(toml::from_str("chip = 'h200'\nsite = 'mars'").unwrap()).unwrap_err();
+    assert_eq!(e.field, "site");
+    assert!(e.message.contains("unknown value 'mars'"), "{}", e.message);
 
     let mut dup = seed_input();
-    dup.supplies[1] = Supply::new("H200", "cn", None);
+    dup.supplies[1] = Supply::new("H200", chipmodel_fleet::Site::Cn, None);
     let e = plan_hybrid(catalogs(), &dup, &a).unwrap_err();
     assert!(e.to_string().contains("h200-sxm@cn"), "{e}");
 

@@ -8,7 +8,7 @@ mod common;
 use common::catalogs;
 
 const CHIPS: [&str; 5] = ["h200", "h100", "h20", "ascend-910c", "b200"];
-const SITES: [&str; 2] = ["cn", "us"];
+const SITES: [chipmodel_fleet::Site; 2] = chipmodel_fleet::Site::ALL;
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]

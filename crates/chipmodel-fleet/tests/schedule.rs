@@ -10,7 +10,11 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 fn ramp(chip: &str, per_quarter: &[(&str, f64)]) -> Group {
-    let mut g = Group::new(chip, per_quarter.iter().map(|d| d.1).sum(), "cn");
+    let mut g = Group::new(
+        chip,
+        per_quarter.iter().map(|d| d.1).sum(),
+        chipmodel_fleet::Site::Cn,
+    );
     g.deliveries = per_quarter
         .iter()
         .map(|(q, n)| Delivery {
@@ -52,7 +56,7 @@ fn schedule_by_hand() {
 fn schedule_with_a_workload_ramps_tokens() {
     let a = Assumptions::defaults().unwrap();
     let w = Workload::new("llama-3.1-70b");
-    let f = Fleet::new(vec![Group::new("h200", 1000.0, "cn")]); // all in 2026-Q1
+    let f = Fleet::new(vec![Group::new("h200", 1000.0, chipmodel_fleet::Site::Cn)]); // all in 2026-Q1
     let full = f.report(catalogs(), &a, Some(&w)).unwrap().total;
     let rows = schedule(catalogs(), &f, &a, Some(&w)).unwrap();
     assert_eq!(rows.len(), 2);
@@ -99,7 +103,7 @@ fn export_shock_by_hand() {
         Some(&w),
         "2026-07-01",
         &h200,
-        Some(("ascend-910c", "cn")),
+        Some(("ascend-910c", chipmodel_fleet::Site::Cn)),
     )
     .unwrap();
     assert_eq!(s.cut, vec![("h200-sxm".to_string(), 200_000.0)]);

@@ -3,6 +3,7 @@
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
+use crate::Figure;
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
 use crate::catalogs::Catalogs;
@@ -18,8 +19,8 @@ pub struct Measurement {
     pub chip: String,
     /// What ran.
     pub config: InferenceConfig,
-    /// `ttft_s`, `tpot_s`, `e2e_latency_s` or `throughput_tokens_per_s`.
-    pub metric: String,
+    /// What was measured.
+    pub metric: Figure,
     /// The measured value in the metric's unit.
     pub value: f64,
 }
@@ -31,7 +32,7 @@ pub struct Measurement {
 struct MeasurementFields {
     model: String,
     chip: String,
-    metric: String,
+    metric: Figure,
     value: f64,
     n_chips: Option<u32>,
     tp: Option<u32>,
@@ -134,27 +135,20 @@ fn features(
     };
     let (engine, setup) = resolve(data.model(&m.model)?, data.chip(&m.chip)?, &cfg)?;
     let (e, ops) = engine.estimate_with_breakdown(&setup);
-    let phase_weights: Vec<(&str, f64)> = match m.metric.as_str() {
-        "ttft_s" => vec![("prefill", 1.0)],
-        "tpot_s" => vec![("decode", 1.0)],
-        "e2e_latency_s" => vec![
+    let phase_weights: Vec<(&str, f64)> = match m.metric {
+        Figure::TtftS => vec![("prefill", 1.0)],
+        Figure::TpotS => vec![("decode", 1.0)],
+        Figure::E2eLatencyS => vec![
             ("prefill", 1.0),
             ("decode", f64::from(setup.output_tokens) - 1.0),
         ],
-        "throughput_tokens_per_s" => vec![("steady", 1.0)],
-        other => {
-            return Err(invalid(
-                "metric",
-                format!("'{other}'"),
-                "expected ttft_s, tpot_s, e2e_latency_s or throughput_tokens_per_s",
-            ));
-        }
+        Figure::ThroughputTokensPerS => vec![("steady", 1.0)],
     };
     if !(m.value.is_finite() && m.value > 0.0) {
         return Err(invalid("value", m.value, "must be a positive measurement"));
     }
     // Throughput converts to the time of one steady-state step (see Engine::core).
-    let target = if m.metric == "throughput_tokens_per_s" {
+    let target = if m.metric == Figure::ThroughputTokensPerS {
         e.throughput_tokens_per_s / m.value * (e.steady.time_s - e.steady.pp_send_s)
     } else {
         m.value
@@ -164,7 +158,7 @@ fn features(
     for (phase, w) in &phase_weights {
         fixed += w * d.step_overhead_s;
         for op in ops.iter().filter(|o| o.phase == *phase) {
-            if m.metric == "throughput_tokens_per_s" && op.op == "pp_send" {
+            if m.metric == Figure::ThroughputTokensPerS && op.op == "pp_send" {
                 continue;
             }
             let eager = *phase != "decode";
@@ -226,7 +220,7 @@ fn features(
 ///         model: model.id.clone(),
 ///         chip: chip.id.clone(),
 ///         config: InferenceConfig { params: None, ..config },
-///         metric: "tpot_s".into(),
+///         metric: chipmodel_perf::Figure::TpotS,
 ///         value: tpot,
 ///     }
 /// }).collect();
@@ -357,11 +351,11 @@ pub fn calibrate(data: &Catalogs, points: &[Measurement]) -> Result<CalibrationF
                 ..p.config.clone()
             };
             let e = crate::estimate_inference(data.model(&p.model)?, data.chip(&p.chip)?, &cfg)?;
-            let predicted = match p.metric.as_str() {
-                "ttft_s" => e.ttft_s,
-                "tpot_s" => e.tpot_s,
-                "e2e_latency_s" => e.e2e_latency_s,
-                _ => e.throughput_tokens_per_s,
+            let predicted = match p.metric {
+                Figure::TtftS => e.ttft_s,
+                Figure::TpotS => e.tpot_s,
+                Figure::E2eLatencyS => e.e2e_latency_s,
+                Figure::ThroughputTokensPerS => e.throughput_tokens_per_s,
             };
             Ok(predicted / p.value - 1.0)
         })

@@ -30,6 +30,7 @@ mod calibrate;
 mod calibration;
 mod catalogs;
 mod error;
+mod figure;
 mod hf;
 mod inference;
 mod model;
@@ -42,6 +43,7 @@ pub use calibrate::{CalibrationFit, Measurement, calibrate};
 pub use calibration::{Calibration, Mode, Params};
 pub use catalogs::Catalogs;
 pub use error::PerfError;
+pub use figure::Figure;
 pub use inference::{
     Bound, Core, Engine, InferenceConfig, InferenceEstimate, KV_MEMORY_FRACTION, KvPolicy,
     MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup, estimate_inference,
@@ -52,4 +54,6 @@ pub use search::{BestConfig, best_inference};
 pub use sweep::{
     Dim, Grid, GridParts, Limits, MAX_GRID, Objective, Reduction, SweepColumns, SweepSpec, sweep,
 };
-pub use training::{MAX_TRAINING_TOKENS, TrainingConfig, TrainingEstimate, estimate_training};
+pub use training::{
+    MAX_TRAINING_TOKENS, Recompute, TrainingConfig, TrainingEstimate, estimate_training,
+};

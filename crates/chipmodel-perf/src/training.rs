@@ -9,6 +9,57 @@ use crate::calibration::{Mode, Params};
 use crate::error::invalid;
 use crate::model::Model;
 
+/// Activation recomputation in the backward pass (Korthikanti et al. 2022).
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_perf::Recompute;
+/// assert_eq!("full".parse::<Recompute>()?, Recompute::Full);
+/// assert!("some".parse::<Recompute>().is_err());
+/// # Ok::<(), chipmodel_perf::PerfError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recompute {
+    /// Keep every activation.
+    None,
+    /// Recompute the attention core only (the memory-heavy, cheap part).
+    Selective,
+    /// Keep each layer's input only and recompute the layer.
+    Full,
+}
+
+impl Recompute {
+    /// Every choice.
+    pub const ALL: [Recompute; 3] = [Recompute::None, Recompute::Selective, Recompute::Full];
+
+    /// The name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recompute::None => "none",
+            Recompute::Selective => "selective",
+            Recompute::Full => "full",
+        }
+    }
+}
+
+impl std::str::FromStr for Recompute {
+    type Err = PerfError;
+    fn from_str(s: &str) -> Result<Recompute, PerfError> {
+        Recompute::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                invalid(
+                    "recompute",
+                    format!("'{s}'"),
+                    "expected 'none', 'selective' or 'full'",
+                )
+            })
+    }
+}
+
 /// A training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingConfig {
@@ -30,8 +81,8 @@ pub struct TrainingConfig {
     pub ep: u32,
     /// ZeRO stage: 0 none, 1 optimizer states, 2 + gradients, 3 + weights sharded over data parallelism.
     pub zero_stage: u8,
-    /// Activation recomputation: `"none"`, `"selective"` or `"full"`.
-    pub recompute: String,
+    /// Activation recomputation.
+    pub recompute: Recompute,
     /// Matrix precision (bf16 or fp8).
     pub compute_dtype: Precision,
     /// Model-FLOPs utilization to assume; `None` estimates it.
@@ -54,7 +105,7 @@ impl TrainingConfig {
             pp: 1,
             ep: 1,
             zero_stage: 1,
-            recompute: "selective".to_string(),
+            recompute: Recompute::Selective,
             compute_dtype: Precision::Bf16,
             mfu: None,
             mode: Mode::Calibrated,
@@ -211,14 +262,6 @@ pub fn estimate_training(
             "must be 0, 1, 2 or 3",
         ));
     }
-    let recompute = cfg.recompute.as_str();
-    if !["none", "selective", "full"].contains(&recompute) {
-        return Err(invalid(
-            "recompute",
-            format!("'{recompute}'"),
-            "expected 'none', 'selective' or 'full'",
-        ));
-    }
     let peak = chip.dense_flops_per_s(cfg.compute_dtype).ok_or_else(|| {
         PerfError::UnsupportedPrecision {
             chip: chip.id.clone(),
@@ -310,10 +353,10 @@ pub fn estimate_training(
     let a = model.num_heads as f64;
     let tp = f64::from(cfg.tp);
     // Korthikanti et al. 2022, Table 2 (tensor + sequence parallel): bytes per layer.
-    let per_layer = match recompute {
-        "none" => s * b * h * (34.0 + 5.0 * a * s / h) / tp,
-        "selective" => s * b * h * 34.0 / tp,
-        _ => 2.0 * s * b * h,
+    let per_layer = match cfg.recompute {
+        Recompute::None => s * b * h * (34.0 + 5.0 * a * s / h) / tp,
+        Recompute::Selective => s * b * h * 34.0 / tp,
+        Recompute::Full => 2.0 * s * b * h,
     };
     // 1F1B keeps up to pp micro-batches in flight on the first stage: L/pp layers × pp.
     let activations = per_layer * l;

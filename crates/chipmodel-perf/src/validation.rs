@@ -19,11 +19,11 @@ use chipmodel_catalog::schema::{self, FieldError};
 use chipmodel_catalog::{CatalogError, Precision, Source};
 use serde::{Deserialize, Serialize};
 
-use crate::PerfError;
 use crate::calibration::Mode;
 use crate::catalogs::Catalogs;
 use crate::inference::{InferenceConfig, KvPolicy, estimate_inference};
 use crate::search::{BestConfig, best_inference};
+use crate::{Figure, PerfError};
 
 /// Concurrency cap for offline rows run with TensorRT-LLM or SGLang when the source states none
 /// (their maximum batch defaults are in the low thousands; chipmodel assumption, not fitted).
@@ -71,7 +71,7 @@ pub struct Row {
     pub input_tokens: Option<u32>,
     pub output_tokens: Option<u32>,
     pub scenario: String,
-    pub metric: String,
+    pub metric: Figure,
     pub value: f64,
     #[serde(default)]
     pub software: String,
@@ -132,7 +132,6 @@ impl Row {
             ("chip", &self.chip),
             ("model", &self.model),
             ("scenario", &self.scenario),
-            ("metric", &self.metric),
         ] {
             if v.trim().is_empty() {
                 return Err(FieldError::new(field, "''", "must not be empty"));
@@ -205,11 +204,11 @@ pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
                     e.memory.shortfall_bytes() / 1e9
                 ));
             }
-            Ok(match row.metric.as_str() {
-                "ttft_s" => e.ttft_s,
-                "tpot_s" => e.tpot_s,
-                "e2e_latency_s" => e.e2e_latency_s,
-                _ => e.static_throughput_tokens_per_s,
+            Ok(match row.metric {
+                Figure::TtftS => e.ttft_s,
+                Figure::TpotS => e.tpot_s,
+                Figure::E2eLatencyS => e.e2e_latency_s,
+                Figure::ThroughputTokensPerS => e.static_throughput_tokens_per_s,
             })
         }
         "offline" => {
@@ -226,11 +225,11 @@ pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
             }
             cfg.mode = mode;
             let e = best_inference(model, chip, &cfg).map_err(|e| e.to_string())?;
-            Ok(match row.metric.as_str() {
-                "ttft_s" => e.ttft_s,
-                "tpot_s" => e.tpot_s,
-                "e2e_latency_s" => e.e2e_latency_s,
-                _ => e.throughput_tokens_per_s,
+            Ok(match row.metric {
+                Figure::TtftS => e.ttft_s,
+                Figure::TpotS => e.tpot_s,
+                Figure::E2eLatencyS => e.e2e_latency_s,
+                Figure::ThroughputTokensPerS => e.throughput_tokens_per_s,
             })
         }
         other => Err(format!("not scored: unknown scenario '{other}'")),
@@ -307,9 +306,9 @@ pub fn markdown_table(preds: &[Prediction]) -> String {
             lens,
             r.scenario,
             r.metric,
-            fmt(&r.metric, r.value),
-            cell(&r.metric, &p.roofline, r.value),
-            cell(&r.metric, &p.calibrated, r.value),
+            fmt(r.metric.as_str(), r.value),
+            cell(r.metric.as_str(), &p.roofline, r.value),
+            cell(r.metric.as_str(), &p.calibrated, r.value),
             r.source
         ));
     }
@@ -321,7 +320,7 @@ mod tests {
     use super::parse;
 
     const SOURCE: &str = "[sources.s]\ntitle = \"T\"\nurl = \"https://example.org\"\ndate = \"2025\"\nkind = \"mlperf\"\n";
-    const ROW: &str = "[[measurement]]\nid = \"r\"\nsource = \"s\"\nchip = \"h100\"\nn_chips = 1\nmodel = \"llama-3.1-8b\"\nweight_dtype = \"bf16\"\nscenario = \"offline\"\nmetric = \"output_tok_s\"\nvalue = 10\n";
+    const ROW: &str = "[[measurement]]\nid = \"r\"\nsource = \"s\"\nchip = \"h100\"\nn_chips = 1\nmodel = \"llama-3.1-8b\"\nweight_dtype = \"bf16\"\nscenario = \"offline\"\nmetric = \"throughput_tokens_per_s\"\nvalue = 10\n";
 
     #[test]
     fn a_malformed_row_is_an_error_not_skipped() {

@@ -353,6 +353,7 @@ pub fn equivalent_fleet(
     workload: Option<&Bound<'_, PyAny>>,
     assumptions: Option<&Bound<'_, PyAssumptions>>,
 ) -> PyResult<(f64, PyFleetReport)> {
+    let site: chipmodel::fleet::Site = site.parse().map_err(PyChipModelError::from)?;
     let a = assumptions_of(assumptions)?;
     // Default workload: a 70B-class model (Llama 3.1 70B), 1,024 in / 256 out, fp8.
     let w = workload_of(workload)?.unwrap_or_else(|| Workload::new("llama-3.1-70b"));
@@ -487,6 +488,7 @@ pub fn export_shock<'py>(
     assumptions: Option<&Bound<'py, PyAssumptions>>,
     workload: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let site: chipmodel::fleet::Site = site.parse().map_err(PyChipModelError::from)?;
     let (f, a, w, data) = inputs(fleet, assumptions, workload)?;
     let data = &data.data;
     let r = crate::convert::run(py, || {

@@ -907,7 +907,7 @@ pub fn estimate_training(
     cfg.pp = pp;
     cfg.ep = ep;
     cfg.zero_stage = zero_stage;
-    cfg.recompute = recompute.to_string();
+    cfg.recompute = recompute.parse().map_err(PyChipModelError::from)?;
     cfg.compute_dtype = precision("compute_dtype", compute_dtype)?;
     cfg.mfu = mfu;
     cfg.mode = crate::perf::mode(mode)?;

@@ -70,7 +70,7 @@ pub fn embedded() -> Result<Catalogs> {
 ///
 /// // An unknown chip met by the fleet model is a catalog error too.
 /// let data = chipmodel::embedded()?;
-/// let fleet = chipmodel::Fleet::new(vec![chipmodel::Group::new("a1000", 8.0, "cn")]);
+/// let fleet = chipmodel::Fleet::new(vec![chipmodel::Group::new("a1000", 8.0, chipmodel::fleet::Site::Cn)]);
 /// let err: chipmodel::Error = fleet.validate(&data).unwrap_err().into();
 /// assert!(matches!(err, chipmodel::Error::Catalog(chipmodel::CatalogError::UnknownChip { .. })));
 /// # Ok::<(), chipmodel::Error>(())

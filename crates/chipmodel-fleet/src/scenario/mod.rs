@@ -114,7 +114,7 @@ pub struct Scenario {
     /// Chips to size an equivalent fleet of.
     pub equivalent: Vec<String>,
     /// Site of the equivalent fleets.
-    pub equivalent_site: String,
+    pub equivalent_site: crate::Site,
     /// Monte Carlo (samples, seed).
     pub monte_carlo: Option<(usize, u64)>,
     /// Sensitivity output.

@@ -117,7 +117,7 @@ pub fn run_scenario_with_progress(
     if let Some(w) = w {
         report_progress(progress, "equivalents", 0, 1)?;
         for chip in &s.equivalent {
-            let (count, report) = equivalent_fleet(data, &s.fleet, chip, &s.equivalent_site, w, a)?;
+            let (count, report) = equivalent_fleet(data, &s.fleet, chip, s.equivalent_site, w, a)?;
             equivalents.push(Equivalent {
                 chip: chip.clone(),
                 count,
@@ -148,9 +148,7 @@ pub fn run_scenario_with_progress(
             w,
             &k.date,
             &k.chips,
-            k.replacement
-                .as_deref()
-                .map(|c| (c, s.equivalent_site.as_str())),
+            k.replacement.as_deref().map(|c| (c, s.equivalent_site)),
         )?),
     };
     report_progress(progress, "hybrid plan", 0, 1)?;

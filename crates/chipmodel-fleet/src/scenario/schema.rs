@@ -10,8 +10,10 @@ use serde::Deserialize;
 use toml::{Table, Value};
 
 use super::{Scenario, Shock};
-use crate::input::{check_site, each};
-use crate::{Assumptions, Fleet, FleetError, Group, PlanInput, Supply, Workload, WorkloadDemand};
+use crate::input::each;
+use crate::{
+    Assumptions, Fleet, FleetError, Group, PlanInput, Site, Supply, Workload, WorkloadDemand,
+};
 
 /// A scenario file.
 #[derive(Deserialize)]
@@ -69,7 +71,7 @@ struct ComplianceChecks {
 struct Compare {
     #[serde(default)]
     equivalent: Vec<String>,
-    equivalent_site: Option<String>,
+    equivalent_site: Option<Site>,
 }
 
 /// `[monte_carlo]`.
@@ -206,8 +208,7 @@ fn build(data: &Catalogs, f: File) -> Result<Scenario, FieldError> {
         .transpose()?;
     let checks = compliance(data, f.compliance, &fleet)?;
     let equivalent = chip_ids(data, "compare.equivalent", &f.compare.equivalent)?;
-    let equivalent_site = f.compare.equivalent_site.unwrap_or_else(|| "cn".into());
-    check_site("compare.equivalent_site", &equivalent_site)?;
+    let equivalent_site = f.compare.equivalent_site.unwrap_or_default();
     if !equivalent.is_empty() && workload.is_none() {
         return Err(FieldError::new(
             "compare.equivalent",
@@ -297,7 +298,7 @@ fn compliance(
     let mut destinations = c.destinations;
     if destinations.is_empty() {
         for g in &fleet.groups {
-            let d = g.site.to_ascii_uppercase();
+            let d = g.site.country().to_string();
             if !destinations.contains(&d) {
                 destinations.push(d);
             }
