@@ -109,96 +109,6 @@ impl PyChip {
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
         pickle::reduce(py, "Chip", &*self.chip)
     }
-    /// Lowercase slug, e.g. ``"h200-sxm"``.
-    #[getter]
-    fn id(&self) -> &str {
-        &self.chip.id
-    }
-    /// Display name.
-    #[getter]
-    fn name(&self) -> &str {
-        &self.chip.name
-    }
-    /// Designer, e.g. ``"NVIDIA"``.
-    #[getter]
-    fn vendor(&self) -> &str {
-        &self.chip.vendor
-    }
-    /// Other names the chip is looked up by.
-    #[getter]
-    fn aliases(&self) -> Vec<String> {
-        self.chip.aliases.clone()
-    }
-    /// ``"sxm"``, ``"pcie"``, ``"oam"``, ``"superchip"`` or ``"module"``.
-    #[getter]
-    fn form_factor(&self) -> &str {
-        self.chip.form_factor.as_str()
-    }
-    /// Designed or marketed for datacenters (export-control Note 2 to 3A090).
-    #[getter]
-    fn datacenter(&self) -> bool {
-        self.chip.is_datacenter()
-    }
-    /// Announcement or first availability, ``YYYY[-MM[-DD]]``.
-    #[getter]
-    fn release_date(&self) -> &str {
-        &self.chip.release_date.value
-    }
-    /// Process node name, or None.
-    #[getter]
-    fn process_node(&self) -> Option<&str> {
-        self.chip.process.as_ref().map(|p| p.value.name.as_str())
-    }
-    /// Whether the process is non-planar (FinFET/GAA), or None if unknown.
-    #[getter]
-    fn non_planar(&self) -> Option<bool> {
-        self.chip.process.as_ref().map(|p| p.value.non_planar)
-    }
-    /// Sum of logic die areas in mm² (HBM excluded), or None if not disclosed.
-    #[getter]
-    fn die_area_mm2(&self) -> Option<f64> {
-        self.chip.die_area_mm2()
-    }
-    /// Transistor count, or None.
-    #[getter]
-    fn transistors(&self) -> Option<f64> {
-        self.chip.transistors.as_ref().map(|t| t.value)
-    }
-    /// Memory technology, e.g. ``"HBM3e"``.
-    #[getter]
-    fn memory_type(&self) -> &str {
-        &self.chip.memory_type.value
-    }
-    /// Memory capacity in bytes.
-    #[getter]
-    fn memory_capacity_bytes(&self) -> f64 {
-        self.chip.memory_capacity_bytes()
-    }
-    /// Memory bandwidth in bytes per second.
-    #[getter]
-    fn memory_bandwidth_bytes_per_s(&self) -> f64 {
-        self.chip.memory_bandwidth_bytes_per_s()
-    }
-    /// Scale-up interconnect bandwidth, both directions, bytes/s, or None.
-    #[getter]
-    fn scale_up_bandwidth_bytes_per_s(&self) -> Option<f64> {
-        self.chip.scale_up_bandwidth_bytes_per_s()
-    }
-    /// Aggregate bidirectional chip-to-chip I/O (not memory), bytes/s, or None.
-    #[getter]
-    fn io_bandwidth_bytes_per_s(&self) -> Option<f64> {
-        self.chip.io_bandwidth_bytes_per_s()
-    }
-    /// Scale-out network bandwidth per chip, bytes/s, or None.
-    #[getter]
-    fn scale_out_bandwidth_bytes_per_s(&self) -> Option<f64> {
-        self.chip.scale_out_bandwidth_bytes_per_s()
-    }
-    /// Thermal design power in watts.
-    #[getter]
-    fn tdp_w(&self) -> f64 {
-        self.chip.tdp_w()
-    }
     /// Price as ``{"amount", "currency", "date"}``, or None.
     #[getter]
     fn price<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
@@ -211,11 +121,6 @@ impl PyChip {
         d.set_item("date", &p.value.date)?;
         d.set_item("estimate", p.provenance.estimate)?;
         Ok(Some(d))
-    }
-    /// Price in US dollars where the catalog gives one in USD, else None.
-    #[getter]
-    fn price_usd(&self) -> Option<f64> {
-        self.chip.price_usd()
     }
     /// Precisions with a dense rate, widest first.
     #[getter]
@@ -238,26 +143,6 @@ impl PyChip {
             .dense
             .get(&p)
             .and_then(|d| d.value.sparse_flops_per_s))
-    }
-    /// Total Processing Performance (88 FR 73458): max over precisions of dense TOPS × bits.
-    #[getter]
-    fn tpp(&self) -> f64 {
-        self.chip.tpp()
-    }
-    /// The precision that sets the TPP.
-    #[getter]
-    fn tpp_precision(&self) -> Option<&'static str> {
-        self.chip.tpp_precision().map(Precision::as_str)
-    }
-    /// TPP per mm² of non-planar logic die, or None when the die area is unknown.
-    #[getter]
-    fn performance_density(&self) -> Option<f64> {
-        self.chip.performance_density()
-    }
-    /// Whether any value is an estimate.
-    #[getter]
-    fn has_estimates(&self) -> bool {
-        self.chip.has_estimates()
     }
     /// Roofline ridge point at ``precision`` in FLOP per byte, or None if unsupported.
     fn ridge_point_flop_per_byte(&self, precision: &str) -> PyRes<Option<f64>> {
@@ -339,6 +224,55 @@ impl PyChip {
     }
 }
 
+getters!(PyChip, |s| {
+    /// Lowercase slug, e.g. ``"h200-sxm"``.
+    id -> &str = &s.chip.id;
+    /// Display name.
+    name -> &str = &s.chip.name;
+    /// Designer, e.g. ``"NVIDIA"``.
+    vendor -> &str = &s.chip.vendor;
+    /// Other names the chip is looked up by.
+    aliases -> Vec<String> = s.chip.aliases.clone();
+    /// ``"sxm"``, ``"pcie"``, ``"oam"``, ``"superchip"`` or ``"module"``.
+    form_factor -> &str = s.chip.form_factor.as_str();
+    /// Designed or marketed for datacenters (export-control Note 2 to 3A090).
+    datacenter -> bool = s.chip.is_datacenter();
+    /// Announcement or first availability, ``YYYY[-MM[-DD]]``.
+    release_date -> &str = &s.chip.release_date.value;
+    /// Process node name, or None.
+    process_node -> Option<&str> = s.chip.process.as_ref().map(|p| p.value.name.as_str());
+    /// Whether the process is non-planar (FinFET/GAA), or None if unknown.
+    non_planar -> Option<bool> = s.chip.process.as_ref().map(|p| p.value.non_planar);
+    /// Sum of logic die areas in mm² (HBM excluded), or None if not disclosed.
+    die_area_mm2 -> Option<f64> = s.chip.die_area_mm2();
+    /// Transistor count, or None.
+    transistors -> Option<f64> = s.chip.transistors.as_ref().map(|t| t.value);
+    /// Memory technology, e.g. ``"HBM3e"``.
+    memory_type -> &str = &s.chip.memory_type.value;
+    /// Memory capacity in bytes.
+    memory_capacity_bytes -> f64 = s.chip.memory_capacity_bytes();
+    /// Memory bandwidth in bytes per second.
+    memory_bandwidth_bytes_per_s -> f64 = s.chip.memory_bandwidth_bytes_per_s();
+    /// Scale-up interconnect bandwidth, both directions, bytes/s, or None.
+    scale_up_bandwidth_bytes_per_s -> Option<f64> = s.chip.scale_up_bandwidth_bytes_per_s();
+    /// Aggregate bidirectional chip-to-chip I/O (not memory), bytes/s, or None.
+    io_bandwidth_bytes_per_s -> Option<f64> = s.chip.io_bandwidth_bytes_per_s();
+    /// Scale-out network bandwidth per chip, bytes/s, or None.
+    scale_out_bandwidth_bytes_per_s -> Option<f64> = s.chip.scale_out_bandwidth_bytes_per_s();
+    /// Thermal design power in watts.
+    tdp_w -> f64 = s.chip.tdp_w();
+    /// Price in US dollars where the catalog gives one in USD, else None.
+    price_usd -> Option<f64> = s.chip.price_usd();
+    /// Total Processing Performance (88 FR 73458): max over precisions of dense TOPS × bits.
+    tpp -> f64 = s.chip.tpp();
+    /// The precision that sets the TPP.
+    tpp_precision -> Option<&'static str> = s.chip.tpp_precision().map(Precision::as_str);
+    /// TPP per mm² of non-planar logic die, or None when the die area is unknown.
+    performance_density -> Option<f64> = s.chip.performance_density();
+    /// Whether any value is an estimate.
+    has_estimates -> bool = s.chip.has_estimates();
+});
+
 /// Two chips side by side; ``ratio(metric)`` is first ÷ second.
 #[pyclass(module = "chipmodel", name = "Comparison", frozen)]
 pub struct PyComparison {
@@ -350,21 +284,6 @@ impl PyComparison {
     /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
         pickle::reduce(py, "Comparison", &self.cmp)
-    }
-    /// First chip id.
-    #[getter]
-    fn a(&self) -> &str {
-        &self.cmp.a
-    }
-    /// Second chip id.
-    #[getter]
-    fn b(&self) -> &str {
-        &self.cmp.b
-    }
-    /// Metric names (SI, unit in the name).
-    #[getter]
-    fn metrics(&self) -> Vec<String> {
-        self.cmp.rows.iter().map(|r| r.metric.clone()).collect()
     }
     /// Rows as dicts: metric, label, display_unit, a, b, ratio, display_factor, estimate.
     #[getter]
@@ -419,6 +338,15 @@ impl PyComparison {
         )
     }
 }
+
+getters!(PyComparison, |s| {
+    /// First chip id.
+    a -> &str = &s.cmp.a;
+    /// Second chip id.
+    b -> &str = &s.cmp.b;
+    /// Metric names (SI, unit in the name).
+    metrics -> Vec<String> = s.cmp.rows.iter().map(|r| r.metric.clone()).collect();
+});
 
 /// Chips and models with their sources: the embedded catalog, or it with a user's file loaded
 /// over it. Every function that takes names looks them up in the ``catalog=`` it is given (by

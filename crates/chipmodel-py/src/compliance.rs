@@ -62,36 +62,6 @@ impl PyRuleSet {
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
         crate::pickle::reduce(py, "RuleSet", &crate::pickle::rules_state(&self.rules)?)
     }
-    /// Id, e.g. ``"us-2023-10"``.
-    #[getter]
-    fn id(&self) -> &str {
-        &self.rules.id
-    }
-    /// Name.
-    #[getter]
-    fn name(&self) -> &str {
-        &self.rules.name
-    }
-    /// Federal Register (or other) citation.
-    #[getter]
-    fn citation(&self) -> &str {
-        &self.rules.citation
-    }
-    /// Effective date.
-    #[getter]
-    fn effective(&self) -> &str {
-        &self.rules.effective
-    }
-    /// ``in-force``, ``superseded`` or ``not-enforced``.
-    #[getter]
-    fn status(&self) -> &str {
-        &self.rules.status
-    }
-    /// Uncertain details of this version.
-    #[getter]
-    fn uncertain(&self) -> Vec<String> {
-        self.rules.uncertain.clone()
-    }
     /// This rule set as one self-contained rule file; ``load_rules`` reads it back identical.
     fn to_toml(&self) -> String {
         self.rules.to_toml()
@@ -124,6 +94,21 @@ impl PyRuleSet {
     }
 }
 
+getters!(PyRuleSet, |s| {
+    /// Id, e.g. ``"us-2023-10"``.
+    id -> &str = &s.rules.id;
+    /// Name.
+    name -> &str = &s.rules.name;
+    /// Federal Register (or other) citation.
+    citation -> &str = &s.rules.citation;
+    /// Effective date.
+    effective -> &str = &s.rules.effective;
+    /// ``in-force``, ``superseded`` or ``not-enforced``.
+    status -> &str = &s.rules.status;
+    /// Uncertain details of this version.
+    uncertain -> Vec<String> = s.rules.uncertain.clone();
+});
+
 /// How a chip is classified for a destination on a date. Not legal advice.
 #[pyclass(module = "chipmodel", name = "Classification", frozen)]
 pub struct PyClassification {
@@ -135,56 +120,6 @@ impl PyClassification {
     /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
         crate::pickle::reduce(py, "Classification", &self.c)
-    }
-    /// Chip id.
-    #[getter]
-    fn chip(&self) -> &str {
-        &self.c.chip
-    }
-    /// Destination (ISO code, Hong Kong as CN).
-    #[getter]
-    fn destination(&self) -> &str {
-        &self.c.destination
-    }
-    /// Country groups of the destination on the date.
-    #[getter]
-    fn destination_groups(&self) -> Vec<String> {
-        self.c.destination_groups.clone()
-    }
-    /// Date.
-    #[getter]
-    fn date(&self) -> &str {
-        &self.c.date
-    }
-    /// Rule set applied, or None before October 2022.
-    #[getter]
-    fn rules(&self) -> Option<&str> {
-        self.c.rules.as_deref()
-    }
-    /// ``"3A090.a"``, ``"3A090.b"`` or None.
-    #[getter]
-    fn eccn(&self) -> Option<&str> {
-        self.c.eccn.as_deref()
-    }
-    /// False when an input the rule needs is missing and decides the outcome.
-    #[getter]
-    fn determined(&self) -> bool {
-        self.c.determined
-    }
-    /// Whether the chip is controlled.
-    #[getter]
-    fn controlled(&self) -> bool {
-        self.c.controlled
-    }
-    /// Whether a licence is required.
-    #[getter]
-    fn license_required(&self) -> bool {
-        self.c.license_required
-    }
-    /// ``"presumption-of-denial"``, ``"case-by-case"``, ``"presumption-of-approval"`` or ``"none"``.
-    #[getter]
-    fn review_policy(&self) -> &'static str {
-        self.c.review_policy.as_str()
     }
     /// Eligible licence exceptions: ``[{"id", "note", "citation"}]``.
     #[getter]
@@ -200,26 +135,6 @@ impl PyClassification {
     #[getter]
     fn reasons<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::convert::to_py(py, &self.c.reasons)
-    }
-    /// The steps of the decision, in words.
-    #[getter]
-    fn decision(&self) -> Vec<String> {
-        self.c.decision.clone()
-    }
-    /// Conditions attached to the review policy.
-    #[getter]
-    fn conditions(&self) -> Vec<String> {
-        self.c.conditions.clone()
-    }
-    /// Uncertain rule details bearing on this result.
-    #[getter]
-    fn uncertain(&self) -> Vec<String> {
-        self.c.uncertain.clone()
-    }
-    /// Not legal advice.
-    #[getter]
-    fn disclaimer(&self) -> &str {
-        &self.c.disclaimer
     }
     /// One line.
     fn summary(&self) -> String {
@@ -248,6 +163,37 @@ impl PyClassification {
         s
     }
 }
+
+getters!(PyClassification, |s| {
+    /// Chip id.
+    chip -> &str = &s.c.chip;
+    /// Destination (ISO code, Hong Kong as CN).
+    destination -> &str = &s.c.destination;
+    /// Country groups of the destination on the date.
+    destination_groups -> Vec<String> = s.c.destination_groups.clone();
+    /// Date.
+    date -> &str = &s.c.date;
+    /// Rule set applied, or None before October 2022.
+    rules -> Option<&str> = s.c.rules.as_deref();
+    /// ``"3A090.a"``, ``"3A090.b"`` or None.
+    eccn -> Option<&str> = s.c.eccn.as_deref();
+    /// False when an input the rule needs is missing and decides the outcome.
+    determined -> bool = s.c.determined;
+    /// Whether the chip is controlled.
+    controlled -> bool = s.c.controlled;
+    /// Whether a licence is required.
+    license_required -> bool = s.c.license_required;
+    /// ``"presumption-of-denial"``, ``"case-by-case"``, ``"presumption-of-approval"`` or ``"none"``.
+    review_policy -> &'static str = s.c.review_policy.as_str();
+    /// The steps of the decision, in words.
+    decision -> Vec<String> = s.c.decision.clone();
+    /// Conditions attached to the review policy.
+    conditions -> Vec<String> = s.c.conditions.clone();
+    /// Uncertain rule details bearing on this result.
+    uncertain -> Vec<String> = s.c.uncertain.clone();
+    /// Not legal advice.
+    disclaimer -> &str = &s.c.disclaimer;
+});
 
 /// Classifies ``chip`` (name or ``Chip``) for ``destination`` (ISO code) on ``date`` (``YYYY-MM-DD``
 /// or a ``datetime.date``; default ``DEFAULT_DATE``, 2026-02-01).

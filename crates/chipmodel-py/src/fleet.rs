@@ -50,16 +50,6 @@ impl PyAssumptions {
     fn get(&self, name: &str) -> PyRes<f64> {
         Ok(self.a.get(name)?)
     }
-    /// Every assumption name.
-    #[getter]
-    fn names(&self) -> Vec<String> {
-        self.a.values.keys().cloned().collect()
-    }
-    /// Names with no source behind the number.
-    #[getter]
-    fn unsourced(&self) -> Vec<String> {
-        self.a.unsourced()
-    }
     /// ``{name: {"value", "low", "high", "unit", "source", "date", "assumption", "note", "overridden"}}``
     /// and the sources.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -92,6 +82,13 @@ impl PyAssumptions {
         )
     }
 }
+
+getters!(PyAssumptions, |s| {
+    /// Every assumption name.
+    names -> Vec<String> = s.a.values.keys().cloned().collect();
+    /// Names with no source behind the number.
+    unsourced -> Vec<String> = s.a.unsourced();
+});
 
 /// Groups of chips at sites, with the catalog their chips are looked up in.
 #[pyclass(module = "chipmodel", name = "Fleet", frozen)]
@@ -203,11 +200,6 @@ impl PyFleet {
             .map_err(PyChipModelError::from)?;
         Ok(PyFleet { fleet, catalog })
     }
-    /// Chips in the fleet.
-    #[getter]
-    fn count(&self) -> f64 {
-        self.fleet.groups.iter().map(|g| g.count).sum()
-    }
     /// The fleet's report at ``assumptions`` (default: the defaults), with a ``workload`` (a model
     /// name or a dict with ``model``, ``input_tokens``, ``output_tokens``, ``weight_dtype``,
     /// ``ttft_slo_s``, ``tpot_slo_s``) for tokens per day and $/million tokens.
@@ -238,6 +230,11 @@ impl PyFleet {
     }
 }
 
+getters!(PyFleet, |s| {
+    /// Chips in the fleet.
+    count -> f64 = s.fleet.groups.iter().map(|g| g.count).sum();
+});
+
 /// A fleet's costs and output. USD, MW, GWh, tokens.
 #[pyclass(module = "chipmodel", name = "FleetReport", frozen)]
 pub struct PyFleetReport {
@@ -260,11 +257,6 @@ impl PyFleetReport {
     #[getter]
     fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::convert::to_py(py, &self.r.groups)
-    }
-    /// Names of assumptions with no source behind the number that this report used.
-    #[getter]
-    fn unsourced_assumptions(&self) -> Vec<String> {
-        self.r.unsourced_assumptions.clone()
     }
     /// A frame, one row per group and a ``total`` row (USD, MW, GWh, tokens): pandas, or polars
     /// with ``library="polars"``.
@@ -341,6 +333,11 @@ impl PyFleetReport {
         s
     }
 }
+
+getters!(PyFleetReport, |s| {
+    /// Names of assumptions with no source behind the number that this report used.
+    unsourced_assumptions -> Vec<String> = s.r.unsourced_assumptions.clone();
+});
 
 /// How many of another chip deliver the fleet's tokens per day: ``(count, FleetReport)``.
 #[pyfunction]

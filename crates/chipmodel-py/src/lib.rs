@@ -5,6 +5,8 @@
 //! the attribute name.
 
 mod args;
+#[macro_use]
+mod getters;
 mod catalog;
 mod compliance;
 mod convert;

@@ -145,101 +145,6 @@ impl PyModel {
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
         crate::pickle::reduce(py, "Model", &*self.model)
     }
-    /// Lowercase slug, e.g. ``"llama-2-70b"``.
-    #[getter]
-    fn id(&self) -> &str {
-        &self.model.id
-    }
-    /// Display name.
-    #[getter]
-    fn name(&self) -> &str {
-        &self.model.name
-    }
-    /// Family (``"llama"``, ``"qwen"``, …).
-    #[getter]
-    fn family(&self) -> &str {
-        &self.model.family
-    }
-    /// Other names it is looked up by.
-    #[getter]
-    fn aliases(&self) -> Vec<String> {
-        self.model.aliases.clone()
-    }
-    /// Width of the residual stream.
-    #[getter]
-    fn hidden_size(&self) -> u64 {
-        self.model.hidden_size
-    }
-    /// Decoder layers.
-    #[getter]
-    fn num_layers(&self) -> u64 {
-        self.model.num_layers
-    }
-    /// Query heads.
-    #[getter]
-    fn num_heads(&self) -> u64 {
-        self.model.num_heads
-    }
-    /// Key/value heads.
-    #[getter]
-    fn num_kv_heads(&self) -> u64 {
-        self.model.num_kv_heads
-    }
-    /// Per-head dimension.
-    #[getter]
-    fn head_dim(&self) -> u64 {
-        self.model.head_dim
-    }
-    /// Dense MLP intermediate size.
-    #[getter]
-    fn intermediate_size(&self) -> u64 {
-        self.model.intermediate_size
-    }
-    /// Vocabulary size.
-    #[getter]
-    fn vocab_size(&self) -> u64 {
-        self.model.vocab_size
-    }
-    /// Longest supported context.
-    #[getter]
-    fn max_position_embeddings(&self) -> u64 {
-        self.model.max_position_embeddings
-    }
-    /// Whether it is a mixture of experts.
-    #[getter]
-    fn is_moe(&self) -> bool {
-        self.model.moe.is_some()
-    }
-    /// Whether it uses multi-head latent attention.
-    #[getter]
-    fn is_mla(&self) -> bool {
-        self.model.mla.is_some()
-    }
-    /// Routed experts (0 for dense models).
-    #[getter]
-    fn num_experts(&self) -> u64 {
-        self.model.moe.as_ref().map_or(0, |m| m.num_experts)
-    }
-    /// Experts per token (0 for dense models).
-    #[getter]
-    fn top_k(&self) -> u64 {
-        self.model.moe.as_ref().map_or(0, |m| m.top_k)
-    }
-    /// Total parameters computed from the architecture.
-    #[getter]
-    fn total_params(&self) -> f64 {
-        self.model.total_params()
-    }
-    /// Parameters one token uses.
-    #[getter]
-    fn active_params(&self) -> f64 {
-        self.model.active_params()
-    }
-    /// Published total, or None.
-    #[getter]
-    fn published_params(&self) -> Option<f64> {
-        self.model.published_params.as_ref().map(|p| p.value)
-    }
     /// Bytes of weights at ``dtype``.
     #[pyo3(signature = (dtype="bf16"))]
     fn weight_bytes(&self, dtype: &str) -> PyRes<f64> {
@@ -344,6 +249,47 @@ impl PyModel {
     }
 }
 
+getters!(PyModel, |s| {
+    /// Lowercase slug, e.g. ``"llama-2-70b"``.
+    id -> &str = &s.model.id;
+    /// Display name.
+    name -> &str = &s.model.name;
+    /// Family (``"llama"``, ``"qwen"``, …).
+    family -> &str = &s.model.family;
+    /// Other names it is looked up by.
+    aliases -> Vec<String> = s.model.aliases.clone();
+    /// Width of the residual stream.
+    hidden_size -> u64 = s.model.hidden_size;
+    /// Decoder layers.
+    num_layers -> u64 = s.model.num_layers;
+    /// Query heads.
+    num_heads -> u64 = s.model.num_heads;
+    /// Key/value heads.
+    num_kv_heads -> u64 = s.model.num_kv_heads;
+    /// Per-head dimension.
+    head_dim -> u64 = s.model.head_dim;
+    /// Dense MLP intermediate size.
+    intermediate_size -> u64 = s.model.intermediate_size;
+    /// Vocabulary size.
+    vocab_size -> u64 = s.model.vocab_size;
+    /// Longest supported context.
+    max_position_embeddings -> u64 = s.model.max_position_embeddings;
+    /// Whether it is a mixture of experts.
+    is_moe -> bool = s.model.moe.is_some();
+    /// Whether it uses multi-head latent attention.
+    is_mla -> bool = s.model.mla.is_some();
+    /// Routed experts (0 for dense models).
+    num_experts -> u64 = s.model.moe.as_ref().map_or(0, |m| m.num_experts);
+    /// Experts per token (0 for dense models).
+    top_k -> u64 = s.model.moe.as_ref().map_or(0, |m| m.top_k);
+    /// Total parameters computed from the architecture.
+    total_params -> f64 = s.model.total_params();
+    /// Parameters one token uses.
+    active_params -> f64 = s.model.active_params();
+    /// Published total, or None.
+    published_params -> Option<f64> = s.model.published_params.as_ref().map(|p| p.value);
+});
+
 /// The result of an inference estimate. Times in s, memory in bytes, throughput in output
 /// tokens per second for the whole system, energy in J per output token.
 #[pyclass(module = "chipmodel", name = "InferenceEstimate", frozen)]
@@ -363,135 +309,10 @@ impl PyInferenceEstimate {
             &(&self.est, &*self.model, &*self.chip),
         )
     }
-    /// Model id.
-    #[getter]
-    fn model(&self) -> &str {
-        &self.est.model
-    }
-    /// Chip id.
-    #[getter]
-    fn chip(&self) -> &str {
-        &self.est.chip
-    }
-    /// ``"roofline"`` or ``"calibrated"``.
-    #[getter]
-    fn mode(&self) -> &'static str {
-        self.est.setup.mode.as_str()
-    }
-    /// Chips.
-    #[getter]
-    fn n_chips(&self) -> u32 {
-        self.est.setup.n_chips
-    }
-    /// Tensor parallelism.
-    #[getter]
-    fn tp(&self) -> u32 {
-        self.est.setup.tp
-    }
-    /// Pipeline stages.
-    #[getter]
-    fn pp(&self) -> u32 {
-        self.est.setup.pp
-    }
-    /// Data-parallel replicas.
-    #[getter]
-    fn dp(&self) -> u32 {
-        self.est.setup.dp
-    }
-    /// Expert parallelism.
-    #[getter]
-    fn ep(&self) -> u32 {
-        self.est.setup.ep
-    }
-    /// Concurrent sequences, whole system.
-    #[getter]
-    fn batch(&self) -> u32 {
-        self.est.setup.batch
-    }
-    /// Prompt tokens.
-    #[getter]
-    fn input_tokens(&self) -> u32 {
-        self.est.setup.input_tokens
-    }
-    /// Generated tokens.
-    #[getter]
-    fn output_tokens(&self) -> u32 {
-        self.est.setup.output_tokens
-    }
-    /// Weight precision.
-    #[getter]
-    fn weight_dtype(&self) -> &'static str {
-        self.est.setup.weight_dtype.as_str()
-    }
-    /// Matrix-multiply precision.
-    #[getter]
-    fn act_dtype(&self) -> &'static str {
-        self.est.setup.act_dtype.as_str()
-    }
-    /// KV cache precision.
-    #[getter]
-    fn kv_dtype(&self) -> &'static str {
-        self.est.setup.kv_dtype.as_str()
-    }
-    /// Whether everything fits in each chip's memory.
-    #[getter]
-    fn fits(&self) -> bool {
-        self.est.fits
-    }
-    /// Memory per chip in bytes (weights + KV cache + activations + reserve).
-    #[getter]
-    fn memory_per_chip_bytes(&self) -> f64 {
-        self.est.memory.total_bytes
-    }
-    /// Bytes per chip over capacity (0 when it fits).
-    #[getter]
-    fn memory_shortfall_bytes(&self) -> f64 {
-        self.est.memory.shortfall_bytes()
-    }
-    /// How the KV cache is held: ``"static"``, ``"reserved"`` or ``"on-demand"``.
-    #[getter]
-    fn kv_policy(&self) -> &'static str {
-        self.est.setup.kv_policy.as_str()
-    }
     /// Memory per chip by part, bytes.
     #[getter]
     fn memory<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::convert::to_py(py, self.est.memory)
-    }
-    /// Time to first token, s.
-    #[getter]
-    fn ttft_s(&self) -> f64 {
-        self.est.ttft_s
-    }
-    /// Time per output token, s.
-    #[getter]
-    fn tpot_s(&self) -> f64 {
-        self.est.tpot_s
-    }
-    /// End-to-end latency of one request, s.
-    #[getter]
-    fn e2e_latency_s(&self) -> f64 {
-        self.est.e2e_latency_s
-    }
-    /// Output tokens per second, whole system, continuous-batching steady state.
-    #[getter]
-    fn throughput_tokens_per_s(&self) -> f64 {
-        self.est.throughput_tokens_per_s
-    }
-    /// Output tokens per second running the batch start to end.
-    #[getter]
-    fn static_throughput_tokens_per_s(&self) -> f64 {
-        self.est.static_throughput_tokens_per_s
-    }
-    /// Chip energy per output token at TDP, J.
-    #[getter]
-    fn energy_per_token_j(&self) -> f64 {
-        self.est.energy_per_token_j
-    }
-    /// What bounds decode: ``"compute"``, ``"memory"``, ``"communication"`` or ``"overhead"``.
-    #[getter]
-    fn bound(&self) -> &'static str {
-        self.est.bound.as_str()
     }
     /// Per-phase totals: ``{"prefill": {...}, "decode": {...}, "steady": {...}}``.
     #[getter]
@@ -506,11 +327,6 @@ impl PyInferenceEstimate {
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::convert::to_py(py, self.est.params)
-    }
-    /// How the configuration was chosen.
-    #[getter]
-    fn chosen_by(&self) -> &str {
-        &self.est.chosen_by
     }
     /// Per-phase, per-operator breakdown: a list of dicts (phase, op, count, flops, bytes,
     /// comm_bytes, time_s, bound), per chip, summed over layers.
@@ -582,6 +398,61 @@ impl PyInferenceEstimate {
     }
 }
 
+getters!(PyInferenceEstimate, |s| {
+    /// Model id.
+    model -> &str = &s.est.model;
+    /// Chip id.
+    chip -> &str = &s.est.chip;
+    /// ``"roofline"`` or ``"calibrated"``.
+    mode -> &'static str = s.est.setup.mode.as_str();
+    /// Chips.
+    n_chips -> u32 = s.est.setup.n_chips;
+    /// Tensor parallelism.
+    tp -> u32 = s.est.setup.tp;
+    /// Pipeline stages.
+    pp -> u32 = s.est.setup.pp;
+    /// Data-parallel replicas.
+    dp -> u32 = s.est.setup.dp;
+    /// Expert parallelism.
+    ep -> u32 = s.est.setup.ep;
+    /// Concurrent sequences, whole system.
+    batch -> u32 = s.est.setup.batch;
+    /// Prompt tokens.
+    input_tokens -> u32 = s.est.setup.input_tokens;
+    /// Generated tokens.
+    output_tokens -> u32 = s.est.setup.output_tokens;
+    /// Weight precision.
+    weight_dtype -> &'static str = s.est.setup.weight_dtype.as_str();
+    /// Matrix-multiply precision.
+    act_dtype -> &'static str = s.est.setup.act_dtype.as_str();
+    /// KV cache precision.
+    kv_dtype -> &'static str = s.est.setup.kv_dtype.as_str();
+    /// Whether everything fits in each chip's memory.
+    fits -> bool = s.est.fits;
+    /// Memory per chip in bytes (weights + KV cache + activations + reserve).
+    memory_per_chip_bytes -> f64 = s.est.memory.total_bytes;
+    /// Bytes per chip over capacity (0 when it fits).
+    memory_shortfall_bytes -> f64 = s.est.memory.shortfall_bytes();
+    /// How the KV cache is held: ``"static"``, ``"reserved"`` or ``"on-demand"``.
+    kv_policy -> &'static str = s.est.setup.kv_policy.as_str();
+    /// Time to first token, s.
+    ttft_s -> f64 = s.est.ttft_s;
+    /// Time per output token, s.
+    tpot_s -> f64 = s.est.tpot_s;
+    /// End-to-end latency of one request, s.
+    e2e_latency_s -> f64 = s.est.e2e_latency_s;
+    /// Output tokens per second, whole system, continuous-batching steady state.
+    throughput_tokens_per_s -> f64 = s.est.throughput_tokens_per_s;
+    /// Output tokens per second running the batch start to end.
+    static_throughput_tokens_per_s -> f64 = s.est.static_throughput_tokens_per_s;
+    /// Chip energy per output token at TDP, J.
+    energy_per_token_j -> f64 = s.est.energy_per_token_j;
+    /// What bounds decode: ``"compute"``, ``"memory"``, ``"communication"`` or ``"overhead"``.
+    bound -> &'static str = s.est.bound.as_str();
+    /// How the configuration was chosen.
+    chosen_by -> &str = &s.est.chosen_by;
+});
+
 /// The result of a training estimate (times in s, memory in bytes, energy in J).
 #[pyclass(module = "chipmodel", name = "TrainingEstimate", frozen)]
 pub struct PyTrainingEstimate {
@@ -593,61 +464,6 @@ impl PyTrainingEstimate {
     /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
         crate::pickle::reduce(py, "TrainingEstimate", &self.est)
-    }
-    /// Model id.
-    #[getter]
-    fn model(&self) -> &str {
-        &self.est.model
-    }
-    /// Chip id.
-    #[getter]
-    fn chip(&self) -> &str {
-        &self.est.chip
-    }
-    /// FLOPs per training token (6N + attention).
-    #[getter]
-    fn flops_per_token(&self) -> f64 {
-        self.est.flops_per_token
-    }
-    /// FLOPs for the run.
-    #[getter]
-    fn total_flops(&self) -> f64 {
-        self.est.total_flops
-    }
-    /// Model-FLOPs utilization used.
-    #[getter]
-    fn mfu(&self) -> f64 {
-        self.est.mfu
-    }
-    /// How the MFU was obtained.
-    #[getter]
-    fn mfu_source(&self) -> &str {
-        &self.est.mfu_source
-    }
-    /// Wall time, s.
-    #[getter]
-    fn time_s(&self) -> f64 {
-        self.est.time_s
-    }
-    /// Chip-hours.
-    #[getter]
-    fn chip_hours(&self) -> f64 {
-        self.est.chip_hours
-    }
-    /// Chip energy at TDP, J.
-    #[getter]
-    fn energy_j(&self) -> f64 {
-        self.est.energy_j
-    }
-    /// Memory per chip, bytes.
-    #[getter]
-    fn memory_per_chip_bytes(&self) -> f64 {
-        self.est.memory_per_chip_bytes
-    }
-    /// Whether it fits.
-    #[getter]
-    fn fits(&self) -> bool {
-        self.est.fits
     }
     /// Everything as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -673,6 +489,31 @@ impl PyTrainingEstimate {
     }
 }
 
+getters!(PyTrainingEstimate, |s| {
+    /// Model id.
+    model -> &str = &s.est.model;
+    /// Chip id.
+    chip -> &str = &s.est.chip;
+    /// FLOPs per training token (6N + attention).
+    flops_per_token -> f64 = s.est.flops_per_token;
+    /// FLOPs for the run.
+    total_flops -> f64 = s.est.total_flops;
+    /// Model-FLOPs utilization used.
+    mfu -> f64 = s.est.mfu;
+    /// How the MFU was obtained.
+    mfu_source -> &str = &s.est.mfu_source;
+    /// Wall time, s.
+    time_s -> f64 = s.est.time_s;
+    /// Chip-hours.
+    chip_hours -> f64 = s.est.chip_hours;
+    /// Chip energy at TDP, J.
+    energy_j -> f64 = s.est.energy_j;
+    /// Memory per chip, bytes.
+    memory_per_chip_bytes -> f64 = s.est.memory_per_chip_bytes;
+    /// Whether it fits.
+    fits -> bool = s.est.fits;
+});
+
 /// Fitted parameters and residuals.
 #[pyclass(module = "chipmodel", name = "CalibrationFit", frozen)]
 pub struct PyCalibrationFit {
@@ -690,21 +531,6 @@ impl PyCalibrationFit {
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::convert::to_py(py, self.fit.params)
     }
-    /// Names of the parameters the points determined.
-    #[getter]
-    fn fitted(&self) -> Vec<String> {
-        self.fit.fitted.clone()
-    }
-    /// Predicted / measured − 1 per point.
-    #[getter]
-    fn residuals(&self) -> Vec<f64> {
-        self.fit.residuals.clone()
-    }
-    /// Root mean square of the residuals.
-    #[getter]
-    fn rms_relative_error(&self) -> f64 {
-        self.fit.rms_relative_error
-    }
     fn __repr__(&self) -> String {
         format!(
             "CalibrationFit(fitted {:?}, rms error {:.1}%)",
@@ -713,6 +539,15 @@ impl PyCalibrationFit {
         )
     }
 }
+
+getters!(PyCalibrationFit, |s| {
+    /// Names of the parameters the points determined.
+    fitted -> Vec<String> = s.fit.fitted.clone();
+    /// Predicted / measured − 1 per point.
+    residuals -> Vec<f64> = s.fit.residuals.clone();
+    /// Root mean square of the residuals.
+    rms_relative_error -> f64 = s.fit.rms_relative_error;
+});
 
 /// The calibrated parameters of a chip (name or ``Chip``) with their provenance:
 /// ``{"family", "params", "values": {field: {"value", "source", "estimate", "note", ...}}, "sources"}``.

@@ -42,21 +42,6 @@ impl PyScenario {
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         crate::save_text(py, &path, &self.s.to_toml())
     }
-    /// Short id, e.g. ``"seed-h200-china-2026"``.
-    #[getter]
-    fn id(&self) -> &str {
-        &self.s.id
-    }
-    /// Title.
-    #[getter]
-    fn title(&self) -> &str {
-        &self.s.title
-    }
-    /// The file it came from (a shipped name for embedded scenarios).
-    #[getter]
-    fn file(&self) -> &str {
-        &self.s.file
-    }
     /// The fleet.
     #[getter]
     fn fleet(&self) -> PyFleet {
@@ -80,6 +65,15 @@ impl PyScenario {
         format!("Scenario('{}': {})", self.s.id, self.s.title)
     }
 }
+
+getters!(PyScenario, |s| {
+    /// Short id, e.g. ``"seed-h200-china-2026"``.
+    id -> &str = &s.s.id;
+    /// Title.
+    title -> &str = &s.s.title;
+    /// The file it came from (a shipped name for embedded scenarios).
+    file -> &str = &s.s.file;
+});
 
 fn shipped(name: &str) -> Option<&'static str> {
     SCENARIOS

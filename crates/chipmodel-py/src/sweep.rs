@@ -382,26 +382,6 @@ impl PySweepGrid {
     fn __len__(&self) -> usize {
         self.grid.len() as usize
     }
-    /// Number of configurations (also ``len(grid)``).
-    #[getter]
-    fn size(&self) -> u64 {
-        self.grid.len()
-    }
-    /// Model ids, in grid order.
-    #[getter]
-    fn models(&self) -> Vec<String> {
-        self.grid.spec().models.clone()
-    }
-    /// Chip ids, in grid order.
-    #[getter]
-    fn chips(&self) -> Vec<String> {
-        self.grid.spec().chips.clone()
-    }
-    /// USD per chip-hour for each chip (NaN: none given).
-    #[getter]
-    fn usd_per_chip_hour(&self) -> Vec<f64> {
-        self.grid.parts().usd_per_chip_hour
-    }
     /// Raw columns of configurations ``start`` to ``stop`` (default: all): numpy arrays, with
     /// code columns and the name lists that decode them (``chipmodel.sweep_chunks`` decodes).
     #[pyo3(signature = (start=0, stop=None, threads=0))]
@@ -475,3 +455,14 @@ impl PySweepGrid {
         )
     }
 }
+
+getters!(PySweepGrid, |s| {
+    /// Number of configurations (also ``len(grid)``).
+    size -> u64 = s.grid.len();
+    /// Model ids, in grid order.
+    models -> Vec<String> = s.grid.spec().models.clone();
+    /// Chip ids, in grid order.
+    chips -> Vec<String> = s.grid.spec().chips.clone();
+    /// USD per chip-hour for each chip (NaN: none given).
+    usd_per_chip_hour -> Vec<f64> = s.grid.parts().usd_per_chip_hour;
+});
