@@ -24,6 +24,7 @@ maturin develop --quiet --features test-hooks
 echo "==> mypy --strict, stubtest and the stub's docstrings"
 mypy --strict python/chipmodel tests examples
 python -m mypy.stubtest chipmodel._chipmodel
+python scripts/gen_results.py --check
 python scripts/sync_stub_docs.py --check   # stub docstrings = the Rust /// comments
 echo "==> docs site (mkdocs --strict: warnings are errors)"
 export CHIPMODEL_SITE_DIR="$(mktemp -d)"   # pytest checks the seed story's plots in this build

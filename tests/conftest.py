@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,13 @@ def write_catalog(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+T = TypeVar("T")
+
+
+def some(x: T | None) -> T:
+    """``x``, asserted present: for the optional fields of typed results (``tokens_per_day`` of a
+    report with a workload, a scenario's hybrid plan)."""
+    assert x is not None
+    return x

@@ -26,6 +26,7 @@ import chipmodel._sweep
 import chipmodel.dask
 import chipmodel.exceptions
 import chipmodel.inputs
+import chipmodel.results
 import chipmodel.plot
 import chipmodel.cli
 
@@ -92,7 +93,7 @@ def test_quick_start_is_exactly_two_commands_and_ci_runs_the_second() -> None:
     assert commands[1] in ci, f".ci/run must run {commands[1]!r}"
 
 
-PUBLIC = [chipmodel, chipmodel._sweep, chipmodel.dask, chipmodel.exceptions, chipmodel.inputs, chipmodel._frames, chipmodel._scenario, chipmodel._display, chipmodel.plot, chipmodel._compliance, chipmodel.cli, chipmodel._chipmodel]
+PUBLIC = [chipmodel, chipmodel._sweep, chipmodel.dask, chipmodel.exceptions, chipmodel.inputs, chipmodel.results, chipmodel._frames, chipmodel._scenario, chipmodel._display, chipmodel.plot, chipmodel._compliance, chipmodel.cli, chipmodel._chipmodel]
 
 
 @pytest.mark.parametrize("module", PUBLIC, ids=[m.__name__ for m in PUBLIC])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -81,4 +81,4 @@ def test_fleet_columns_match_the_report_and_the_scenario_totals() -> None:
     # run_scenario totals carry the same derived keys as FleetReport.total (one struct in Rust)
     seed = chipmodel.run_scenario(chipmodel.load_scenario("seed-h200-china-2026"))["report"]["total"]
     assert seed["capex_total_usd"] == pytest.approx(21.59e9, rel=1e-3)
-    assert seed["capex_total_usd"] == pytest.approx(sum(seed["capex"].values()), rel=1e-12)
+    assert seed["capex_total_usd"] == pytest.approx(sum(cast(dict[str, float], seed["capex"]).values()), rel=1e-12)

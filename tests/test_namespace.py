@@ -13,7 +13,7 @@ import chipmodel.exceptions
 import chipmodel.plot
 
 # Public modules, documented in docs/api.md; bound on the package once imported, not in __all__.
-PUBLIC_MODULES = {"cli", "dask", "exceptions", "inputs", "plot"}
+PUBLIC_MODULES = {"cli", "dask", "exceptions", "inputs", "plot", "results"}
 
 
 def test_dir_shows_only_the_public_api() -> None:

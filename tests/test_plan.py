@@ -7,6 +7,7 @@ from typing import Any, cast
 import pytest
 
 import chipmodel
+from conftest import some
 from chipmodel.inputs import DemandDict, SupplyDict
 
 SUPPLIES: list[SupplyDict] = [
@@ -37,7 +38,7 @@ def test_seed_story_h200_cap_binds() -> None:
     # Shadow price of the demand = the marginal chip's (Ascend's) TCO per token/day.
     opt = plan["options"][1]
     assert demand["usd_per_year_per_token_per_day"] == pytest.approx(
-        opt["tco_usd_per_year_per_chip"] / opt["tokens_per_day_per_chip"][0], rel=1e-6
+        opt["tco_usd_per_year_per_chip"] / some(opt["tokens_per_day_per_chip"][0]), rel=1e-6
     )
 
 
@@ -46,14 +47,14 @@ def test_power_cap_budget_and_assumptions() -> None:
     plan = chipmodel.plan_hybrid(
         SUPPLIES, DEMANDS, power_cap_mw=1_600, assumptions=chipmodel.Assumptions(), horizon_years=5
     )
-    assert plan["allocation"]["power"]["binding"] is False
-    assert plan["allocation"]["power"]["usd_per_year_saved_per_unit"] == 0.0
+    assert some(plan["allocation"]["power"])["binding"] is False
+    assert some(plan["allocation"]["power"])["usd_per_year_saved_per_unit"] == 0.0
     assert plan["tco_horizon_usd"] == pytest.approx(5 * plan["allocation"]["tco_usd_per_year"])
     with pytest.raises(chipmodel.InfeasibleError, match="cannot be met") as info:
         chipmodel.plan_hybrid(SUPPLIES, DEMANDS, power_cap_mw=1_000)
     assert isinstance(info.value, chipmodel.ConfigError) and info.value.field == "plan"
     plan = chipmodel.plan_hybrid(SUPPLIES, DEMANDS, budget_usd=1e12)
-    assert plan["allocation"]["budget"]["cap"] == 1e12
+    assert some(plan["allocation"]["budget"])["cap"] == 1e12
 
 
 def test_restricted_workload_and_workload_keys() -> None:

@@ -15,11 +15,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 import chipmodel  # noqa: E402
 from chipmodel import plot  # noqa: E402
+from conftest import some  # noqa: E402
 
 SEED = chipmodel.Fleet([("h200-sxm", 1000, "cn")])
 
 
-def _result() -> dict[str, Any]:
+def _result() -> Any:
     return chipmodel.run_scenario("h800-china-2023")
 
 
@@ -29,7 +30,7 @@ CASES: dict[str, Callable[[], Any]] = {
     "fleet_comparison": lambda: plot.fleet_comparison(_result(), "usd_per_million_tokens"),
     "tornado": lambda: plot.tornado(chipmodel.sensitivity(SEED)),
     "monte_carlo": lambda: plot.monte_carlo(chipmodel.monte_carlo(SEED, samples=200, seed=1)),
-    "monte_carlo_scenario": lambda: plot.monte_carlo(chipmodel.run_scenario("us-b200-buildout-2025")["monte_carlo"]),
+    "monte_carlo_scenario": lambda: plot.monte_carlo(some(chipmodel.run_scenario("us-b200-buildout-2025")["monte_carlo"])),
     "export_control_map": lambda: plot.export_control_map(date="2024-06-01"),
     "compliance_timeline": lambda: plot.compliance_timeline(["a800", "h800", "h20", "h200"]),
     "roofline": lambda: plot.roofline(

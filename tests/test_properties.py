@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -65,7 +65,7 @@ def test_any_fleet_numbers_give_a_report_or_a_chipmodel_error(count: Any, name: 
         if v is None:  # JSON turns inf and NaN into null: only the token figures may be absent
             assert key in token_keys and workload is None, key
         else:
-            assert math.isfinite(v), key
+            assert math.isfinite(cast(float, v)), key
     if workload is not None:
         assert t["tokens_per_day"] is None or math.isfinite(t["tokens_per_day"])
 

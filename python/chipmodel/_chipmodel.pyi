@@ -12,6 +12,7 @@ from typing import Any, Literal, final
 import numpy as np
 import numpy.typing as npt
 
+from chipmodel import results
 from chipmodel.inputs import DemandDict, GroupDict, MeasurementDict, SupplyDict, WorkloadDict
 
 __version__: str
@@ -726,13 +727,13 @@ class Classification:
     def review_policy(self) -> str:
         """``"presumption-of-denial"``, ``"case-by-case"``, ``"presumption-of-approval"`` or ``"none"``."""
     @property
-    def exceptions(self) -> list[dict[str, str]]:
+    def exceptions(self) -> list[results.ExceptionResultDict]:
         """Eligible licence exceptions: ``[{"id", "note", "citation"}]``."""
     @property
-    def tariff(self) -> dict[str, Any] | None:
+    def tariff(self) -> results.TariffResultDict | None:
         """Tariff ``{"id", "band", "rate", "citation", "note"}`` or None."""
     @property
-    def reasons(self) -> list[dict[str, Any]]:
+    def reasons(self) -> list[results.ReasonDict]:
         """Every criterion tested: value, threshold, margin, citation and a line of text."""
     @property
     def decision(self) -> list[str]:
@@ -748,7 +749,7 @@ class Classification:
         """Not legal advice."""
     def summary(self) -> str:
         """One line."""
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> results.ClassificationDict:
         """Everything as plain data."""
 
 def classify(
@@ -793,9 +794,9 @@ def flips(
     catalog: Catalog | None = None,
 ) -> list[dict[str, Any]]:
     """Chips whose ECCN, licence or policy differs between two rule sets."""
-def headroom(chip: str | Chip, rules: str | RuleSet | None = None, *, catalog: Catalog | None = None) -> dict[str, Any]:
+def headroom(chip: str | Chip, rules: str | RuleSet | None = None, *, catalog: Catalog | None = None) -> results.HeadroomDict:
     """How far a chip's compute must be cut to leave 3A090.a and 3A090 under ``rules``."""
-def diffusion_caps(fleet: dict[str, float], *, catalog: Catalog | None = None) -> dict[str, Any]:
+def diffusion_caps(fleet: dict[str, float], *, catalog: Catalog | None = None) -> results.DiffusionCapsDict:
     """A fleet's TPP against the Diffusion rule's caps: ``fleet`` maps chip names to counts."""
 
 @final
@@ -857,10 +858,10 @@ class FleetReport:
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
-    def total(self) -> dict[str, Any]:
+    def total(self) -> results.FiguresDict:
         """The whole fleet's figures as a dict (capex and opex by item)."""
     @property
-    def groups(self) -> list[dict[str, Any]]:
+    def groups(self) -> list[results.GroupReportDict]:
         """Per group: chip, price, IT kW per chip, tariff rate, software efficiency, serving choice
         and figures.
         """
@@ -876,7 +877,7 @@ class FleetReport:
         figure (numbers as numpy arrays, NaN where none), ``capex_<item>_usd`` and
         ``opex_<item>_usd_per_year``.
         """
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> results.FleetReportDict:
         """Everything as plain data."""
 
 def equivalent_fleet(
@@ -889,7 +890,7 @@ def equivalent_fleet(
     """How many of another chip deliver the fleet's tokens per day: ``(count, FleetReport)``."""
 def schedule(
     fleet: Fleet, assumptions: Assumptions | None = None, workload: str | WorkloadDict | None = None
-) -> list[dict[str, Any]]:
+) -> list[results.QuarterRowDict]:
     """The deployment quarter by quarter (chips delivered in a quarter serve from the next):
     ``[{"quarter", "delivered", "installed", "in_service", "capex_usd", "cumulative_capex_usd",
     "it_mw", "facility_mw", "cost_usd", "tokens_per_day"}]``.
@@ -902,7 +903,7 @@ def export_shock(
     site: str = "cn",
     assumptions: Assumptions | None = None,
     workload: str | WorkloadDict | None = None,
-) -> dict[str, Any]:
+) -> results.ShockResultDict:
     """Cuts the deliveries of ``chips`` in quarters starting on or after ``date``: the fleet that
     remains, its report and schedule, the tokens per day lost and, with a workload, how many
     ``replacement`` chips at ``site`` make them up.
@@ -928,7 +929,7 @@ def sensitivity(
     output: str = "usd_per_gpu_hour",
     assumptions: Assumptions | None = None,
     workload: str | WorkloadDict | None = None,
-) -> list[dict[str, Any]]:
+) -> list[results.SensitivityDict]:
     """One-at-a-time sensitivity of ``output`` to each assumption, largest swing first:
     ``[{"name", "at_low", "at_high", "base", "swing"}]``.
     """
@@ -961,7 +962,7 @@ class Scenario:
     @property
     def assumptions(self) -> Assumptions:
         """The assumptions with the scenario's overrides applied."""
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> results.ScenarioDict:
         """Everything the file says, checked, as plain data."""
 
 def scenarios() -> list[str]:
@@ -976,7 +977,7 @@ def run_scenario(
     progress: Callable[[str, int, int], object] | None = None,
     *,
     catalog: Catalog | None = None,
-) -> dict[str, Any]:
+) -> results.ScenarioResultDict:
     """Runs a scenario (a ``Scenario``, a path, a shipped id, or ``None`` for the seed scenario) and
     returns every result as plain data: ``scenario``, ``report``, ``equivalents``,
     ``monte_carlo``, ``sensitivity``, ``compliance`` and ``disclaimer``. ``progress``, if given,
@@ -994,7 +995,7 @@ def plan_hybrid(
     horizon_years: float = 4.0,
     *,
     catalog: Catalog | None = None,
-) -> dict[str, Any]:
+) -> results.HybridPlanDict:
     """The cheapest mix of chips (TCO per year) that serves every demand within the caps: a linear
     program over the fleet model's per-chip figures, with shadow prices.
 

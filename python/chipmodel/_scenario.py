@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def _short(x: float | None) -> str:
 _POLICY = {"presumption-of-denial": "denial", "presumption-of-approval": "approval"}
 
 
-def headline(result: dict[str, Any]) -> dict[str, str]:
+def headline(result: Mapping[str, Any]) -> dict[str, str]:
     """The figures the README quotes, formatted as printed.
 
     >>> import chipmodel
@@ -94,14 +95,14 @@ _LABELS = {
 }
 
 
-def headline_markdown(result: dict[str, Any]) -> str:
+def headline_markdown(result: Mapping[str, Any]) -> str:
     """The headline as a Markdown table (the README's copy is checked against it by a test)."""
     rows = ["| figure | value |", "|---|---|"]
     rows += [f"| {label} | {v} |" for label, v in _headline_rows(result)]
     return "\n".join(rows)
 
 
-def _headline_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
+def _headline_rows(result: Mapping[str, Any]) -> list[tuple[str, str]]:
     out = []
     for k, v in headline(result).items():
         if k.startswith("extra."):
@@ -159,7 +160,7 @@ def _plan_table(plan: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def format_text(result: dict[str, Any]) -> str:
+def format_text(result: Mapping[str, Any]) -> str:
     """The scenario's results as plain-text tables.
 
     >>> import chipmodel
@@ -303,7 +304,7 @@ def _wrap(line: str, width: int = 80) -> str:
     return textwrap.fill(line, width=width, subsequent_indent="  ")
 
 
-def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
+def _plots(result: Mapping[str, Any]) -> list[tuple[str, str]]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -329,7 +330,7 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def write_html(result: dict[str, Any], path: str | Path) -> Path:
+def write_html(result: Mapping[str, Any], path: str | Path) -> Path:
     """A self-contained HTML report (plots embedded as PNG data) at ``path``."""
     path = Path(path)
     text = html.escape(format_text(result))
@@ -390,7 +391,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_outputs(result: dict[str, Any], out_dir: str | Path, html_report: bool = True) -> list[Path]:
+def write_outputs(result: Mapping[str, Any], out_dir: str | Path, html_report: bool = True) -> list[Path]:
     """Writes ``results.json`` (and ``report.html``) under ``out_dir``; returns the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

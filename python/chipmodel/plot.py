@@ -82,7 +82,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return new
 
 
-def fleets(source: Any) -> list[tuple[str, dict[str, Any]]]:
+def fleets(source: Any) -> list[tuple[str, Mapping[str, Any]]]:
     """(name, totals) pairs from a ``FleetReport``, a ``run_scenario`` result (the fleet, then each
     equivalent fleet as ``"= chip"``) or such pairs; shared by the plots and the report's tables."""
     if isinstance(source, chipmodel.FleetReport):
