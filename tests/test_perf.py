@@ -192,3 +192,16 @@ def test_calibration_values_carry_provenance() -> None:
         assert isinstance(v["estimate"], bool)
     assert 0.5 < cal["params"]["memory_efficiency"] <= 1.0
     assert chipmodel.calibration(chipmodel.chip("ascend-910b"))["values"]["compute_efficiency"]["estimate"]
+
+
+def test_substitutions_are_named_in_the_result() -> None:
+    e = chipmodel.estimate_inference("llama-3.1-70b", "ascend-910c", n_chips=8, weight_dtype="fp8")
+    assert (e.weight_dtype, e.compute_dtype) == ("fp8", "bf16")
+    assert e.notes == ["weight-only fp8: fp8 weights, bf16 compute (ascend-910c has no fp8 rate)"]
+    assert "[weight-only fp8" in repr(e)
+    long = chipmodel.estimate_inference("llama-2-7b", "h100", input_tokens=5000)
+    assert long.beyond_trained_context and "trained context of 4096" in long.notes[0]
+    best = chipmodel.best_inference("llama-3.1-8b", "h100", n_chips=1)
+    assert best.notes[-1].startswith("offline maximum throughput: no latency target")
+    plain = chipmodel.estimate_inference("llama-3.1-8b", "h100", weight_dtype="fp8")
+    assert plain.notes == [] and not plain.beyond_trained_context

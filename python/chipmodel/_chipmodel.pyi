@@ -419,6 +419,21 @@ class InferenceEstimate:
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
+    def compute_dtype(self) -> str:
+        """The precision matrices are multiplied in (lower than ``weight_dtype``'s when the chip runs
+        the weights weight-only; ``notes`` says so).
+        """
+    @property
+    def notes(self) -> list[str]:
+        """Every substitution and assumption the inputs did not state: a weight-only mapping, a run
+        beyond the trained context, an offline maximum-throughput choice without latency targets.
+        """
+    @property
+    def beyond_trained_context(self) -> bool:
+        """Whether ``input_tokens + output_tokens`` is beyond the model's trained context (computed,
+        as engines run it, and flagged).
+        """
+    @property
     def model(self) -> str:
         """Model id."""
     @property

@@ -317,6 +317,11 @@ impl MemoryUse {
     }
 }
 
+/// The longest context an estimate runs: 10 million tokens, the longest any published model
+/// supports (Llama 4 Scout). A run beyond its model's trained context but within this is
+/// computed and flagged ([`InferenceEstimate::beyond_trained_context`]); past it, refused.
+pub const MAX_CONTEXT_TOKENS: u64 = 10_000_000;
+
 /// The result of an inference estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InferenceEstimate {
@@ -355,6 +360,13 @@ pub struct InferenceEstimate {
     pub steady: PhaseSummary,
     /// How the configuration was chosen (`"given"` or `"best_inference: …"`).
     pub chosen_by: String,
+    /// The run is longer than the context the model was trained for (`input + output >
+    /// max_position_embeddings`): computed, as engines run it, and flagged.
+    pub beyond_trained_context: bool,
+    /// Every substitution and assumption behind the figures that the inputs did not state: a
+    /// weight-only mapping (weights stored in one precision, multiplied in another), a run beyond
+    /// the trained context, an offline maximum-throughput choice without latency targets.
+    pub notes: Vec<String>,
 }
 
 /// The numbers of an estimate, without names (see [`InferenceEstimate`] for each field).
@@ -700,12 +712,12 @@ impl<'a> Engine<'a> {
             ));
         }
         let ctx = u64::from(input_tokens) + u64::from(output_tokens);
-        if ctx > m.max_position_embeddings {
+        if ctx > MAX_CONTEXT_TOKENS {
             return Err(invalid(
                 "input_tokens + output_tokens",
                 ctx,
                 format!(
-                    "longer than {}'s context of {} tokens",
+                    "longer than any model's context ({MAX_CONTEXT_TOKENS} tokens; {} was trained for {})",
                     m.id, m.max_position_embeddings
                 ),
             ));
@@ -1158,6 +1170,35 @@ impl<'a> Engine<'a> {
         (e, ops)
     }
 
+    /// What a setup substitutes or assumes beyond its inputs, in words (see
+    /// [`InferenceEstimate::notes`]); empty for a plain run.
+    pub fn notes(&self, s: &Setup) -> Vec<String> {
+        let mut notes = Vec::new();
+        if s.weight_dtype.bits() < s.act_dtype.bits() && s.weight_dtype != s.act_dtype {
+            let why = if self.chip.dense_flops_per_s(s.weight_dtype).is_none() {
+                format!(" ({} has no {} rate)", self.chip.id, s.weight_dtype)
+            } else {
+                String::new()
+            };
+            notes.push(format!(
+                "weight-only {}: {} weights, {} compute{why}",
+                s.weight_dtype, s.weight_dtype, s.act_dtype
+            ));
+        }
+        if self.beyond_trained_context(s) {
+            notes.push(format!(
+                "{} + {} tokens is beyond {}'s trained context of {} tokens: computed as engines run it",
+                s.input_tokens, s.output_tokens, self.model.id, self.model.max_position_embeddings
+            ));
+        }
+        notes
+    }
+
+    /// Whether the run is longer than the model's trained context.
+    pub fn beyond_trained_context(&self, s: &Setup) -> bool {
+        u64::from(s.input_tokens) + u64::from(s.output_tokens) > self.model.max_position_embeddings
+    }
+
     fn run(&self, s: &Setup, record: Option<&mut Vec<OpRecord>>) -> InferenceEstimate {
         let core = self.core(s, record);
         InferenceEstimate {
@@ -1178,6 +1219,8 @@ impl<'a> Engine<'a> {
             decode: core.decode,
             steady: core.steady,
             chosen_by: "given".to_string(),
+            beyond_trained_context: self.beyond_trained_context(s),
+            notes: self.notes(s),
         }
     }
 

@@ -46,8 +46,8 @@ pub use error::PerfError;
 pub use figure::Figure;
 pub use inference::{
     Bound, Core, Engine, InferenceConfig, InferenceEstimate, KV_MEMORY_FRACTION, KvPolicy,
-    MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup, estimate_inference,
-    estimate_inference_breakdown, resolve,
+    MAX_CONTEXT_TOKENS, MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup,
+    estimate_inference, estimate_inference_breakdown, resolve,
 };
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
 pub use search::{BestConfig, best_inference};

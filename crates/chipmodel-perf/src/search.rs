@@ -224,6 +224,13 @@ pub fn best_inference(
                     format!(" and meet {}", targets.join(" and "))
                 }
             );
+            if targets.is_empty() {
+                e.notes.push(format!(
+                    "offline maximum throughput: no latency target, so the batch runs at TTFT {:.3} s and TPOT {:.1} ms",
+                    e.ttft_s,
+                    e.tpot_s * 1e3
+                ));
+            }
             Ok(e)
         }
         None if candidates == 0 => Err(first_error

@@ -345,7 +345,8 @@ fn unsupported_precisions_and_bad_configs_are_clear_errors() {
         err.to_string(),
         "invalid configuration: pp = 3: must divide n_chips = 8"
     );
-    let err = estimate_inference(
+    // Beyond the trained context: computed, as engines run it, and flagged (not refused).
+    let long = estimate_inference(
         get_model("llama-2-7b"),
         get_chip("h100"),
         &InferenceConfig {
@@ -353,11 +354,12 @@ fn unsupported_precisions_and_bad_configs_are_clear_errors() {
             ..InferenceConfig::default()
         },
     )
-    .unwrap_err();
+    .unwrap();
+    assert!(long.beyond_trained_context);
     assert!(
-        err.to_string()
-            .contains("longer than llama-2-7b's context of 4096 tokens"),
-        "{err}"
+        long.notes[0].contains("beyond llama-2-7b's trained context of 4096 tokens"),
+        "{:?}",
+        long.notes
     );
     let err = estimate_inference(
         get_model("llama-2-7b"),
@@ -477,4 +479,67 @@ fn estimate_grid_snapshot() {
         }
     }
     insta::assert_snapshot!("estimate_grid", out);
+}
+
+#[test]
+fn every_precision_substitution_is_named_in_the_result() {
+    // fp8 weights on a chip with no fp8 rate run weight-only, and the result says so.
+    let e = estimate_inference(
+        get_model("llama-3.1-8b"),
+        get_chip("ascend-910c"),
+        &InferenceConfig {
+            weight_dtype: Precision::Fp8,
+            ..InferenceConfig::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(e.setup.act_dtype, Precision::Bf16);
+    assert_eq!(
+        e.notes,
+        ["weight-only fp8: fp8 weights, bf16 compute (ascend-910c has no fp8 rate)"]
+    );
+    // fp4 on H100 (no fp4 rate): weight-only too.
+    let e = estimate_inference(
+        get_model("llama-3.1-8b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            weight_dtype: Precision::Fp4,
+            ..InferenceConfig::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        e.notes[0].starts_with("weight-only fp4: fp4 weights, "),
+        "{:?}",
+        e.notes
+    );
+    // A plain run has no notes; fp8 on H100 computes in fp8.
+    let e = estimate_inference(
+        get_model("llama-3.1-8b"),
+        get_chip("h100"),
+        &InferenceConfig {
+            weight_dtype: Precision::Fp8,
+            ..InferenceConfig::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        e.notes.is_empty() && !e.beyond_trained_context,
+        "{:?}",
+        e.notes
+    );
+    // best_inference without targets says it is offline maximum throughput, with its latency.
+    let b = best_inference(
+        get_model("llama-3.1-8b"),
+        get_chip("h100"),
+        &BestConfig::new(1),
+    )
+    .unwrap();
+    assert!(
+        b.notes
+            .iter()
+            .any(|n| n.starts_with("offline maximum throughput: no latency target")),
+        "{:?}",
+        b.notes
+    );
 }

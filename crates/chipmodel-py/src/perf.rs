@@ -394,13 +394,31 @@ impl PyInferenceEstimate {
             e.throughput_tokens_per_s,
             e.bound.as_str(),
             s.mode.as_str()
-        )
+        ) + &notes_suffix(&e.notes)
+    }
+}
+
+/// `" [note; note]"` after a repr, or nothing: every substitution shows where the figures do.
+fn notes_suffix(notes: &[String]) -> String {
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", notes.join("; "))
     }
 }
 
 getters!(PyInferenceEstimate, |s| {
     /// Model id.
     model -> &str = &s.est.model;
+    /// The precision matrices are multiplied in (lower than ``weight_dtype``'s when the chip runs
+    /// the weights weight-only; ``notes`` says so).
+    compute_dtype -> &'static str = s.est.setup.act_dtype.as_str();
+    /// Every substitution and assumption the inputs did not state: a weight-only mapping, a run
+    /// beyond the trained context, an offline maximum-throughput choice without latency targets.
+    notes -> Vec<String> = s.est.notes.clone();
+    /// Whether ``input_tokens + output_tokens`` is beyond the model's trained context (computed,
+    /// as engines run it, and flagged).
+    beyond_trained_context -> bool = s.est.beyond_trained_context;
     /// Chip id.
     chip -> &str = &s.est.chip;
     /// ``"roofline"`` or ``"calibrated"``.
