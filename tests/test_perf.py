@@ -54,7 +54,7 @@ def test_worked_example_llama_2_70b() -> None:
     one = chipmodel.estimate_inference("llama-2-70b", "h100")
     assert not one.fits
     assert one.memory["weights_bytes"] == pytest.approx(137.95e9, rel=1e-3)
-    assert one.memory_shortfall_bytes > 58e9
+    assert one.memory_shortfall_bytes > 57e9  # 80 GiB as the device sees it
     two = chipmodel.estimate_inference("llama-2-70b", "h200", n_chips=2)
     assert two.fits and two.tp == 2 and two.memory_shortfall_bytes == 0
     assert "DOES NOT FIT" in repr(one) and "fits" in repr(two)

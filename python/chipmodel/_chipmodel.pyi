@@ -189,6 +189,15 @@ class Chip:
     def memory_capacity_bytes(self) -> float:
         """Memory capacity in bytes."""
     @property
+    def device_memory_bytes(self) -> float:
+        """Memory as the device and the serving engines see it, bytes (binary: an H200 reports 141
+        GiB ≈ 151.4e9 bytes against the datasheet's 141 GB); the datasheet figure where no source
+        gives it (``device_memory_is_datasheet``). The performance model sizes the KV cache from it.
+        """
+    @property
+    def device_memory_is_datasheet(self) -> bool:
+        """Whether ``device_memory_bytes`` falls back to the datasheet figure."""
+    @property
     def memory_bandwidth_bytes_per_s(self) -> float:
         """Memory bandwidth in bytes per second."""
     @property

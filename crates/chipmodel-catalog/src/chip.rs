@@ -153,8 +153,11 @@ pub struct Chip {
     pub transistors: Option<Sourced<f64>>,
     /// Memory technology (`"HBM3e"`).
     pub memory_type: Sourced<String>,
-    /// Memory capacity, bytes.
+    /// Memory capacity as the datasheet states it, bytes (decimal GB as marketed).
     pub memory_capacity: Sourced<f64>,
+    /// Memory as the device and the serving engines see it, bytes (binary: an H200 reports
+    /// 141 GiB ≈ 151.4e9 bytes against the datasheet's 141 GB), where a source gives it.
+    pub device_memory: Option<Sourced<f64>>,
     /// Memory bandwidth, bytes/s.
     pub memory_bandwidth: Sourced<f64>,
     /// Scale-up interconnect bandwidth, both directions, bytes/s.
@@ -174,9 +177,23 @@ pub struct Chip {
 }
 
 impl Chip {
-    /// Memory capacity in bytes.
+    /// Memory capacity in bytes, as the datasheet states it.
     pub fn memory_capacity_bytes(&self) -> f64 {
         self.memory_capacity.value
+    }
+
+    /// The memory a workload can be given, in bytes as the device reports them: the sourced
+    /// device figure where there is one, else the datasheet's ([`Chip::device_memory_is_datasheet`]).
+    pub fn device_memory_bytes(&self) -> f64 {
+        self.device_memory
+            .as_ref()
+            .map_or(self.memory_capacity.value, |d| d.value)
+    }
+
+    /// Whether [`Chip::device_memory_bytes`] falls back to the datasheet figure (no source gives
+    /// the device-reported capacity).
+    pub fn device_memory_is_datasheet(&self) -> bool {
+        self.device_memory.is_none()
     }
 
     /// Memory bandwidth in bytes per second.
@@ -405,6 +422,10 @@ impl Chip {
         ));
         out.push(("memory_type", &self.memory_type.provenance));
         out.push(("memory_capacity", &self.memory_capacity.provenance));
+        out.extend(opt(
+            "device_memory",
+            self.device_memory.as_ref().map(|v| &v.provenance),
+        ));
         out.push(("memory_bandwidth", &self.memory_bandwidth.provenance));
         out.extend(opt(
             "scale_up_bandwidth",

@@ -61,7 +61,7 @@ fn unknown_field() {
         "tdp = {",
         "tdpp = { value = 1, unit = \"W\", source = \"lab\" }\ntdp = {",
     );
-    insta::assert_snapshot!(msg, @"mine.toml: chip 'acme-a1', field 'tdpp': unknown field 'tdpp' (expected one of: id, name, vendor, aliases, form_factor, datacenter, release_date, process, die_area, transistors, memory_type, memory_capacity, memory_bandwidth, scale_up_bandwidth, io_bandwidth, scale_out, tdp, price, dense)");
+    insta::assert_snapshot!(msg, @"mine.toml: chip 'acme-a1', field 'tdpp': unknown field 'tdpp' (expected one of: id, name, vendor, aliases, form_factor, datacenter, release_date, process, die_area, transistors, memory_type, memory_capacity, device_memory, memory_bandwidth, scale_up_bandwidth, io_bandwidth, scale_out, tdp, price, dense)");
 }
 
 #[test]

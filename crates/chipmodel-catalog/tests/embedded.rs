@@ -260,3 +260,34 @@ fn catalog_table_snapshot() {
     assert!(table.lines().all(|l| l.chars().count() <= 80));
     insta::assert_snapshot!("catalog_table", table);
 }
+
+#[test]
+fn device_memory_is_in_device_bytes_where_a_source_gives_it() {
+    let c = Catalog::embedded();
+    // The NVIDIA parts AIConfigurator's system files give (GiB, or the MiB nvidia-smi reports).
+    let expected = [
+        ("a100-sxm", 85_899_345_920.0),
+        ("h100-sxm", 85_899_345_920.0),
+        ("h100-pcie", 85_899_345_920.0),
+        ("h200-sxm", 151_397_597_184.0),
+        ("b200", 193_273_528_320.0),
+        ("b300", 288_400_343_040.0),
+        ("gb200", 198_674_743_296.0),
+        ("l40s", 48_305_799_168.0),
+    ];
+    for (id, bytes) in expected {
+        let chip = c.get(id).unwrap();
+        assert_eq!(chip.device_memory_bytes(), bytes, "{id}");
+        assert!(!chip.device_memory_is_datasheet(), "{id}");
+        // Binary bytes exceed the decimal datasheet figure by 2.4-7.4 % (no more).
+        let ratio = bytes / chip.memory_capacity_bytes();
+        assert!((1.0..1.08).contains(&ratio), "{id}: {ratio}");
+    }
+    // Every other chip falls back to its datasheet figure, and says so.
+    for chip in c.chips() {
+        if !expected.iter().any(|(id, _)| *id == chip.id) {
+            assert!(chip.device_memory_is_datasheet(), "{}", chip.id);
+            assert_eq!(chip.device_memory_bytes(), chip.memory_capacity_bytes());
+        }
+    }
+}

@@ -1116,7 +1116,7 @@ impl<'a> Engine<'a> {
             activation_bytes: activations,
             reserve_bytes: reserve,
             total_bytes: total,
-            capacity_bytes: self.chip.memory_capacity_bytes(),
+            capacity_bytes: self.chip.device_memory_bytes(),
             kv_fraction: s.kv_policy.kv_fraction(),
         }
     }

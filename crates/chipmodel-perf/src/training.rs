@@ -378,7 +378,7 @@ pub fn estimate_training(
         optimizer_bytes: optimizer,
         activation_bytes: activations,
         memory_per_chip_bytes: total_mem,
-        capacity_bytes: chip.memory_capacity_bytes(),
-        fits: total_mem <= chip.memory_capacity_bytes(),
+        capacity_bytes: chip.device_memory_bytes(),
+        fits: total_mem <= chip.device_memory_bytes(),
     })
 }

@@ -18,7 +18,8 @@ fn worked_example_llama_2_70b_bf16() {
     let m = get_model("llama-2-70b");
     let weights = m.total_params() * 2.0;
     assert!((weights / 1e9 - 137.95).abs() < 0.1, "{}", weights / 1e9);
-    // One 80 GB H100: the weights alone are 58 GB too many.
+    // One H100 (80 GiB = 85.9e9 bytes, as the device reports them): weights, activations and
+    // the runtime reserve are 57.8 GB too many.
     let one = estimate_inference(
         get_model("llama-2-70b"),
         get_chip("h100"),
@@ -28,7 +29,7 @@ fn worked_example_llama_2_70b_bf16() {
     assert!(!one.fits);
     assert!(one.memory.weights_bytes > 137e9);
     assert!(
-        one.memory.shortfall_bytes() > 58e9,
+        (one.memory.shortfall_bytes() - 57.8e9).abs() < 0.1e9,
         "{}",
         one.memory.shortfall_bytes()
     );

@@ -251,6 +251,12 @@ getters!(PyChip, |s| {
     memory_type -> &str = &s.chip.memory_type.value;
     /// Memory capacity in bytes.
     memory_capacity_bytes -> f64 = s.chip.memory_capacity_bytes();
+    /// Memory as the device and the serving engines see it, bytes (binary: an H200 reports 141
+    /// GiB ≈ 151.4e9 bytes against the datasheet's 141 GB); the datasheet figure where no source
+    /// gives it (``device_memory_is_datasheet``). The performance model sizes the KV cache from it.
+    device_memory_bytes -> f64 = s.chip.device_memory_bytes();
+    /// Whether ``device_memory_bytes`` falls back to the datasheet figure.
+    device_memory_is_datasheet -> bool = s.chip.device_memory_is_datasheet();
     /// Memory bandwidth in bytes per second.
     memory_bandwidth_bytes_per_s -> f64 = s.chip.memory_bandwidth_bytes_per_s();
     /// Scale-up interconnect bandwidth, both directions, bytes/s, or None.

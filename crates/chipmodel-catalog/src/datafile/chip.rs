@@ -15,7 +15,7 @@ use crate::units::Dimension;
 use crate::{CatalogError, Precision, Result};
 
 /// The fields a `[[chip]]` table may have.
-pub(crate) const CHIP_FIELDS: [&str; 19] = [
+pub(crate) const CHIP_FIELDS: [&str; 20] = [
     "id",
     "name",
     "vendor",
@@ -28,6 +28,7 @@ pub(crate) const CHIP_FIELDS: [&str; 19] = [
     "transistors",
     "memory_type",
     "memory_capacity",
+    "device_memory",
     "memory_bandwidth",
     "scale_up_bandwidth",
     "io_bandwidth",
@@ -115,6 +116,7 @@ pub(crate) fn parse_chip(
             provenance,
         });
     let memory_capacity = num(get("memory_capacity", q(Dimension::Bytes), true, &[])?);
+    let device_memory = num(get("device_memory", q(Dimension::Bytes), false, &[])?);
     let memory_bandwidth = num(get("memory_bandwidth", q(Dimension::Bandwidth), true, &[])?);
     let scale_up = num(get(
         "scale_up_bandwidth",
@@ -151,6 +153,7 @@ pub(crate) fn parse_chip(
         transistors,
         memory_type: memory_type.ok_or_else(|| ctx.err("memory_type", "missing"))?,
         memory_capacity: memory_capacity.ok_or_else(|| ctx.err("memory_capacity", "missing"))?,
+        device_memory,
         memory_bandwidth: memory_bandwidth.ok_or_else(|| ctx.err("memory_bandwidth", "missing"))?,
         scale_up_bandwidth: scale_up,
         io_bandwidth: io,
