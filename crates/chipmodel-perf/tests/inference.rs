@@ -544,3 +544,59 @@ fn every_precision_substitution_is_named_in_the_result() {
         b.notes
     );
 }
+
+#[test]
+fn reserved_admission_never_admits_more_than_on_demand() {
+    use chipmodel_perf::KvPolicy;
+    for model in ["llama-3.1-8b", "llama-3.1-70b"] {
+        for chip in ["h100", "h200"] {
+            for (input, output) in [(1024, 1024), (128, 2048), (2048, 128)] {
+                let batch = |kv_policy| {
+                    let mut cfg = BestConfig::new(8);
+                    cfg.input_tokens = input;
+                    cfg.output_tokens = output;
+                    cfg.weight_dtype = Precision::Fp8;
+                    cfg.kv_policy = kv_policy;
+                    best_inference(get_model(model), get_chip(chip), &cfg)
+                        .unwrap()
+                        .setup
+                        .batch
+                };
+                let (reserved, on_demand) = (batch(KvPolicy::Reserved), batch(KvPolicy::OnDemand));
+                assert!(
+                    reserved <= on_demand,
+                    "{model} on {chip} {input}/{output}: reserved {reserved} > on-demand {on_demand}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn fp4_gemms_take_at_least_half_the_fp8_time() {
+    // B200 doubles its peak from FP8 to FP4; the matrix time may at best halve.
+    for model in ["llama-3.1-8b", "llama-3.1-70b"] {
+        let run = |weight_dtype| {
+            estimate_inference(
+                get_model(model),
+                get_chip("b200"),
+                &InferenceConfig {
+                    n_chips: 8,
+                    batch: 64,
+                    input_tokens: 2048,
+                    weight_dtype,
+                    ..InferenceConfig::default()
+                },
+            )
+            .unwrap()
+        };
+        let (fp8, fp4) = (run(Precision::Fp8), run(Precision::Fp4));
+        assert_eq!(fp4.setup.act_dtype, Precision::Fp4, "B200 computes in fp4");
+        assert!(
+            fp4.prefill.compute_s >= fp8.prefill.compute_s / 2.0 * (1.0 - 1e-12),
+            "{model}: fp4 {} vs fp8 {}",
+            fp4.prefill.compute_s,
+            fp8.prefill.compute_s
+        );
+    }
+}
