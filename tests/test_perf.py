@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -205,3 +206,18 @@ def test_substitutions_are_named_in_the_result() -> None:
     assert best.notes[-1].startswith("offline maximum throughput: no latency target")
     plain = chipmodel.estimate_inference("llama-3.1-8b", "h100", weight_dtype="fp8")
     assert plain.notes == [] and not plain.beyond_trained_context
+
+
+def test_engine_profiles_cap_the_search_and_are_named() -> None:
+    ids = [e["id"] for e in chipmodel.engines()]
+    assert ids == ["ideal", "trtllm", "vllm"]
+    vllm = next(e for e in chipmodel.engines() if e["id"] == "vllm")
+    assert vllm["max_sequences"]["value"] == 1024 and "vllm-arg-utils" in vllm["sources"]
+    kw: dict[str, Any] = dict(n_chips=1, input_tokens=128, output_tokens=128, weight_dtype="fp8")
+    ideal = chipmodel.best_inference("llama-3.1-8b", "h200", **kw)
+    capped = chipmodel.best_inference("llama-3.1-8b", "h200", engine="vllm", **kw)
+    assert ideal.engine == "ideal" and capped.engine == "vllm"
+    assert capped.batch <= 1024 < ideal.batch
+    assert chipmodel.estimate_inference("llama-3.1-8b", "h200").engine is None
+    with pytest.raises(chipmodel.ConfigError, match="unknown engine"):
+        chipmodel.best_inference("llama-3.1-8b", "h200", engine="tgi", **kw)

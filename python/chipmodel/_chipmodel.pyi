@@ -67,6 +67,7 @@ __all__ = [
     "calibration",
     "estimate_inference",
     "estimate_training",
+    "engines",
     "model",
     "models",
     "Catalog",
@@ -428,6 +429,11 @@ class InferenceEstimate:
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
+    def engine(self) -> str | None:
+        """The serving engine whose limits the layout search obeyed (``"ideal"``: none); None for a
+        configuration given as is.
+        """
+    @property
     def compute_dtype(self) -> str:
         """The precision matrices are multiplied in (lower than ``weight_dtype``'s when the chip runs
         the weights weight-only; ``notes`` says so).
@@ -647,9 +653,19 @@ def best_inference(
     kv_policy: str = "on-demand",
     mode: str = "calibrated",
     params: dict[str, float] | None = None,
+    engine: str | None = None,
     catalog: Catalog | None = None,
 ) -> InferenceEstimate:
-    """The highest-throughput configuration that fits and meets the latency targets."""
+    """The highest-throughput configuration that fits and meets the latency targets. ``engine``
+    (``"trtllm"``, ``"vllm"``, ``"ideal"``; see ``engines()``) bounds the batch by that engine's cap
+    on sequences and uses its KV admission (replacing ``kv_policy``); without one the search is the
+    ``ideal`` bound, and the result's ``engine`` says which was assumed.
+    """
+def engines() -> list[dict[str, Any]]:
+    """The serving-engine profiles: ``[{"id", "name", "version", "kv_admission", "max_sequences",
+    "sources"}]``, each field with its source (``best_inference(engine=...)`` takes the ids).
+    """
+
 def estimate_training(
     model: str | Model,
     chip: str | Chip,

@@ -367,6 +367,9 @@ pub struct InferenceEstimate {
     /// weight-only mapping (weights stored in one precision, multiplied in another), a run beyond
     /// the trained context, an offline maximum-throughput choice without latency targets.
     pub notes: Vec<String>,
+    /// The serving engine whose limits the layout search obeyed (`"ideal"`: none); `None` for
+    /// a configuration given as is.
+    pub engine: Option<String>,
 }
 
 /// The numbers of an estimate, without names (see [`InferenceEstimate`] for each field).
@@ -1221,6 +1224,7 @@ impl<'a> Engine<'a> {
             chosen_by: "given".to_string(),
             beyond_trained_context: self.beyond_trained_context(s),
             notes: self.notes(s),
+            engine: None,
         }
     }
 

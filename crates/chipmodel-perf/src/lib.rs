@@ -29,6 +29,7 @@
 mod calibrate;
 mod calibration;
 mod catalogs;
+mod engines;
 mod error;
 mod figure;
 mod hf;
@@ -42,6 +43,7 @@ pub mod validation;
 pub use calibrate::{CalibrationFit, Measurement, calibrate};
 pub use calibration::{Calibration, Mode, Params};
 pub use catalogs::Catalogs;
+pub use engines::{EngineField, EngineProfile, MaxSequences, engines};
 pub use error::PerfError;
 pub use figure::Figure;
 pub use inference::{

@@ -40,6 +40,10 @@ pub struct BestConfig {
     pub mode: Mode,
     /// Parameters instead of the calibrated defaults.
     pub params: Option<Params>,
+    /// The serving engine whose limits the search obeys (its KV admission replaces `kv_policy`;
+    /// its cap on sequences per replica bounds the batch); `None`: the `ideal` bound, no engine
+    /// limit.
+    pub engine: Option<crate::EngineProfile>,
 }
 
 impl BestConfig {
@@ -60,6 +64,7 @@ impl BestConfig {
             kv_policy: KvPolicy::OnDemand,
             mode: Mode::Calibrated,
             params: None,
+            engine: None,
         }
     }
 }
@@ -155,7 +160,10 @@ pub fn best_inference(
                     cfg.mode,
                 ) {
                     Ok(s) => Setup {
-                        kv_policy: cfg.kv_policy,
+                        kv_policy: cfg
+                            .engine
+                            .as_ref()
+                            .map_or(cfg.kv_policy, |e| e.kv_admission.value),
                         ..s
                     },
                     Err(e) => {
@@ -171,6 +179,9 @@ pub fn best_inference(
                 }
                 let mut hi = engine.max_batch(&setup);
                 if let Some(cap) = cfg.max_batch {
+                    hi = hi.min(cap.max(dp));
+                }
+                if let Some(cap) = cfg.engine.as_ref().and_then(|p| p.max_batch(chip, dp)) {
                     hi = hi.min(cap.max(dp));
                 }
                 let at = |b: u32| engine.summary(&Setup { batch: b, ..setup });
@@ -224,6 +235,24 @@ pub fn best_inference(
                     format!(" and meet {}", targets.join(" and "))
                 }
             );
+            e.engine = Some(
+                cfg.engine
+                    .as_ref()
+                    .map_or("ideal".to_string(), |p| p.id.clone()),
+            );
+            if let Some(p) = &cfg.engine {
+                e.notes.push(match p.max_batch(chip, s.dp) {
+                    Some(cap) => format!(
+                        "engine {} {}: at most {} sequences ({} per replica), KV {}",
+                        p.id,
+                        p.version,
+                        cap,
+                        cap / s.dp.max(1),
+                        p.kv_admission.value.as_str()
+                    ),
+                    None => format!("engine {} {}: no cap on sequences", p.id, p.version),
+                });
+            }
             if targets.is_empty() {
                 e.notes.push(format!(
                     "offline maximum throughput: no latency target, so the batch runs at TTFT {:.3} s and TPOT {:.1} ms",

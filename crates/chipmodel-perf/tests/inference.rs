@@ -600,3 +600,51 @@ fn fp4_gemms_take_at_least_half_the_fp8_time() {
         );
     }
 }
+
+#[test]
+fn an_engine_profile_caps_the_batch_and_sets_the_admission() {
+    // Llama-3.1-8B fp8 at 128/128 on one H200: the ideal bound runs far more sequences than any
+    // engine does.
+    let run = |engine: Option<&str>| {
+        let mut cfg = BestConfig::new(1);
+        cfg.input_tokens = 128;
+        cfg.output_tokens = 128;
+        cfg.weight_dtype = Precision::Fp8;
+        cfg.engine = engine.map(|e| chipmodel_perf::EngineProfile::get(e).unwrap().clone());
+        best_inference(get_model("llama-3.1-8b"), get_chip("h200"), &cfg).unwrap()
+    };
+    let ideal = run(None);
+    assert_eq!(ideal.engine.as_deref(), Some("ideal"));
+    assert!(ideal.setup.batch > 4096, "{}", ideal.setup.batch);
+    let trt = run(Some("trtllm"));
+    assert!(trt.setup.batch <= 4096 && trt.setup.kv_policy == chipmodel_perf::KvPolicy::Reserved);
+    let vllm = run(Some("vllm"));
+    assert!(vllm.setup.batch <= 1024 && vllm.setup.kv_policy == chipmodel_perf::KvPolicy::OnDemand);
+    assert!(vllm.throughput_tokens_per_s < ideal.throughput_tokens_per_s);
+    assert_eq!(vllm.engine.as_deref(), Some("vllm"));
+    assert!(
+        vllm.notes
+            .iter()
+            .any(|n| n.starts_with("engine vllm V1: at most 1024 sequences")),
+        "{:?}",
+        vllm.notes
+    );
+}
+
+#[test]
+fn the_embedded_engine_profiles_read_and_cap_by_device() {
+    let all = chipmodel_perf::engines().unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["ideal", "trtllm", "vllm"]
+    );
+    let vllm = chipmodel_perf::EngineProfile::get("vllm").unwrap();
+    // A 141 GiB H200: the large default; an A100 (80 GiB, excluded by name) and a 24 GB card:
+    // the small one.
+    assert_eq!(vllm.max_batch(get_chip("h200"), 1), Some(1024));
+    assert_eq!(vllm.max_batch(get_chip("a100"), 2), Some(512));
+    assert_eq!(vllm.max_batch(get_chip("rtx-4090"), 1), Some(256));
+    let ideal = chipmodel_perf::EngineProfile::get("ideal").unwrap();
+    assert_eq!(ideal.max_batch(get_chip("h200"), 8), None);
+    assert!(vllm.sources.contains_key("vllm-arg-utils"));
+}

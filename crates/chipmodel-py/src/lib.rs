@@ -70,7 +70,7 @@ mod _chipmodel {
     #[pymodule_export]
     use crate::perf::{
         PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate, best_inference,
-        calibrate, calibration, estimate_inference, estimate_training, model, models,
+        calibrate, calibration, engines, estimate_inference, estimate_training, model, models,
     };
     #[pymodule_export]
     use crate::pickle::_unpickle;

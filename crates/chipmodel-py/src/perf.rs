@@ -410,6 +410,9 @@ fn notes_suffix(notes: &[String]) -> String {
 getters!(PyInferenceEstimate, |s| {
     /// Model id.
     model -> &str = &s.est.model;
+    /// The serving engine whose limits the layout search obeyed (``"ideal"``: none); None for a
+    /// configuration given as is.
+    engine -> Option<String> = s.est.engine.clone();
     /// The precision matrices are multiplied in (lower than ``weight_dtype``'s when the chip runs
     /// the weights weight-only; ``notes`` says so).
     compute_dtype -> &'static str = s.est.setup.act_dtype.as_str();
@@ -659,10 +662,13 @@ pub fn estimate_inference(
     })
 }
 
-/// The highest-throughput configuration that fits and meets the latency targets.
+/// The highest-throughput configuration that fits and meets the latency targets. ``engine``
+/// (``"trtllm"``, ``"vllm"``, ``"ideal"``; see ``engines()``) bounds the batch by that engine's cap
+/// on sequences and uses its KV admission (replacing ``kv_policy``); without one the search is the
+/// ``ideal`` bound, and the result's ``engine`` says which was assumed.
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips, input_tokens=1024, output_tokens=128, weight_dtype="bf16", kv_dtype=None,
-    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, kv_policy="on-demand", mode="calibrated", params=None, catalog=None))]
+    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, kv_policy="on-demand", mode="calibrated", params=None, engine=None, catalog=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn best_inference(
     py: Python<'_>,
@@ -682,10 +688,15 @@ pub fn best_inference(
     kv_policy: &str,
     mode: &str,
     params: Option<&Bound<'_, PyDict>>,
+    engine: Option<&str>,
     catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyInferenceEstimate> {
     let data = catalog_arg(catalog)?;
     let (m, c) = (model_arg(model, &data)?, chip_arg(chip, &data)?);
+    let engine = engine
+        .map(|e| chipmodel::perf::EngineProfile::get(e).cloned())
+        .transpose()
+        .map_err(PyChipModelError::from)?;
     let cfg = BestConfig {
         kv_policy: kv_policy
             .parse::<chipmodel::perf::KvPolicy>()
@@ -703,6 +714,7 @@ pub fn best_inference(
         pp,
         mode: crate::perf::mode(mode)?,
         params: params_arg(&c, params)?,
+        engine,
     };
     let est = crate::convert::run(py, || chipmodel::best_inference(&m, &c, &cfg))?;
     Ok(PyInferenceEstimate {
@@ -710,6 +722,14 @@ pub fn best_inference(
         model: m,
         chip: c,
     })
+}
+
+/// The serving-engine profiles: ``[{"id", "name", "version", "kv_admission", "max_sequences",
+/// "sources"}]``, each field with its source (``best_inference(engine=...)`` takes the ids).
+#[pyfunction]
+pub fn engines(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let all = chipmodel::perf::engines().map_err(PyChipModelError::from)?;
+    crate::convert::to_py(py, all)
 }
 
 pub(crate) fn list_of<'py, T>(
