@@ -120,6 +120,7 @@ workloads = st.fixed_dictionaries(
         "ttft_slo_s": values(2.0, 0.0, -1.0),
         "tpot_slo_s": values(0.05),
         "max_batch": values(8, 0),
+        "engine": values("vllm", "trtllm", "tgi"),
         "batch": st.just(4),
     },
 )

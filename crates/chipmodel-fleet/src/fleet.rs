@@ -81,6 +81,10 @@ pub struct Workload {
     /// `max_batch_size`); `None`: as many as fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_batch: Option<u32>,
+    /// The serving engine whose limits the fleet's serving search obeys (`trtllm`, `vllm`,
+    /// `ideal`; see `chipmodel_perf::engines`); `None`: the ideal bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
 }
 
 impl Workload {
@@ -94,6 +98,7 @@ impl Workload {
             ttft_slo_s: None,
             tpot_slo_s: None,
             max_batch: None,
+            engine: None,
         }
     }
     fn default_input_tokens() -> u32 {
@@ -499,6 +504,10 @@ pub fn serving_throughput(
         cfg.ttft_slo_s = w.ttft_slo_s;
         cfg.tpot_slo_s = w.tpot_slo_s;
         cfg.max_batch = w.max_batch;
+        cfg.engine = match &w.engine {
+            Some(e) => Some(chipmodel_perf::EngineProfile::get(e)?.clone()),
+            None => None,
+        };
         match best_inference(model, chip, &cfg) {
             Ok(e) => {
                 let candidate = per_chip(&e, n);

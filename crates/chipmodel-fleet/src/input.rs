@@ -136,6 +136,10 @@ impl Workload {
                 "must be a positive whole number, got 0",
             ));
         }
+        if let Some(e) = &self.engine {
+            chipmodel_perf::EngineProfile::get(e)
+                .map_err(|err| FieldError::new("engine", format!("'{e}'"), err.to_string()))?;
+        }
         Ok(())
     }
 }

@@ -295,3 +295,23 @@ fn a_workload_batch_cap_reads_from_toml_and_caps_the_serving_batch() {
         "{how}"
     );
 }
+
+#[test]
+fn a_workload_names_its_serving_engine() {
+    let w =
+        Workload::from_value(toml::from_str("model = 'llama-3.1-8b'\nengine = 'vllm'").unwrap())
+            .unwrap();
+    let e = Workload::from_value(toml::from_str("model = 'llama-3.1-8b'\nengine = 'tgi'").unwrap())
+        .unwrap_err();
+    assert_eq!(e.field, "engine");
+    assert!(e.message.contains("unknown engine"), "{}", e.message);
+    let data = catalogs();
+    let (model, chip) = (
+        data.model("llama-3.1-8b").unwrap(),
+        data.chip("h200").unwrap(),
+    );
+    let (ideal, _) = serving_throughput(model, chip, &Workload::new("llama-3.1-8b")).unwrap();
+    let (vllm, how) = serving_throughput(model, chip, &w).unwrap();
+    assert!(vllm <= ideal, "{vllm} vs {ideal}");
+    assert!(how.contains("engine vllm V1"), "{how}");
+}
