@@ -251,22 +251,65 @@ pub fn predictions(data: &Catalogs) -> Result<Vec<Prediction>, PerfError> {
 
 /// Median absolute relative error of scored rows whose metric is in `metrics`.
 pub fn median_error(preds: &[Prediction], mode: Mode, metrics: &[&str]) -> Option<f64> {
-    let mut errs: Vec<f64> = preds
+    let of = preds
         .iter()
-        .filter(|p| metrics.contains(&p.row.metric.as_str()))
-        .filter_map(|p| p.error(mode))
-        .map(f64::abs)
-        .collect();
+        .filter(|p| metrics.contains(&p.row.metric.as_str()));
+    medians(of, mode).map(|m| m.abs)
+}
+
+/// The medians of a group of predictions in one mode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Medians {
+    /// Rows scored in this mode.
+    pub scored: usize,
+    /// Median absolute relative error.
+    pub abs: f64,
+    /// Median signed relative error: where the model leans (> 0: too optimistic).
+    pub signed: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// The medians of the scored rows among `preds` (`None` when none is scored).
+pub fn medians<'a>(preds: impl IntoIterator<Item = &'a Prediction>, mode: Mode) -> Option<Medians> {
+    let errs: Vec<f64> = preds.into_iter().filter_map(|p| p.error(mode)).collect();
     if errs.is_empty() {
         return None;
     }
-    errs.sort_by(f64::total_cmp);
-    let n = errs.len();
-    Some(if n % 2 == 1 {
-        errs[n / 2]
-    } else {
-        (errs[n / 2 - 1] + errs[n / 2]) / 2.0
+    Some(Medians {
+        scored: errs.len(),
+        abs: median(errs.iter().map(|e| e.abs()).collect()),
+        signed: median(errs),
     })
+}
+
+/// The serving-engine family a row ran on, read from its `software` string.
+pub fn engine_family(row: &Row) -> &'static str {
+    let s = row.software.to_ascii_lowercase();
+    if s.contains("tensorrt") {
+        "TensorRT-LLM"
+    } else if s.contains("vllm") {
+        "vLLM"
+    } else if s.contains("sglang") {
+        "SGLang"
+    } else if s.contains("tgi") {
+        "TGI"
+    } else {
+        "other"
+    }
+}
+
+/// The regime a row measures: its scenario and what it measured.
+pub fn regime(row: &Row) -> String {
+    format!("{} {}", row.scenario, row.metric.as_str())
 }
 
 /// The markdown table of `docs/validation.md`, rounded so that it is stable across platforms.

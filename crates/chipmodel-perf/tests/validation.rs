@@ -1,7 +1,9 @@
 //! The validation table in docs/validation.md is reproduced from data/validation.toml.
 
 use chipmodel_perf::Mode;
-use chipmodel_perf::validation::{markdown_table, median_error, predictions};
+use chipmodel_perf::validation::{
+    Prediction, engine_family, markdown_table, median_error, medians, predictions, regime,
+};
 
 mod common;
 use common::data;
@@ -9,7 +11,50 @@ use common::data;
 const BEGIN: &str = "<!-- validation-table:begin -->";
 const END: &str = "<!-- validation-table:end -->";
 
-fn summary(preds: &[chipmodel_perf::validation::Prediction]) -> String {
+/// A way of grouping rows: its name and the group of a row.
+type GroupBy<'a> = (&'static str, Box<dyn Fn(&Prediction) -> String + 'a>);
+
+/// Medians per engine, per chip vendor and per regime, with the signed median (where the model
+/// leans: + is optimistic).
+fn breakdown(preds: &[Prediction]) -> String {
+    let data = data();
+    let vendor = |p: &Prediction| {
+        data.chip(&p.row.chip)
+            .map_or("?".to_string(), |c| c.vendor.clone())
+    };
+    let mut s = String::from(
+        "| by | group | scored | median, roofline | median, calibrated | lean, calibrated |\n|---|---|---|---|---|---|\n",
+    );
+    let kinds: [GroupBy; 3] = [
+        ("engine", Box::new(|p| engine_family(&p.row).to_string())),
+        ("vendor", Box::new(vendor)),
+        ("regime", Box::new(|p| regime(&p.row))),
+    ];
+    for (by, key) in kinds {
+        let mut groups: Vec<String> = preds.iter().map(&key).collect();
+        groups.sort();
+        groups.dedup();
+        for g in groups {
+            let of = || preds.iter().filter(|p| key(p) == g);
+            let (Some(r), Some(c)) = (
+                medians(of(), Mode::Roofline),
+                medians(of(), Mode::Calibrated),
+            ) else {
+                continue;
+            };
+            s.push_str(&format!(
+                "| {by} | {g} | {} | {:.1}% | {:.1}% | {:+.1}% |\n",
+                c.scored,
+                r.abs * 100.0,
+                c.abs * 100.0,
+                c.signed * 100.0
+            ));
+        }
+    }
+    s
+}
+
+fn summary(preds: &[Prediction]) -> String {
     let mut s = String::new();
     for (label, metrics) in [
         ("throughput", &["throughput_tokens_per_s"][..]),
@@ -47,8 +92,9 @@ fn summary(preds: &[chipmodel_perf::validation::Prediction]) -> String {
 fn validation_doc_reproduces_the_table() {
     let preds = predictions(data()).unwrap();
     let generated = format!(
-        "{BEGIN}\n\n{}\n{}\n{END}",
+        "{BEGIN}\n\n{}\n{}\n{}\n{END}",
         summary(&preds),
+        breakdown(&preds),
         markdown_table(&preds)
     );
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/validation.md");
