@@ -7,7 +7,6 @@ use super::{Classification, Cx};
 /// Sets `out.eccn` (or `determined = false`) and says why.
 pub(super) fn eccn(cx: &Cx<'_>, out: &mut Classification) {
     let Cx { chip, rs, .. } = *cx;
-    // 1. The ECCN: Note 2 first, then each paragraph in order.
     let mut exempt = false;
     if let Some(nd) = &rs.non_datacenter {
         if !chip.datacenter {

@@ -64,7 +64,6 @@ pub(super) fn end_user_hq(cx: &Cx<'_>, out: &mut Classification) {
     let Cx {
         rs, g, hq, date, ..
     } = *cx;
-    // Entities headquartered in D:5 or Macau, anywhere.
     if let (Some(hq), Some(rule)) = (&hq, &rs.end_user_hq) {
         let t = Targets {
             groups: rule.groups.clone(),
@@ -92,9 +91,7 @@ pub(super) fn exceptions(cx: &Cx<'_>, out: &mut Classification, eccn: &String) {
         dest,
         hq,
         date,
-        ..
     } = *cx;
-    // Licence exceptions.
     for e in &rs.exception {
         let t = Targets {
             groups: e.groups.clone(),
@@ -122,7 +119,6 @@ pub(super) fn diffusion(cx: &Cx<'_>, out: &mut Classification, eccn: &String) {
     let Cx {
         rs, g, dest, date, ..
     } = *cx;
-    // The Diffusion framework, while enforced.
     if let Some(df) = rs
         .diffusion
         .as_ref()
@@ -195,9 +191,7 @@ pub(super) fn case_by_case(cx: &Cx<'_>, out: &mut Classification) {
         dest,
         hq,
         date,
-        ..
     } = *cx;
-    // The January 2026 case-by-case window for China and Macau.
     if let Some(cbc) = &rs.case_by_case {
         if cbc.codes.contains(dest) && out.review_policy == ReviewPolicy::PresumptionOfDenial {
             let r = all(

@@ -12,9 +12,7 @@ pub(super) fn named_products(cx: &Cx<'_>, out: &mut Classification) {
         dest,
         hq,
         date,
-        ..
     } = *cx;
-    // 3. Products named in is-informed letters.
     if let Some(np) = &rs.named_products {
         let named = np.chips.iter().any(|c| c == &chip.id);
         let by_criteria = np.reported_criteria_enabled
@@ -59,7 +57,6 @@ pub(super) fn named_products(cx: &Cx<'_>, out: &mut Classification) {
 /// Guidance that names the chip.
 pub(super) fn guidance(cx: &Cx<'_>, out: &mut Classification) {
     let Cx { chip, rs, .. } = *cx;
-    // 4. Guidance naming chips.
     if let Some(gd) = &rs.guidance {
         if gd.chips.iter().any(|c| c == &chip.id) {
             out.decision

@@ -12,7 +12,6 @@ pub(super) fn tariffs(cx: &Cx<'_>, out: &mut Classification) {
         date,
         ..
     } = *cx;
-    // 5. Tariffs.
     for t in &rs.tariff {
         if date.as_str() >= t.effective.as_str() && t.codes.contains(dest) {
             for band in &t.band {
