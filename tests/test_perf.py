@@ -221,3 +221,9 @@ def test_engine_profiles_cap_the_search_and_are_named() -> None:
     assert chipmodel.estimate_inference("llama-3.1-8b", "h200").engine is None
     with pytest.raises(chipmodel.ConfigError, match="unknown engine"):
         chipmodel.best_inference("llama-3.1-8b", "h200", engine="tgi", **kw)
+
+
+def test_estimates_say_how_much_of_their_calibration_is_estimated() -> None:
+    assert chipmodel.estimate_inference("llama-3.1-8b", "h100").calibration_estimates == (1, 14)
+    assert chipmodel.estimate_inference("llama-3.1-8b", "ascend-910c").calibration_estimates == (11, 12)
+    assert chipmodel.estimate_inference("llama-3.1-8b", "h100", mode="roofline").calibration_estimates == (0, 0)

@@ -429,6 +429,12 @@ class InferenceEstimate:
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
 
     @property
+    def calibration_estimates(self) -> tuple[int, int]:
+        """``(estimated, total)``: how many of the calibration values behind the figures are
+        estimates (analogies, inferred) rather than measurements, e.g. ``(11, 12)`` on Ascend,
+        ``(1, 14)`` on Hopper; ``(0, 0)`` in roofline mode or with ``params`` given.
+        """
+    @property
     def engine(self) -> str | None:
         """The serving engine whose limits the layout search obeyed (``"ideal"``: none); None for a
         configuration given as is.

@@ -170,6 +170,27 @@ impl Params {
     }
 }
 
+/// How many of the calibration values a chip's estimates use are marked `estimate` (analogies,
+/// inferred figures), and how many there are (cached per chip id; a chip no family lists uses
+/// the `generic` family).
+pub(crate) fn estimated_values(chip_id: &str) -> (u32, u32) {
+    type Counts = std::collections::HashMap<String, (u32, u32)>;
+    static CELL: OnceLock<std::sync::Mutex<Counts>> = OnceLock::new();
+    let cell = CELL.get_or_init(Default::default);
+    if let Some(v) = cell.lock().ok().and_then(|m| m.get(chip_id).copied()) {
+        return v;
+    }
+    let v = Calibration::for_chip(chip_id).map_or((0, 0), |c| {
+        let n =
+            |f: &dyn Fn(&Sourced<f64>) -> bool| c.values.values().filter(|x| f(x)).count() as u32;
+        (n(&|x| x.provenance.estimate), n(&|_| true))
+    });
+    if let Ok(mut m) = cell.lock() {
+        m.insert(chip_id.to_string(), v);
+    }
+    v
+}
+
 /// Calibrated parameters of every embedded chip, resolved once (a lookup costs one hash).
 fn cached_params(chip_id: &str) -> Result<Params, PerfError> {
     static CELL: OnceLock<std::collections::HashMap<String, Params>> = OnceLock::new();

@@ -370,6 +370,11 @@ pub struct InferenceEstimate {
     /// The serving engine whose limits the layout search obeyed (`"ideal"`: none); `None` for
     /// a configuration given as is.
     pub engine: Option<String>,
+    /// How many of the calibration values behind the figures are estimates (analogies or
+    /// inferred values, marked so in `data/calibration.toml`) rather than measurements, and of
+    /// how many: `(11, 12)` for the Ascend family, `(1, 14)` for Hopper; `(0, 0)` when the caller
+    /// gave the parameters or in roofline mode.
+    pub calibration_estimates: (u32, u32),
 }
 
 /// The numbers of an estimate, without names (see [`InferenceEstimate`] for each field).
@@ -398,6 +403,10 @@ pub struct Engine<'a> {
     pub chip: &'a Chip,
     /// Calibrated or roofline parameters.
     pub params: Params,
+    /// How many of the calibration values behind `params` the calibration file marks as
+    /// estimates (analogies, inferred figures), of how many: set when they come from the file,
+    /// `(0, 0)` for parameters given by the caller or roofline mode.
+    pub calibration_estimates: (u32, u32),
 }
 
 /// One operator's numbers per pass (per chip, for one occurrence).
@@ -608,6 +617,7 @@ impl<'a> Engine<'a> {
             model,
             chip,
             params,
+            calibration_estimates: (0, 0),
         }
     }
 
@@ -1225,6 +1235,7 @@ impl<'a> Engine<'a> {
             beyond_trained_context: self.beyond_trained_context(s),
             notes: self.notes(s),
             engine: None,
+            calibration_estimates: self.calibration_estimates,
         }
     }
 
@@ -1368,7 +1379,14 @@ pub fn resolve<'a>(
         }
         None => Params::for_chip(chip, cfg.mode)?,
     };
-    let engine = Engine::new(model, chip, params);
+    let engine = Engine {
+        calibration_estimates: if cfg.params.is_none() && cfg.mode == Mode::Calibrated {
+            crate::calibration::estimated_values(&chip.id)
+        } else {
+            (0, 0)
+        },
+        ..Engine::new(model, chip, params)
+    };
     let setup = engine.setup(
         cfg.n_chips,
         cfg.tp,

@@ -648,3 +648,29 @@ fn the_embedded_engine_profiles_read_and_cap_by_device() {
     assert_eq!(ideal.max_batch(get_chip("h200"), 8), None);
     assert!(vllm.sources.contains_key("vllm-arg-utils"));
 }
+
+#[test]
+fn estimates_say_how_much_of_their_calibration_is_estimated() {
+    let cfg = InferenceConfig::default();
+    let on = |chip| {
+        estimate_inference(get_model("llama-3.1-8b"), get_chip(chip), &cfg)
+            .unwrap()
+            .calibration_estimates
+    };
+    // Hopper rests on measurements but for one value; the Ascend family on analogies.
+    assert_eq!(on("h100"), (1, 14));
+    assert_eq!(on("ascend-910c"), (11, 12));
+    let roofline = InferenceConfig {
+        mode: Mode::Roofline,
+        ..InferenceConfig::default()
+    };
+    let e = estimate_inference(get_model("llama-3.1-8b"), get_chip("h100"), &roofline).unwrap();
+    assert_eq!(e.calibration_estimates, (0, 0));
+    let b = best_inference(
+        get_model("llama-3.1-8b"),
+        get_chip("ascend-910c"),
+        &BestConfig::new(1),
+    )
+    .unwrap();
+    assert_eq!(b.calibration_estimates, (11, 12));
+}

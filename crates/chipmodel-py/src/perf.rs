@@ -413,6 +413,10 @@ getters!(PyInferenceEstimate, |s| {
     /// The serving engine whose limits the layout search obeyed (``"ideal"``: none); None for a
     /// configuration given as is.
     engine -> Option<String> = s.est.engine.clone();
+    /// ``(estimated, total)``: how many of the calibration values behind the figures are
+    /// estimates (analogies, inferred) rather than measurements, e.g. ``(11, 12)`` on Ascend,
+    /// ``(1, 14)`` on Hopper; ``(0, 0)`` in roofline mode or with ``params`` given.
+    calibration_estimates -> (u32, u32) = s.est.calibration_estimates;
     /// The precision matrices are multiplied in (lower than ``weight_dtype``'s when the chip runs
     /// the weights weight-only; ``notes`` says so).
     compute_dtype -> &'static str = s.est.setup.act_dtype.as_str();
