@@ -621,6 +621,25 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// An engine for `params`, counting the estimated calibration values behind them when they
+    /// come from the calibration file (`given` false, calibrated mode).
+    pub fn for_params(
+        model: &'a Model,
+        chip: &'a Chip,
+        params: Params,
+        given: bool,
+        mode: Mode,
+    ) -> Engine<'a> {
+        Engine {
+            calibration_estimates: if !given && mode == Mode::Calibrated {
+                crate::calibration::estimated_values(&chip.id)
+            } else {
+                (0, 0)
+            },
+            ..Engine::new(model, chip, params)
+        }
+    }
+
     /// Checks and completes a configuration.
     #[allow(clippy::too_many_arguments)]
     pub fn setup(
@@ -1379,14 +1398,7 @@ pub fn resolve<'a>(
         }
         None => Params::for_chip(chip, cfg.mode)?,
     };
-    let engine = Engine {
-        calibration_estimates: if cfg.params.is_none() && cfg.mode == Mode::Calibrated {
-            crate::calibration::estimated_values(&chip.id)
-        } else {
-            (0, 0)
-        },
-        ..Engine::new(model, chip, params)
-    };
+    let engine = Engine::for_params(model, chip, params, cfg.params.is_some(), cfg.mode);
     let setup = engine.setup(
         cfg.n_chips,
         cfg.tp,

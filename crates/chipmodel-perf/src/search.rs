@@ -123,14 +123,7 @@ pub fn best_inference(
             }
         }
     }
-    let engine = Engine {
-        calibration_estimates: if cfg.params.is_none() && cfg.mode == Mode::Calibrated {
-            crate::calibration::estimated_values(&chip.id)
-        } else {
-            (0, 0)
-        },
-        ..Engine::new(model, chip, params)
-    };
+    let engine = Engine::for_params(model, chip, params, cfg.params.is_some(), cfg.mode);
     let meets = |e: &crate::inference::Core| {
         cfg.ttft_slo_s.is_none_or(|t| e.ttft_s <= t) && cfg.tpot_slo_s.is_none_or(|t| e.tpot_s <= t)
     };
