@@ -156,6 +156,29 @@ pub struct DestinationRule {
     pub uncertain: bool,
 }
 
+impl HqRule {
+    /// The headquarters the rule covers.
+    pub(crate) fn targets(&self) -> Targets {
+        Targets {
+            groups: self.groups.clone(),
+            codes: self.codes.clone(),
+            ..Targets::default()
+        }
+    }
+}
+
+impl ExceptionRule {
+    /// The destinations the exception covers.
+    pub(crate) fn targets(&self) -> Targets {
+        Targets {
+            groups: self.groups.clone(),
+            codes: self.codes.clone(),
+            except_groups: self.except_groups.clone(),
+            except_codes: self.except_codes.clone(),
+        }
+    }
+}
+
 impl DestinationRule {
     pub(crate) fn targets(&self) -> Targets {
         Targets {

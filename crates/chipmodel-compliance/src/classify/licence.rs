@@ -65,12 +65,7 @@ pub(super) fn end_user_hq(cx: &Cx<'_>, out: &mut Classification) {
         rs, g, hq, date, ..
     } = *cx;
     if let (Some(hq), Some(rule)) = (&hq, &rs.end_user_hq) {
-        let t = Targets {
-            groups: rule.groups.clone(),
-            codes: rule.codes.clone(),
-            ..Targets::default()
-        };
-        if g.matches(hq, &t, date) {
+        if g.matches(hq, &rule.targets(), date) {
             out.license_required = true;
             out.review_policy = out.review_policy.max(rule.review_policy);
             out.decision.push(format!(
@@ -93,15 +88,9 @@ pub(super) fn exceptions(cx: &Cx<'_>, out: &mut Classification, eccn: &String) {
         date,
     } = *cx;
     for e in &rs.exception {
-        let t = Targets {
-            groups: e.groups.clone(),
-            codes: e.codes.clone(),
-            except_groups: e.except_groups.clone(),
-            except_codes: e.except_codes.clone(),
-        };
         if e.eccns.contains(eccn)
             && e.datacenter.is_none_or(|dc| dc == chip.datacenter)
-            && g.matches(dest, &t, date)
+            && g.matches(dest, &e.targets(), date)
             && out.license_required
             && hq.is_none()
         {
@@ -203,17 +192,10 @@ pub(super) fn case_by_case(cx: &Cx<'_>, out: &mut Classification) {
             );
             let hq_blocks = hq.as_ref().is_some_and(|h| {
                 h != dest
-                    && rs.end_user_hq.as_ref().is_some_and(|rule| {
-                        g.matches(
-                            h,
-                            &Targets {
-                                groups: rule.groups.clone(),
-                                codes: rule.codes.clone(),
-                                ..Targets::default()
-                            },
-                            date,
-                        )
-                    })
+                    && rs
+                        .end_user_hq
+                        .as_ref()
+                        .is_some_and(|rule| g.matches(h, &rule.targets(), date))
             });
             if r == Some(true) && !hq_blocks {
                 out.review_policy = ReviewPolicy::CaseByCase;
