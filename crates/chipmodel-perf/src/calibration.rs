@@ -170,46 +170,56 @@ impl Params {
     }
 }
 
-/// How many of the calibration values a chip's estimates use are marked `estimate` (analogies,
-/// inferred figures), and how many there are (cached per chip id; a chip no family lists uses
-/// the `generic` family).
-pub(crate) fn estimated_values(chip_id: &str) -> (u32, u32) {
-    type Counts = std::collections::HashMap<String, (u32, u32)>;
-    static CELL: OnceLock<std::sync::Mutex<Counts>> = OnceLock::new();
-    let cell = CELL.get_or_init(Default::default);
-    if let Some(v) = cell.lock().ok().and_then(|m| m.get(chip_id).copied()) {
-        return v;
-    }
-    let v = Calibration::for_chip(chip_id).map_or((0, 0), |c| {
-        let n =
-            |f: &dyn Fn(&Sourced<f64>) -> bool| c.values.values().filter(|x| f(x)).count() as u32;
-        (n(&|x| x.provenance.estimate), n(&|_| true))
-    });
-    if let Ok(mut m) = cell.lock() {
-        m.insert(chip_id.to_string(), v);
-    }
-    v
+/// What an estimate reads of a chip's calibration: the parameters, and how many of the values
+/// behind them are marked `estimate` of how many.
+#[derive(Clone, Copy)]
+struct Resolved {
+    params: Params,
+    estimates: (u32, u32),
 }
 
-/// Calibrated parameters of every embedded chip, resolved once (a lookup costs one hash).
-fn cached_params(chip_id: &str) -> Result<Params, PerfError> {
-    static CELL: OnceLock<std::collections::HashMap<String, Params>> = OnceLock::new();
+impl Resolved {
+    fn of(cal: &Calibration) -> Resolved {
+        let count =
+            |f: &dyn Fn(&Sourced<f64>) -> bool| cal.values.values().filter(|x| f(x)).count() as u32;
+        Resolved {
+            params: cal.params(),
+            estimates: (count(&|x| x.provenance.estimate), count(&|_| true)),
+        }
+    }
+}
+
+/// The calibration of every embedded chip, resolved once (a lookup costs one hash); a chip no
+/// family lists is resolved on each call (the `generic` family).
+fn cached(chip_id: &str) -> Result<Resolved, PerfError> {
+    static CELL: OnceLock<std::collections::HashMap<String, Resolved>> = OnceLock::new();
     let d = data()?;
     let map = CELL.get_or_init(|| {
         let mut m = std::collections::HashMap::new();
         for (chips, _) in d.families.values() {
             for c in chips {
                 if let Ok(cal) = Calibration::for_chip(c) {
-                    m.insert(c.clone(), cal.params());
+                    m.insert(c.clone(), Resolved::of(&cal));
                 }
             }
         }
         m
     });
     match map.get(chip_id) {
-        Some(p) => Ok(*p),
-        None => Ok(Calibration::for_chip(chip_id)?.params()),
+        Some(r) => Ok(*r),
+        None => Ok(Resolved::of(&Calibration::for_chip(chip_id)?)),
     }
+}
+
+/// Calibrated parameters of a chip.
+fn cached_params(chip_id: &str) -> Result<Params, PerfError> {
+    cached(chip_id).map(|r| r.params)
+}
+
+/// How many of the calibration values a chip's estimates use are marked `estimate` (analogies,
+/// inferred figures), and how many there are (a chip no family lists uses the `generic` family).
+pub(crate) fn estimated_values(chip_id: &str) -> (u32, u32) {
+    cached(chip_id).map_or((0, 0), |r| r.estimates)
 }
 
 /// A chip's calibrated parameters with their provenance.
