@@ -168,18 +168,15 @@ fn chip_id(data: &Catalogs, field: &str, name: &str) -> Result<String, FieldErro
 /// A workload whose model is in `data`, under `field`.
 fn workload(data: &Catalogs, field: &str, v: Value) -> Result<Workload, FieldError> {
     let mut w = Workload::from_value(v).map_err(|e| e.under(field))?;
-    w.model = data
-        .model(&w.model)
-        .map_err(|e| {
-            FieldError::new(
-                &format!("{field}.model"),
-                format!("'{}'", w.model),
-                e.to_string(),
-            )
-        })?
-        .id
-        .clone();
+    w.model = model_id(data, &format!("{field}.model"), &w.model)?;
     Ok(w)
+}
+
+/// The canonical id of model `name`, the error at `field`.
+fn model_id(data: &Catalogs, field: &str, name: &str) -> Result<String, FieldError> {
+    data.model(name)
+        .map(|m| m.id.clone())
+        .map_err(|e| FieldError::new(field, format!("'{name}'"), e.to_string()))
 }
 
 /// The checked scenario from the file's sections.
@@ -327,18 +324,11 @@ fn hybrid(data: &Catalogs, h: Hybrid, horizon_years: f64) -> Result<PlanInput, F
     let mut supplies = each("hybrid.supply", h.supply, Supply::from_value)?;
     let mut demands = each("hybrid.demand", h.demand, WorkloadDemand::from_value)?;
     for (i, d) in demands.iter_mut().enumerate() {
-        let m = &d.workload.model;
-        d.workload.model = data
-            .model(m)
-            .map_err(|e| {
-                FieldError::new(
-                    &format!("hybrid.demand[{i}].model"),
-                    format!("'{m}'"),
-                    e.to_string(),
-                )
-            })?
-            .id
-            .clone();
+        d.workload.model = model_id(
+            data,
+            &format!("hybrid.demand[{i}].model"),
+            &d.workload.model,
+        )?;
     }
     for (i, s) in supplies.iter_mut().enumerate() {
         s.chip = chip_id(data, &format!("hybrid.supply[{i}].chip"), &s.chip)?;
