@@ -527,14 +527,14 @@ pub fn serving_throughput(
 }
 
 fn per_chip(e: &InferenceEstimate, n: u32) -> (f64, String) {
-    let notes = if e.notes.is_empty() {
-        String::new()
-    } else {
-        format!(" [{}]", e.notes.join("; "))
-    };
     (
         e.throughput_tokens_per_s / f64::from(n),
-        format!("{n} × {} serving unit: {}{notes}", e.chip, e.chosen_by),
+        format!(
+            "{n} × {} serving unit: {}{}",
+            e.chip,
+            e.chosen_by,
+            e.notes_suffix()
+        ),
     )
 }
 

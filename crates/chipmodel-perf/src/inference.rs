@@ -377,6 +377,18 @@ pub struct InferenceEstimate {
     pub calibration_estimates: (u32, u32),
 }
 
+impl InferenceEstimate {
+    /// `" [note; note]"` to follow a one-line description of the estimate, or nothing: where a
+    /// figure is shown, its substitutions show with it.
+    pub fn notes_suffix(&self) -> String {
+        if self.notes.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", self.notes.join("; "))
+        }
+    }
+}
+
 /// The numbers of an estimate, without names (see [`InferenceEstimate`] for each field).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]

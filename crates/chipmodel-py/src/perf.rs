@@ -394,16 +394,7 @@ impl PyInferenceEstimate {
             e.throughput_tokens_per_s,
             e.bound.as_str(),
             s.mode.as_str()
-        ) + &notes_suffix(&e.notes)
-    }
-}
-
-/// `" [note; note]"` after a repr, or nothing: every substitution shows where the figures do.
-fn notes_suffix(notes: &[String]) -> String {
-    if notes.is_empty() {
-        String::new()
-    } else {
-        format!(" [{}]", notes.join("; "))
+        ) + &e.notes_suffix()
     }
 }
 
