@@ -656,7 +656,7 @@ def best_inference(
     max_batch: int | None = None,
     tp: int | None = None,
     pp: int | None = None,
-    kv_policy: str = "on-demand",
+    kv_policy: str | None = None,
     mode: str = "calibrated",
     params: dict[str, float] | None = None,
     engine: str | None = None,

@@ -27,13 +27,17 @@ pub struct EngineField<T> {
     pub note: Option<String>,
 }
 
-/// The most sequences an engine runs at once per model replica: `value`, or `small_value` on
-/// devices under `large_memory_gib` or whose id contains one of `small_chips`.
+/// A per-replica engine limit (sequences at once, tokens per step): `value`, or `small_value` on
+/// devices under `large_memory_gib` or whose id contains one of `small_chips`; with a
+/// `heuristic`, the engine's own rule computes it and `value` is the rule's ceiling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MaxSequences {
-    /// The cap.
+pub struct EngineLimit {
+    /// The limit (with a heuristic: its ceiling).
     pub value: u32,
+    /// The engine's own rule for the limit, if it has one.
+    #[serde(default)]
+    pub heuristic: Option<Heuristic>,
     /// The cap on smaller devices, if the engine has one.
     #[serde(default)]
     pub small_value: Option<u32>,
@@ -43,6 +47,10 @@ pub struct MaxSequences {
     /// Chip ids (substrings) that get `small_value` whatever their memory.
     #[serde(default)]
     pub small_chips: Vec<String>,
+    /// Memory tiers, smallest first: a device under `below_gib` gets that tier's value (before
+    /// `small_value` and `value` apply).
+    #[serde(default)]
+    pub tiers: Vec<Tier>,
     /// Source key.
     pub source: String,
     /// What the source says.
@@ -50,11 +58,37 @@ pub struct MaxSequences {
     pub note: Option<String>,
 }
 
-impl MaxSequences {
-    /// The cap for one replica on `chip`.
+/// One memory tier of an [`EngineLimit`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Devices with less memory than this (GiB, as the device reports it) get `value`.
+    pub below_gib: f64,
+    /// The limit on those devices.
+    pub value: u32,
+}
+
+/// An engine's own rule for a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Heuristic {
+    /// `trtllm-bench`'s `finetune_setting`: tokens per step = min(sequences per micro-batch ×
+    /// (1 + input/output), ceiling), rounded up (to 256 below 4,096, 512 below 8,192, else
+    /// 1,024), at least 2,048.
+    TrtllmBench,
+    /// vLLM V0 without chunked prefill: the budget is the model's context length, at least
+    /// `value`.
+    ModelContext,
+}
+
+impl EngineLimit {
+    /// The limit for one replica on `chip`.
     pub fn for_chip(&self, chip: &Chip) -> u32 {
+        let gib = chip.device_memory_bytes() / f64::from(1u32 << 30);
+        if let Some(t) = self.tiers.iter().find(|t| gib < t.below_gib) {
+            return t.value;
+        }
         let small = self.small_value.filter(|_| {
-            let gib = chip.device_memory_bytes() / f64::from(1u32 << 30);
             self.large_memory_gib.is_some_and(|min| gib < min)
                 || self
                     .small_chips
@@ -79,7 +113,21 @@ pub struct EngineProfile {
     pub kv_admission: EngineField<KvPolicy>,
     /// The most sequences it runs at once per replica (`None`: as many as fit).
     #[serde(default)]
-    pub max_sequences: Option<MaxSequences>,
+    pub max_sequences: Option<EngineLimit>,
+    /// Tokens one step carries at most, prefill and decode together (`max_num_tokens`,
+    /// `max_num_batched_tokens`); `None`: no budget (the ideal bound has no schedule).
+    #[serde(default)]
+    pub max_num_tokens: Option<EngineLimit>,
+    /// Whether a prompt may be split over several steps (chunked prefill / chunked context).
+    #[serde(default)]
+    pub chunked_prefill: Option<EngineField<bool>>,
+    /// Whether the host schedules step n+1 while the device runs step n, hiding the host time
+    /// behind the device's (`max` of the two instead of their sum).
+    #[serde(default)]
+    pub overlap_scheduler: Option<EngineField<bool>>,
+    /// Whether the engine's layout search includes pipeline parallelism.
+    #[serde(default)]
+    pub pipeline_parallel: Option<EngineField<bool>>,
     /// The sources the fields cite.
     #[serde(default, skip_deserializing)]
     pub sources: BTreeMap<String, Source>,
@@ -113,6 +161,55 @@ impl EngineProfile {
         })
     }
 
+    /// The reference engine of a chip's vendor, the default where a caller names none:
+    /// TensorRT-LLM for NVIDIA, vLLM (its vendor build: ROCm, Ascend, TPU, Gaudi, Neuron) for
+    /// every other vendor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_catalog::Catalog;
+    /// let c = Catalog::embedded();
+    /// assert_eq!(chipmodel_perf::EngineProfile::vendor_default(c.get("h200").unwrap())?.id, "trtllm");
+    /// assert_eq!(chipmodel_perf::EngineProfile::vendor_default(c.get("mi300x").unwrap())?.id, "vllm");
+    /// # Ok::<(), chipmodel_perf::PerfError>(())
+    /// ```
+    pub fn vendor_default(chip: &Chip) -> Result<&'static EngineProfile, PerfError> {
+        EngineProfile::get(if chip.vendor.eq_ignore_ascii_case("nvidia") {
+            "trtllm"
+        } else {
+            "vllm"
+        })
+    }
+
+    /// The schedule limits of this engine for `pp` stages on `chip` at these lengths, where at
+    /// most `kv_fit` sequences per replica fit in the KV cache, for a model trained to
+    /// `context_tokens` (`None`: no schedule — the `ideal` bound).
+    pub fn limits(
+        &self,
+        chip: &Chip,
+        pp: u32,
+        kv_fit: f64,
+        context_tokens: u64,
+        input_tokens: u32,
+        output_tokens: u32,
+    ) -> Option<crate::EngineLimits> {
+        crate::EngineLimits::of(
+            self,
+            chip,
+            pp,
+            kv_fit,
+            context_tokens as f64,
+            f64::from(input_tokens),
+            f64::from(output_tokens),
+        )
+    }
+
+    /// Whether the engine's layouts include pipeline parallelism.
+    pub fn runs_pipeline_parallel(&self) -> bool {
+        self.pipeline_parallel.as_ref().is_none_or(|f| f.value)
+    }
+
     /// The cap on concurrent sequences for a layout of `dp` replicas on `chip` (`None`: no cap).
     pub fn max_batch(&self, chip: &Chip, dp: u32) -> Option<u32> {
         self.max_sequences
@@ -142,12 +239,24 @@ fn parse(file: &str, text: &str) -> Result<Vec<EngineProfile>, CatalogError> {
             id: &e.id,
         };
         let mut cited = vec![("kv_admission", e.kv_admission.source.clone())];
-        if let Some(m) = &e.max_sequences {
-            cited.push(("max_sequences", m.source.clone()));
-            if m.value == 0 || m.small_value == Some(0) {
-                return Err(
-                    FieldError::new("max_sequences", "0", "must be at least 1").in_file(ctx)
-                );
+        for (field, limit) in [
+            ("max_sequences", &e.max_sequences),
+            ("max_num_tokens", &e.max_num_tokens),
+        ] {
+            if let Some(m) = limit {
+                cited.push((field, m.source.clone()));
+                if m.value == 0 || m.small_value == Some(0) {
+                    return Err(FieldError::new(field, "0", "must be at least 1").in_file(ctx));
+                }
+            }
+        }
+        for (field, flag) in [
+            ("chunked_prefill", &e.chunked_prefill),
+            ("overlap_scheduler", &e.overlap_scheduler),
+            ("pipeline_parallel", &e.pipeline_parallel),
+        ] {
+            if let Some(f) = flag {
+                cited.push((field, f.source.clone()));
             }
         }
         for (field, key) in cited {

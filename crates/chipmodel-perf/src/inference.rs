@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
 use crate::error::invalid;
+use crate::kernels::{AllReduceCurve, ChipKernels, GemmCurve};
 use crate::model::{Mlp, Model};
+use crate::schedule::{Arrivals, EngineLimits, Schedule, Steady, Wave};
 
 /// Share of the memory left after weights, activations and reserve that a serving engine gives
 /// to the KV cache: TensorRT-LLM's `kv_cache_free_gpu_mem_fraction` and vLLM's
@@ -358,6 +360,14 @@ pub struct InferenceEstimate {
     pub decode: PhaseSummary,
     /// One continuous-batching step: every sequence decodes and new prompts are prefilled in chunks.
     pub steady: PhaseSummary,
+    /// The serving engine's in-flight-batching schedule behind the figures, where an engine ran
+    /// the batch (`None`: no engine — a fixed batch, or the `ideal` bound's steady state). With a
+    /// schedule, `ttft_s`, `tpot_s`, `e2e_latency_s` and `throughput_tokens_per_s` are the
+    /// schedule's; `prefill` and `decode` stay the fixed batch's passes.
+    pub schedule: Option<Schedule>,
+    /// The next best layouts the search costed, best first (empty for a configuration given
+    /// as is).
+    pub alternatives: Vec<Alternative>,
     /// How the configuration was chosen (`"given"` or `"best_inference: …"`).
     pub chosen_by: String,
     /// The run is longer than the context the model was trained for (`input + output >
@@ -370,11 +380,38 @@ pub struct InferenceEstimate {
     /// The serving engine whose limits the layout search obeyed (`"ideal"`: none); `None` for
     /// a configuration given as is.
     pub engine: Option<String>,
+    /// The source of the kernel curves (GEMM by shape, all-reduce by size) behind the figures,
+    /// `None` where the chip has none (or the parameters were given or are the roofline's): then
+    /// every GEMM runs at the flat calibrated efficiency of `data/calibration.toml`.
+    pub kernel_curves: Option<String>,
     /// How many of the calibration values behind the figures are estimates (analogies or
     /// inferred values, marked so in `data/calibration.toml`) rather than measurements, and of
     /// how many: `(11, 12)` for the Ascend family, `(1, 14)` for Hopper; `(0, 0)` when the caller
     /// gave the parameters or in roofline mode.
     pub calibration_estimates: (u32, u32),
+}
+
+/// A layout the search costed but did not choose.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    /// Tensor parallelism.
+    pub tp: u32,
+    /// Pipeline stages.
+    pub pp: u32,
+    /// Expert parallelism.
+    pub ep: u32,
+    /// Data-parallel replicas.
+    pub dp: u32,
+    /// Concurrent sequences, whole system.
+    pub batch: u32,
+    /// Output tokens per second, whole system.
+    pub throughput_tokens_per_s: f64,
+    /// Time to first token, s.
+    pub ttft_s: f64,
+    /// Time per output token, s.
+    pub tpot_s: f64,
+    /// Pipeline bubble: share of the schedule's cycle no stage computes (0 without a schedule).
+    pub bubble_fraction: f64,
 }
 
 impl InferenceEstimate {
@@ -404,6 +441,7 @@ pub struct Core {
     pub prefill: PhaseSummary,
     pub decode: PhaseSummary,
     pub steady: PhaseSummary,
+    pub schedule: Option<Schedule>,
 }
 
 /// A model, a chip and parameters, resolved once; estimates on it allocate nothing.
@@ -419,6 +457,9 @@ pub struct Engine<'a> {
     /// estimates (analogies, inferred figures), of how many: set when they come from the file,
     /// `(0, 0)` for parameters given by the caller or roofline mode.
     pub calibration_estimates: (u32, u32),
+    /// The chip's kernel curves (GEMM by shape, all-reduce by size) where it has them and the
+    /// parameters are not the roofline's (see [`crate::kernels`]).
+    pub kernels: Option<&'static ChipKernels>,
 }
 
 /// One operator's numbers per pass (per chip, for one occurrence).
@@ -543,7 +584,36 @@ impl<S: Sink> Timer<'_, S> {
         let flops = 2.0 * tokens * d_in * d_out / shard;
         let bytes = d_in * d_out * hw.w_b / shard
             + tokens * (d_in * (hw.a_b + hw.quant_b) + d_out * hw.a_b) / shard;
-        self.kernel(name, count, flops, bytes, hw.mm_flops, hw.bw);
+        match hw.gemm {
+            Some(curve) => {
+                let f = curve.fraction(tokens, d_in * d_out / shard);
+                self.measured(name, count, flops, bytes, f);
+            }
+            None => self.kernel(name, count, flops, bytes, hw.mm_flops, hw.bw),
+        }
+    }
+
+    /// A GEMM priced by its kernel curve: the datasheet roofline divided by the fraction of it
+    /// that measured kernels of its shape reach, plus the launch overhead.
+    fn measured(&mut self, name: &'static str, count: f64, flops: f64, bytes: f64, fraction: f64) {
+        let hw = self.hw;
+        let (tc, tm) = (flops / hw.mm_peak, bytes / hw.bw_peak);
+        let (roof, bound) = if tc >= tm {
+            (tc, Bound::Compute)
+        } else {
+            (tm, Bound::Memory)
+        };
+        let o = self.overhead;
+        self.sink.add(&Op {
+            name,
+            count,
+            flops,
+            bytes,
+            comm: 0.0,
+            time: roof / fraction + o,
+            bound,
+            overhead: o,
+        });
     }
 
     /// A collective or transfer: bytes on the wire and its time.
@@ -616,6 +686,13 @@ struct Hw {
     a_b: f64,
     /// Extra bytes per GEMM input element to quantize activations (W8A8/W4A4: read 2, write 1).
     quant_b: f64,
+    /// The datasheet matrix rate and bandwidth the GEMM curve's fractions are of.
+    mm_peak: f64,
+    bw_peak: f64,
+    /// The GEMM curve for the matrix precision, where measured.
+    gemm: Option<&'static GemmCurve>,
+    /// The all-reduce curve for the tensor-parallel group, where measured.
+    all_reduce: Option<&'static AllReduceCurve>,
 }
 
 fn bytes_of(p: Precision) -> f64 {
@@ -625,16 +702,34 @@ fn bytes_of(p: Precision) -> f64 {
 impl<'a> Engine<'a> {
     /// Resolves names against the embedded catalogs.
     pub fn new(model: &'a Model, chip: &'a Chip, params: Params) -> Engine<'a> {
+        let kernels = if params == params.roofline() {
+            None
+        } else {
+            crate::kernels::for_chip(&chip.id)
+        };
+        Engine::with_kernels(model, chip, params, kernels)
+    }
+
+    /// As [`Engine::new`], with the kernel curves already looked up (sweeps resolve them once
+    /// per chip).
+    pub fn with_kernels(
+        model: &'a Model,
+        chip: &'a Chip,
+        params: Params,
+        kernels: Option<&'static ChipKernels>,
+    ) -> Engine<'a> {
         Engine {
             model,
             chip,
             params,
             calibration_estimates: (0, 0),
+            kernels,
         }
     }
 
     /// An engine for `params`, counting the estimated calibration values behind them when they
-    /// come from the calibration file (`given` false, calibrated mode).
+    /// come from the calibration file (`given` false, calibrated mode); given parameters are
+    /// used for every kernel, without the chip's kernel curves.
     pub fn for_params(
         model: &'a Model,
         chip: &'a Chip,
@@ -642,13 +737,16 @@ impl<'a> Engine<'a> {
         given: bool,
         mode: Mode,
     ) -> Engine<'a> {
+        let base = Engine::new(model, chip, params);
         Engine {
             calibration_estimates: if !given && mode == Mode::Calibrated {
                 crate::calibration::estimated_values(&chip.id)
             } else {
                 (0, 0)
             },
-            ..Engine::new(model, chip, params)
+            // Parameters the caller gives (`calibrate`'s, their own) replace the curves too.
+            kernels: if given { None } else { base.kernels },
+            ..base
         }
     }
 
@@ -899,6 +997,13 @@ impl<'a> Engine<'a> {
             link_pp: link(s.n_chips),
             w_b: bytes_of(s.weight_dtype),
             kv_b: bytes_of(s.kv_dtype),
+            mm_peak: act_rate,
+            bw_peak: chip.memory_bandwidth_bytes_per_s(),
+            gemm: self.kernels.and_then(|k| k.gemm_for(s.act_dtype)),
+            all_reduce: self
+                .kernels
+                .filter(|_| s.tp <= p.scale_up_domain)
+                .and_then(|k| k.all_reduce_for(s.tp)),
             quant_b: if s.act_dtype.bits() <= 8 { 3.0 } else { 0.0 },
             a_b: if s.act_dtype == Precision::Fp32 {
                 4.0
@@ -1018,7 +1123,10 @@ impl<'a> Engine<'a> {
         // measured small-message latency of one collective.
         let ar_size = n * h * hw.a_b;
         let ar_wire = 2.0 * (tp - 1.0) / tp * ar_size;
-        let ar_time = ar_wire / hw.link_tp + p.collective_latency_s;
+        let ar_time = match hw.all_reduce {
+            Some(curve) => curve.latency_s(ar_size),
+            None => ar_wire / hw.link_tp + p.collective_latency_s,
+        };
         if s.tp > 1 && !m.parallel_attention {
             t.comm("tp_all_reduce", layers, ar_wire, ar_time);
         }
@@ -1072,7 +1180,18 @@ impl<'a> Engine<'a> {
             let flops = 2.0 * n * k * mats * h * fe / tp;
             let bytes = distinct * mats * h * fe * hw.w_b / shard
                 + n * k * (2.0 * h + mats * fe) * hw.a_b / tp;
-            t.kernel("experts", ml, flops, bytes, hw.mm_flops, hw.bw);
+            match hw.gemm {
+                // A grouped GEMM: in one kernel, each of the rank's E/ep experts multiplies the
+                // tokens routed to it — pooled tokens × k / E under balanced routing — by its
+                // slice of h × fe; the tiles of all experts fill the chip together, so the kernel
+                // is priced as one GEMM of that M over every local expert's weights.
+                Some(curve) => {
+                    let local = e / f64::from(s.ep);
+                    let f = curve.fraction(pooled * k / e, local * h * fe / tp);
+                    t.measured("experts", ml, flops, bytes, f);
+                }
+                None => t.kernel("experts", ml, flops, bytes, hw.mm_flops, hw.bw),
+            }
             if s.ep > 1 {
                 let ep = f64::from(s.ep);
                 let wire = n * k * h * hw.a_b / tp * (ep - 1.0) / ep;
@@ -1202,15 +1321,20 @@ impl<'a> Engine<'a> {
         (prefill, decode, steady)
     }
 
-    /// Runs the estimate for a resolved setup.
+    /// Runs the estimate for a resolved setup (a fixed batch, no engine schedule).
     pub fn estimate(&self, s: &Setup) -> InferenceEstimate {
-        self.run(s, None)
+        self.run(s, None, None)
+    }
+
+    /// Runs the estimate under an engine's schedule (`None`: a fixed batch).
+    pub fn estimate_with(&self, s: &Setup, limits: Option<&EngineLimits>) -> InferenceEstimate {
+        self.run(s, limits, None)
     }
 
     /// Runs the estimate and records every operator.
     pub fn estimate_with_breakdown(&self, s: &Setup) -> (InferenceEstimate, Vec<OpRecord>) {
         let mut ops = Vec::with_capacity(64);
-        let e = self.run(s, Some(&mut ops));
+        let e = self.run(s, None, Some(&mut ops));
         (e, ops)
     }
 
@@ -1243,8 +1367,22 @@ impl<'a> Engine<'a> {
         u64::from(s.input_tokens) + u64::from(s.output_tokens) > self.model.max_position_embeddings
     }
 
-    fn run(&self, s: &Setup, record: Option<&mut Vec<OpRecord>>) -> InferenceEstimate {
-        let core = self.core(s, record);
+    fn run(
+        &self,
+        s: &Setup,
+        limits: Option<&EngineLimits>,
+        record: Option<&mut Vec<OpRecord>>,
+    ) -> InferenceEstimate {
+        let core = self.core(s, limits, record);
+        let mut notes = self.notes(s);
+        if let Some(sc) = &core.schedule {
+            if sc.chunked_prefill && limits.is_some_and(|l| !l.chunked_prefill) {
+                notes.push(format!(
+                    "a {}-token prompt is longer than the engine's {:.0}-token step budget: run with chunked prefill",
+                    s.input_tokens, sc.token_budget
+                ));
+            }
+        }
         InferenceEstimate {
             model: self.model.id.clone(),
             chip: self.chip.id.clone(),
@@ -1262,20 +1400,95 @@ impl<'a> Engine<'a> {
             prefill: core.prefill,
             decode: core.decode,
             steady: core.steady,
+            schedule: core.schedule,
+            alternatives: Vec::new(),
             chosen_by: "given".to_string(),
             beyond_trained_context: self.beyond_trained_context(s),
-            notes: self.notes(s),
+            notes,
             engine: None,
+            kernel_curves: self.kernel_source().map(str::to_string),
             calibration_estimates: self.calibration_estimates,
         }
     }
 
-    /// The numbers of an estimate without names or records: what sweeps keep. Allocates nothing.
-    pub fn summary(&self, s: &Setup) -> Core {
-        self.core(s, None)
+    /// The source key of the GEMM curves this engine prices with, if any.
+    pub fn kernel_source(&self) -> Option<&'static str> {
+        self.kernels
+            .and_then(|k| k.gemm.first())
+            .map(|(_, c)| c.source.as_str())
     }
 
-    fn core(&self, s: &Setup, record: Option<&mut Vec<OpRecord>>) -> Core {
+    /// The numbers of an estimate without names or records: what sweeps keep. Allocates nothing.
+    pub fn summary(&self, s: &Setup) -> Core {
+        self.core(s, None, None)
+    }
+
+    /// As [`Engine::summary`], under an engine's schedule.
+    pub fn summary_with(&self, s: &Setup, limits: Option<&EngineLimits>) -> Core {
+        self.core(s, limits, None)
+    }
+
+    /// The engine's in-flight-batching schedule of `s` (see [`crate::Schedule`]).
+    pub fn schedule(&self, s: &Setup, limits: &EngineLimits) -> Schedule {
+        let hw = self.hw(s);
+        let seqs = (f64::from(s.batch) / f64::from(s.dp)).ceil();
+        let (input, output) = (f64::from(s.input_tokens), f64::from(s.output_tokens));
+        let host = self.params.step_overhead_s;
+        let hops = f64::from(s.pp.saturating_sub(1)).max(1.0);
+        if limits.arrivals == Arrivals::Steady {
+            let st = Steady::new(seqs, s.pp, input, output, limits);
+            let step = Pass {
+                decode_seqs: st.decode,
+                decode_ctx: input + output / 2.0,
+                prefill_tokens: st.prefill,
+                prefill_ctx: input / 2.0,
+                logit_seqs: st.decode + st.prefill / input,
+                eager: true,
+            };
+            let mut a = PhaseSummary::default();
+            self.pass(s, &hw, &step, &mut a);
+            let device = (a.time_s - a.pp_send_s - host).max(0.0);
+            return st.schedule(s.pp, limits, device, host, a.pp_send_s / hops, input);
+        }
+        let wave = Wave::new(seqs, s.pp, input, output, limits);
+        let ctx = input + output / 2.0;
+        let mixed = Pass {
+            decode_seqs: wave.decode_in_mixed,
+            decode_ctx: ctx,
+            prefill_tokens: wave.prefill_tokens,
+            prefill_ctx: input / 2.0,
+            logit_seqs: wave.decode_in_mixed + wave.prefill_tokens / input,
+            eager: true,
+        };
+        let decode = Pass {
+            decode_seqs: wave.micro,
+            decode_ctx: ctx,
+            prefill_tokens: 0.0,
+            prefill_ctx: 0.0,
+            logit_seqs: wave.micro,
+            eager: false,
+        };
+        let (mut a, mut b) = (PhaseSummary::default(), PhaseSummary::default());
+        self.pass(s, &hw, &mixed, &mut a);
+        self.pass(s, &hw, &decode, &mut b);
+        let device = |p: &PhaseSummary| (p.time_s - p.pp_send_s - host).max(0.0);
+        wave.schedule(
+            s.pp,
+            limits,
+            device(&a),
+            device(&b),
+            host,
+            (a.pp_send_s / hops, b.pp_send_s / hops),
+            output,
+        )
+    }
+
+    fn core(
+        &self,
+        s: &Setup,
+        limits: Option<&EngineLimits>,
+        record: Option<&mut Vec<OpRecord>>,
+    ) -> Core {
         let hw = self.hw(s);
         let (pf, dc, st) = Self::passes(s);
         let (prefill, decode, steady) = match record {
@@ -1311,28 +1524,37 @@ impl<'a> Engine<'a> {
         let dp = f64::from(s.dp);
         let pp = f64::from(s.pp);
         let out_tokens = f64::from(s.output_tokens);
-        let ttft = prefill.time_s;
-        let tpot = decode.time_s;
-        let e2e = ttft + (out_tokens - 1.0) * tpot;
-        // With pp stages, each replica keeps pp microbatches of seqs/pp in flight; once the
-        // pipeline is full it finishes one microbatch step every (step time / pp), so a replica
-        // makes seqs tokens per step time. The pp_send latency overlaps other microbatches.
-        let micro = (seqs / pp).max(1.0);
-        let step = (steady.time_s - steady.pp_send_s).max(f64::MIN_POSITIVE);
-        let throughput = dp * micro * pp / step;
-        let static_throughput = f64::from(s.batch) * out_tokens / e2e;
+        let e2e_static = prefill.time_s + (out_tokens - 1.0) * decode.time_s;
+        let static_throughput = f64::from(s.batch) * out_tokens / e2e_static;
+        let schedule = limits.map(|l| self.schedule(s, l));
+        let (ttft, tpot, throughput) = match &schedule {
+            Some(sc) => (
+                sc.ttft_s,
+                sc.tpot_s,
+                dp * sc.replica_throughput_tokens_per_s,
+            ),
+            None => {
+                // The ideal bound: with pp stages, each replica keeps pp microbatches of
+                // seqs/pp in flight and, once the pipeline is full, finishes one microbatch step
+                // every (step time / pp) — no bubble, sends hidden, no host cost per stage.
+                let micro = (seqs / pp).max(1.0);
+                let step = (steady.time_s - steady.pp_send_s).max(f64::MIN_POSITIVE);
+                (prefill.time_s, decode.time_s, dp * micro * pp / step)
+            }
+        };
         Core {
             fits: memory.fits(),
             memory,
             ttft_s: ttft,
             tpot_s: tpot,
-            e2e_latency_s: e2e,
+            e2e_latency_s: ttft + (out_tokens - 1.0) * tpot,
             throughput_tokens_per_s: throughput,
             static_throughput_tokens_per_s: static_throughput,
             energy_per_token_j: f64::from(s.n_chips) * self.chip.tdp_w() / throughput,
             prefill,
             decode,
             steady,
+            schedule,
         }
     }
 

@@ -34,7 +34,9 @@ mod error;
 mod figure;
 mod hf;
 mod inference;
+pub mod kernels;
 mod model;
+mod schedule;
 mod search;
 mod sweep;
 mod training;
@@ -43,15 +45,16 @@ pub mod validation;
 pub use calibrate::{CalibrationFit, Measurement, calibrate};
 pub use calibration::{Calibration, Mode, Params};
 pub use catalogs::Catalogs;
-pub use engines::{EngineField, EngineProfile, MaxSequences, engines};
+pub use engines::{EngineField, EngineLimit, EngineProfile, Heuristic, engines};
 pub use error::PerfError;
 pub use figure::Figure;
 pub use inference::{
-    Bound, Core, Engine, InferenceConfig, InferenceEstimate, KV_MEMORY_FRACTION, KvPolicy,
-    MAX_CONTEXT_TOKENS, MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup,
+    Alternative, Bound, Core, Engine, InferenceConfig, InferenceEstimate, KV_MEMORY_FRACTION,
+    KvPolicy, MAX_CONTEXT_TOKENS, MemoryUse, OpRecord, PREFILL_CHUNK_TOKENS, PhaseSummary, Setup,
     estimate_inference, estimate_inference_breakdown, resolve,
 };
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
+pub use schedule::{Arrivals, EngineLimits, Schedule};
 pub use search::{BestConfig, best_inference};
 pub use sweep::{
     Dim, Grid, GridParts, Limits, MAX_GRID, Objective, Reduction, SweepColumns, SweepSpec, sweep,

@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::PerfError;
 use crate::calibration::{Mode, Params};
+use crate::engines::EngineProfile;
 use crate::error::invalid;
-use crate::inference::{Engine, InferenceEstimate, KvPolicy, Setup};
+use crate::inference::{Alternative, Core, Engine, InferenceEstimate, KvPolicy, Setup};
 use crate::model::Model;
+use crate::schedule::{Arrivals, EngineLimits};
 
 /// What to optimise: the fixed parts of a configuration and the latency targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,16 +36,17 @@ pub struct BestConfig {
     pub tp: Option<u32>,
     /// Pipeline stages to keep fixed; `None` searches them.
     pub pp: Option<u32>,
-    /// How the serving engine holds the KV cache (default on demand, as vLLM does).
-    pub kv_policy: KvPolicy,
+    /// How the KV cache is held, overriding the engine's admission (`None`: the engine's).
+    pub kv_policy: Option<KvPolicy>,
     /// Roofline or calibrated.
     pub mode: Mode,
     /// Parameters instead of the calibrated defaults.
     pub params: Option<Params>,
-    /// The serving engine whose limits the search obeys (its KV admission replaces `kv_policy`;
-    /// its cap on sequences per replica bounds the batch); `None`: the `ideal` bound, no engine
-    /// limit.
-    pub engine: Option<crate::EngineProfile>,
+    /// The serving engine whose limits and schedule the search obeys (its KV admission, its
+    /// cap on sequences, its token budget per step, the layouts it runs); `None`: the chip
+    /// vendor's reference engine ([`crate::EngineProfile::vendor_default`]). The `ideal`
+    /// profile is the upper bound with no engine limit.
+    pub engine: Option<EngineProfile>,
 }
 
 impl BestConfig {
@@ -61,7 +64,7 @@ impl BestConfig {
             max_batch: None,
             tp: None,
             pp: None,
-            kv_policy: KvPolicy::OnDemand,
+            kv_policy: None,
             mode: Mode::Calibrated,
             params: None,
             engine: None,
@@ -73,11 +76,15 @@ fn divisors(n: u32) -> impl Iterator<Item = u32> {
     (1..=n).filter(move |d| n % d == 0)
 }
 
-/// Searches tensor, pipeline and expert parallelism and the batch for the highest steady-state
-/// throughput that fits in memory and meets the latency targets.
+/// Searches tensor, pipeline and expert parallelism and the batch for the highest throughput
+/// that fits in memory and meets the latency targets, as the serving engine runs it.
 ///
-/// For each parallel layout it takes the largest batch that fits, then, if targets are set,
-/// the largest batch meeting them (TTFT and TPOT grow with the batch).
+/// For each layout the engine runs, it takes the largest batch the engine admits (its KV
+/// admission, its cap on sequences), then, if targets are set, the largest batch meeting them
+/// (TTFT and TPOT grow with the batch), and prices it with the engine's in-flight-batching
+/// schedule ([`crate::Schedule`]: mixed and decode-only steps, pipeline bubble, host time). The
+/// result names the engine, the layout and why it won (`chosen_by`), and the next best layouts
+/// (`alternatives`).
 ///
 /// # Errors
 ///
@@ -95,6 +102,7 @@ fn divisors(n: u32) -> impl Iterator<Item = u32> {
 /// cfg.tpot_slo_s = Some(0.05);
 /// let best = best_inference(model, chip, &cfg).unwrap();
 /// assert!(best.fits && best.tpot_s <= 0.05);
+/// assert_eq!(best.engine.as_deref(), Some("trtllm"));
 /// assert!(best.chosen_by.starts_with("best_inference"));
 /// ```
 pub fn best_inference(
@@ -123,201 +131,334 @@ pub fn best_inference(
             }
         }
     }
+    let profile = match &cfg.engine {
+        Some(p) => p,
+        None => EngineProfile::vendor_default(chip)?,
+    };
+    let policy = cfg.kv_policy.unwrap_or(profile.kv_admission.value);
     let engine = Engine::for_params(model, chip, params, cfg.params.is_some(), cfg.mode);
-    let meets = |e: &crate::inference::Core| {
-        cfg.ttft_slo_s.is_none_or(|t| e.ttft_s <= t) && cfg.tpot_slo_s.is_none_or(|t| e.tpot_s <= t)
+    let search = Search {
+        model,
+        chip,
+        cfg,
+        profile,
+        policy,
+        engine: &engine,
     };
-    let mut best: Option<(f64, Setup)> = None;
-    let mut candidates = 0u32;
-    let mut closest_shortfall = f64::INFINITY;
-    let mut first_error: Option<PerfError> = None;
-    let ep_options = |dp: u32| -> Vec<u32> {
-        if model.moe.is_some() {
-            divisors(dp).collect()
-        } else {
-            vec![1]
-        }
+    let found = search.layouts();
+    let Some(best) = found.costed.first() else {
+        return Err(search.why_none(&found));
     };
-    for pp in divisors(cfg.n_chips)
-        .filter(|p| u64::from(*p) <= model.num_layers && cfg.pp.is_none_or(|f| f == *p))
-    {
-        for tp in divisors(cfg.n_chips / pp)
-            .filter(|t| model.num_heads % u64::from(*t) == 0 && cfg.tp.is_none_or(|f| f == *t))
-        {
-            let dp = cfg.n_chips / pp / tp;
-            for ep in ep_options(dp) {
-                let setup = match engine.setup(
-                    cfg.n_chips,
-                    Some(tp),
-                    pp,
-                    ep,
-                    dp,
-                    cfg.input_tokens,
-                    cfg.output_tokens,
-                    cfg.weight_dtype,
-                    cfg.act_dtype,
-                    cfg.kv_dtype,
-                    cfg.mode,
-                ) {
-                    Ok(s) => Setup {
-                        kv_policy: cfg
-                            .engine
-                            .as_ref()
-                            .map_or(cfg.kv_policy, |e| e.kv_admission.value),
-                        ..s
-                    },
-                    Err(e) => {
-                        first_error.get_or_insert(e);
-                        continue;
-                    }
-                };
-                candidates += 1;
-                let mem = engine.memory(&setup);
-                if !mem.fits() {
-                    closest_shortfall = closest_shortfall.min(mem.shortfall_bytes());
-                    continue;
-                }
-                let mut hi = engine.max_batch(&setup);
-                if let Some(cap) = cfg.max_batch {
-                    hi = hi.min(cap.max(dp));
-                }
-                if let Some(cap) = cfg.engine.as_ref().and_then(|p| p.max_batch(chip, dp)) {
-                    hi = hi.min(cap.max(dp));
-                }
-                let at = |b: u32| engine.summary(&Setup { batch: b, ..setup });
-                if !meets(&at(dp)) {
-                    continue;
-                }
-                // Largest batch in [dp, hi] that meets the targets (they grow with the batch).
-                let mut lo = dp;
-                if meets(&at(hi)) {
-                    lo = hi;
-                } else {
-                    while hi - lo > 1 {
-                        let mid = lo + (hi - lo) / 2;
-                        if meets(&at(mid)) { lo = mid } else { hi = mid }
-                    }
-                }
-                let s = Setup { batch: lo, ..setup };
-                let t = engine.summary(&s).throughput_tokens_per_s;
-                if best.as_ref().is_none_or(|(bt, _)| t > *bt) {
-                    best = Some((t, s));
-                }
-            }
-        }
+    Ok(search.result(best, &found))
+}
+
+/// One costed layout: its setup, its schedule limits and its numbers.
+struct Costed {
+    setup: Setup,
+    limits: Option<EngineLimits>,
+    core: Core,
+}
+
+/// What the search found.
+struct Found {
+    /// Every layout that fits and meets the targets, best first.
+    costed: Vec<Costed>,
+    candidates: u32,
+    closest_shortfall: f64,
+    first_error: Option<PerfError>,
+}
+
+struct Search<'a> {
+    model: &'a Model,
+    chip: &'a Chip,
+    cfg: &'a BestConfig,
+    profile: &'a EngineProfile,
+    policy: KvPolicy,
+    engine: &'a Engine<'a>,
+}
+
+impl Search<'_> {
+    fn setup(&self, tp: u32, pp: u32, ep: u32) -> Result<Setup, PerfError> {
+        let c = self.cfg;
+        let dp = c.n_chips / pp / tp;
+        self.engine
+            .setup(
+                c.n_chips,
+                Some(tp),
+                pp,
+                ep,
+                dp,
+                c.input_tokens,
+                c.output_tokens,
+                c.weight_dtype,
+                c.act_dtype,
+                c.kv_dtype,
+                c.mode,
+            )
+            .map(|s| Setup {
+                kv_policy: self.policy,
+                ..s
+            })
     }
-    match best {
-        Some((_, s)) => {
-            let mut e = engine.estimate(&s);
-            let mut targets = Vec::new();
-            if let Some(t) = cfg.ttft_slo_s {
-                targets.push(format!("ttft <= {t} s"));
-            }
-            if let Some(t) = cfg.tpot_slo_s {
-                targets.push(format!("tpot <= {t} s"));
-            }
-            e.chosen_by = format!(
-                "best_inference: tp={} pp={} ep={} dp={} batch={} gives the highest steady-state throughput of {} layouts that fit ({}){}",
-                s.tp,
-                s.pp,
-                s.ep,
-                s.dp,
-                s.batch,
-                candidates,
-                match cfg.kv_policy {
-                    KvPolicy::OnDemand => "KV cache on demand, at the mean context",
-                    KvPolicy::Reserved => "KV cache reserved at full length",
-                    KvPolicy::Static => "KV cache at full length, static batch",
-                },
-                if targets.is_empty() {
-                    String::new()
+
+    /// The layouts the engine runs: pipeline stages (where it runs them) × tensor parallelism
+    /// × expert parallelism over the replicas.
+    fn layouts(&self) -> Found {
+        let (model, cfg) = (self.model, self.cfg);
+        let mut found = Found {
+            costed: Vec::new(),
+            candidates: 0,
+            closest_shortfall: f64::INFINITY,
+            first_error: None,
+        };
+        let pps: Vec<u32> = divisors(cfg.n_chips)
+            .filter(|p| {
+                u64::from(*p) <= model.num_layers
+                    && cfg.pp.is_none_or(|f| f == *p)
+                    && (*p == 1 || cfg.pp.is_some() || self.profile.runs_pipeline_parallel())
+            })
+            .collect();
+        for pp in pps {
+            for tp in divisors(cfg.n_chips / pp)
+                .filter(|t| model.num_heads % u64::from(*t) == 0 && cfg.tp.is_none_or(|f| f == *t))
+            {
+                let dp = cfg.n_chips / pp / tp;
+                let eps: Vec<u32> = if model.moe.is_some() {
+                    divisors(dp).collect()
                 } else {
-                    format!(" and meet {}", targets.join(" and "))
+                    vec![1]
+                };
+                for ep in eps {
+                    match self.setup(tp, pp, ep) {
+                        Ok(s) => {
+                            found.candidates += 1;
+                            if let Some(c) = self.cost(s, &mut found.closest_shortfall) {
+                                found.costed.push(c);
+                            }
+                        }
+                        Err(e) => {
+                            found.first_error.get_or_insert(e);
+                        }
+                    }
                 }
-            );
-            e.engine = Some(
-                cfg.engine
-                    .as_ref()
-                    .map_or("ideal".to_string(), |p| p.id.clone()),
-            );
-            if let Some(p) = &cfg.engine {
-                e.notes.push(match p.max_batch(chip, s.dp) {
-                    Some(cap) => format!(
-                        "engine {} {}: at most {} sequences ({} per replica), KV {}",
-                        p.id,
-                        p.version,
-                        cap,
-                        cap / s.dp.max(1),
-                        p.kv_admission.value.as_str()
-                    ),
-                    None => format!("engine {} {}: no cap on sequences", p.id, p.version),
-                });
             }
-            if targets.is_empty() {
-                e.notes.push(format!(
-                    "offline maximum throughput: no latency target, so the batch runs at TTFT {:.3} s and TPOT {:.1} ms",
-                    e.ttft_s,
-                    e.tpot_s * 1e3
-                ));
-            }
-            Ok(e)
         }
-        None if candidates == 0 => Err(first_error
-            .unwrap_or_else(|| invalid("n_chips", cfg.n_chips, "no parallel layout is possible"))),
-        None if closest_shortfall.is_finite()
-            && closest_shortfall > 0.0
-            && !best_any_fit(&engine, cfg) =>
-        {
-            Err(invalid(
+        found.costed.sort_by(|a, b| {
+            b.core
+                .throughput_tokens_per_s
+                .total_cmp(&a.core.throughput_tokens_per_s)
+        });
+        found
+    }
+
+    /// The largest batch of a layout the engine admits and the targets allow, costed; `None`
+    /// when it does not fit or misses the targets at its smallest batch.
+    fn cost(&self, setup: Setup, closest_shortfall: &mut f64) -> Option<Costed> {
+        let (cfg, engine) = (self.cfg, self.engine);
+        let mem = engine.memory(&setup);
+        if !mem.fits() {
+            *closest_shortfall = closest_shortfall.min(mem.shortfall_bytes());
+            return None;
+        }
+        let dp = setup.dp;
+        let kv_fit = engine.max_batch(&setup);
+        let mut hi = kv_fit;
+        if let Some(cap) = cfg.max_batch {
+            hi = hi.min(cap.max(dp));
+        }
+        if let Some(cap) = self.profile.max_batch(self.chip, dp) {
+            hi = hi.min(cap.max(dp));
+        }
+        // With latency targets the engine serves a steady load; without, an offline batch
+        // runs in waves.
+        let arrivals = if cfg.ttft_slo_s.is_some() || cfg.tpot_slo_s.is_some() {
+            Arrivals::Steady
+        } else {
+            Arrivals::Waves
+        };
+        let limits = self
+            .profile
+            .limits(
+                self.chip,
+                setup.pp,
+                f64::from(kv_fit) / f64::from(dp),
+                self.model.max_position_embeddings,
+                cfg.input_tokens,
+                cfg.output_tokens,
+            )
+            .map(|l| EngineLimits { arrivals, ..l });
+        let at = |b: u32| engine.summary_with(&Setup { batch: b, ..setup }, limits.as_ref());
+        let meets = |e: &Core| {
+            cfg.ttft_slo_s.is_none_or(|t| e.ttft_s <= t)
+                && cfg.tpot_slo_s.is_none_or(|t| e.tpot_s <= t)
+        };
+        if !meets(&at(dp)) {
+            return None;
+        }
+        // Largest batch in [dp, hi] that meets the targets (they grow with the batch).
+        let mut lo = dp;
+        if meets(&at(hi)) {
+            lo = hi;
+        } else {
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if meets(&at(mid)) { lo = mid } else { hi = mid }
+            }
+        }
+        let setup = Setup { batch: lo, ..setup };
+        Some(Costed {
+            setup,
+            limits,
+            core: at(lo),
+        })
+    }
+
+    fn result(&self, best: &Costed, found: &Found) -> InferenceEstimate {
+        let (cfg, profile) = (self.cfg, self.profile);
+        let s = best.setup;
+        let mut e = self.engine.estimate_with(&s, best.limits.as_ref());
+        e.alternatives = found
+            .costed
+            .iter()
+            .skip(1)
+            .take(3)
+            .map(|c| Alternative {
+                tp: c.setup.tp,
+                pp: c.setup.pp,
+                ep: c.setup.ep,
+                dp: c.setup.dp,
+                batch: c.setup.batch,
+                throughput_tokens_per_s: c.core.throughput_tokens_per_s,
+                ttft_s: c.core.ttft_s,
+                tpot_s: c.core.tpot_s,
+                bubble_fraction: c.core.schedule.map_or(0.0, |sc| sc.bubble_s / sc.cycle_s),
+            })
+            .collect();
+        let mut targets = Vec::new();
+        if let Some(t) = cfg.ttft_slo_s {
+            targets.push(format!("ttft <= {t} s"));
+        }
+        if let Some(t) = cfg.tpot_slo_s {
+            targets.push(format!("tpot <= {t} s"));
+        }
+        let runner_up = e.alternatives.first().map_or(String::new(), |a| {
+            format!(
+                "; next best tp={} pp={} ep={} dp={} at {:.0} tok/s{}",
+                a.tp,
+                a.pp,
+                a.ep,
+                a.dp,
+                a.throughput_tokens_per_s,
+                if a.pp > 1 {
+                    format!(
+                        " (pipeline bubble {:.0}% of its cycle)",
+                        a.bubble_fraction * 100.0
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        });
+        let bubble = e.schedule.filter(|_| s.pp > 1).map_or(String::new(), |sc| {
+            format!(
+                ", pipeline bubble {:.0}% of the cycle, host {:.2} ms per micro-batch per stage",
+                sc.bubble_s / sc.cycle_s * 100.0,
+                sc.host_s * 1e3
+            )
+        });
+        e.chosen_by = format!(
+            "best_inference ({} {}): tp={} pp={} ep={} dp={} batch={} gives the highest throughput of {} layouts ({}{}){}{}",
+            profile.id,
+            profile.version,
+            s.tp,
+            s.pp,
+            s.ep,
+            s.dp,
+            s.batch,
+            found.candidates,
+            match self.policy {
+                KvPolicy::OnDemand => "KV cache on demand, at the mean context",
+                KvPolicy::Reserved => "KV cache reserved at full length",
+                KvPolicy::Static => "KV cache at full length, static batch",
+            },
+            bubble,
+            if targets.is_empty() {
+                String::new()
+            } else {
+                format!(" and meet {}", targets.join(" and "))
+            },
+            runner_up
+        );
+        e.engine = Some(profile.id.clone());
+        let default = if cfg.engine.is_none() {
+            format!(" (the {} vendor's reference engine)", self.chip.vendor)
+        } else {
+            String::new()
+        };
+        e.notes.push(match profile.max_batch(self.chip, s.dp) {
+            Some(cap) => format!(
+                "engine {} {}{default}: at most {} sequences ({} per replica), KV {}",
+                profile.id,
+                profile.version,
+                cap,
+                cap / s.dp.max(1),
+                self.policy.as_str()
+            ),
+            None => format!(
+                "engine {} {}{default}: no cap on sequences, KV {}",
+                profile.id,
+                profile.version,
+                self.policy.as_str()
+            ),
+        });
+        if targets.is_empty() {
+            e.notes.push(format!(
+                "offline maximum throughput: no latency target, so the batch runs at TTFT {:.3} s and TPOT {:.1} ms",
+                e.ttft_s,
+                e.tpot_s * 1e3
+            ));
+        }
+        e
+    }
+
+    fn why_none(&self, found: &Found) -> PerfError {
+        let cfg = self.cfg;
+        if found.candidates == 0 {
+            return found.first_error.clone().unwrap_or_else(|| {
+                invalid("n_chips", cfg.n_chips, "no parallel layout is possible")
+            });
+        }
+        if found.closest_shortfall.is_finite() && found.closest_shortfall > 0.0 && !self.any_fit() {
+            return invalid(
                 "n_chips",
                 cfg.n_chips,
                 format!(
                     "{} does not fit on {} × {} in any layout: the closest is {:.1} GB over per chip",
-                    model.id,
+                    self.model.id,
                     cfg.n_chips,
-                    chip.id,
-                    closest_shortfall / 1e9
+                    self.chip.id,
+                    found.closest_shortfall / 1e9
                 ),
-            ))
+            );
         }
-        None => Err(invalid(
+        invalid(
             "ttft_slo_s/tpot_slo_s",
             format!("{:?}/{:?}", cfg.ttft_slo_s, cfg.tpot_slo_s),
             format!(
                 "no layout of {} × {} meets the latency targets even at the smallest batch",
-                cfg.n_chips, chip.id
+                cfg.n_chips, self.chip.id
             ),
-        )),
+        )
     }
-}
 
-/// Whether any layout fits in memory (to tell "does not fit" from "misses the targets").
-fn best_any_fit(engine: &Engine<'_>, cfg: &BestConfig) -> bool {
-    divisors(cfg.n_chips).any(|pp| {
-        divisors(cfg.n_chips / pp).any(|tp| {
-            let dp = cfg.n_chips / pp / tp;
-            engine
-                .setup(
-                    cfg.n_chips,
-                    Some(tp),
-                    pp,
-                    1,
-                    dp,
-                    cfg.input_tokens,
-                    cfg.output_tokens,
-                    cfg.weight_dtype,
-                    cfg.act_dtype,
-                    cfg.kv_dtype,
-                    cfg.mode,
-                )
-                .is_ok_and(|s| {
-                    engine
-                        .memory(&Setup {
-                            kv_policy: cfg.kv_policy,
-                            ..s
-                        })
-                        .fits()
-                })
+    /// Whether any layout fits in memory (to tell "does not fit" from "misses the targets").
+    fn any_fit(&self) -> bool {
+        let n = self.cfg.n_chips;
+        divisors(n).any(|pp| {
+            divisors(n / pp).any(|tp| {
+                self.setup(tp, pp, 1)
+                    .is_ok_and(|s| self.engine.memory(&s).fits())
+            })
         })
-    })
+    }
 }

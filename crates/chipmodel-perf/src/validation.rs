@@ -4,11 +4,10 @@
 //! decided by its scenario, never by its error:
 //! - `static-batch` and `single-request`: [`crate::estimate_inference`] at the stated batch and
 //!   lengths (throughput = batch × output ÷ end-to-end latency);
-//! - `offline`: [`crate::best_inference`] (maximum steady-state throughput that fits, batch capped by
-//!   [`offline_cap`]), keeping the stated tensor parallelism;
+//! - `offline`: [`crate::best_inference`] under the engine the row ran ([`engine_for`]: its cap on
+//!   sequences, token budget, chunked prefill, KV admission and schedule), keeping the stated
+//!   tensor and pipeline parallelism and any stated concurrency cap;
 //! - where a source leaves the KV cache precision unstated, [`kv_dtype`] decides it;
-//! - TensorRT-LLM runs reserve each sequence's KV cache at full length (its default
-//!   `GUARANTEED_NO_EVICT` scheduler); others allocate on demand;
 //! - not scored: `server` rows (latency under a request load: queueing is not modelled) and rows
 //!   whose input or output length the source does not give.
 
@@ -21,16 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibration::Mode;
 use crate::catalogs::Catalogs;
-use crate::inference::{InferenceConfig, KvPolicy, estimate_inference};
+use crate::inference::{InferenceConfig, estimate_inference};
 use crate::search::{BestConfig, best_inference};
 use crate::{Figure, PerfError};
-
-/// Concurrency cap for offline rows run with TensorRT-LLM or SGLang when the source states none
-/// (their maximum batch defaults are in the low thousands; chipmodel assumption, not fitted).
-pub const OFFLINE_MAX_BATCH: u32 = 2048;
-
-/// vLLM's default `max_num_seqs` (V0 engine): the concurrency cap of its offline benchmark.
-pub const VLLM_MAX_NUM_SEQS: u32 = 256;
 
 /// The KV cache precision a row ran with: as stated, else FP8 for TensorRT-LLM runs with 8-bit
 /// or 4-bit weights (its FP8 recipes quantize the KV cache too), else 16-bit.
@@ -42,14 +34,39 @@ pub fn kv_dtype(row: &Row) -> Option<Precision> {
     })
 }
 
-/// The concurrency cap of an offline row.
-pub fn offline_cap(row: &Row) -> u32 {
-    row.batch
-        .unwrap_or(if row.software.to_ascii_lowercase().contains("vllm") {
-            VLLM_MAX_NUM_SEQS
+/// The engine profile an offline row is predicted with, read from its `software`:
+/// TensorRT-LLM → `trtllm`; vLLM 0.2–0.5 → `vllm-v0`, later vLLM → `vllm`; SGLang →
+/// `sglang`; anything else → the chip vendor's reference engine
+/// ([`crate::EngineProfile::vendor_default`]).
+pub fn engine_for(
+    row: &Row,
+    chip: &chipmodel_catalog::Chip,
+) -> Result<&'static crate::EngineProfile, PerfError> {
+    let s = row.software.to_ascii_lowercase();
+    let id = if s.contains("tensorrt") {
+        "trtllm"
+    } else if s.contains("vllm") {
+        let v0 = [
+            "vllm 0.2",
+            "vllm 0.3",
+            "vllm 0.4",
+            "vllm 0.5",
+            "vllm v0.2",
+            "vllm v0.3",
+            "vllm v0.4",
+            "vllm v0.5",
+        ];
+        if v0.iter().any(|v| s.contains(v)) {
+            "vllm-v0"
         } else {
-            OFFLINE_MAX_BATCH
-        })
+            "vllm"
+        }
+    } else if s.contains("sglang") {
+        "sglang"
+    } else {
+        return crate::EngineProfile::vendor_default(chip);
+    };
+    crate::EngineProfile::get(id)
 }
 
 /// One published measurement (a `[[measurement]]` of `data/validation.toml`).
@@ -101,9 +118,49 @@ impl Prediction {
     }
 }
 
-/// The rows and sources of `data/validation.toml`.
+/// The validation files: `data/validation.toml` and one file per collection under
+/// `data/validation/`, each with its own sources.
+const FILES: [(&str, &str); 3] = [
+    ("validation.toml", include_str!("../data/validation.toml")),
+    (
+        "validation/trtllm.toml",
+        include_str!("../data/validation/trtllm.toml"),
+    ),
+    (
+        "validation/other-vendors.toml",
+        include_str!("../data/validation/other-vendors.toml"),
+    ),
+];
+
+/// The rows and sources of every validation file; a source key or row id defined twice across
+/// the files is an error.
 pub fn rows() -> Result<(Vec<Row>, BTreeMap<String, Source>), PerfError> {
-    parse("validation.toml", include_str!("../data/validation.toml")).map_err(PerfError::Catalog)
+    let mut all_rows: Vec<Row> = Vec::new();
+    let mut all_sources = BTreeMap::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for (file, text) in FILES {
+        let (rows, sources) = parse(file, text).map_err(PerfError::Catalog)?;
+        for (k, v) in sources {
+            if all_sources.insert(k.clone(), v).is_some() {
+                return Err(crate::error::invalid(
+                    "sources",
+                    format!("'{k}'"),
+                    format!("{file}: source key defined in another validation file too"),
+                ));
+            }
+        }
+        for r in rows {
+            if !ids.insert(r.id.clone()) {
+                return Err(crate::error::invalid(
+                    "id",
+                    format!("'{}'", r.id),
+                    format!("{file}: measurement id used in another validation file too"),
+                ));
+            }
+            all_rows.push(r);
+        }
+    }
+    Ok((all_rows, all_sources))
 }
 
 fn parse(file: &str, text: &str) -> Result<(Vec<Row>, BTreeMap<String, Source>), CatalogError> {
@@ -219,10 +276,8 @@ pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
             cfg.kv_dtype = kv_dtype(row);
             cfg.tp = row.tp;
             cfg.pp = row.pp;
-            cfg.max_batch = Some(offline_cap(row));
-            if row.software.to_ascii_lowercase().contains("tensorrt") {
-                cfg.kv_policy = KvPolicy::Reserved;
-            }
+            cfg.max_batch = row.batch;
+            cfg.engine = Some(engine_for(row, chip).map_err(|e| e.to_string())?.clone());
             cfg.mode = mode;
             let e = best_inference(model, chip, &cfg).map_err(|e| e.to_string())?;
             Ok(match row.metric {

@@ -557,12 +557,17 @@ fn reserved_admission_never_admits_more_than_on_demand() {
                     cfg.output_tokens = output;
                     cfg.weight_dtype = Precision::Fp8;
                     cfg.kv_policy = kv_policy;
+                    // The same layout: admission is per replica.
+                    (cfg.tp, cfg.pp) = (Some(1), Some(1));
                     best_inference(get_model(model), get_chip(chip), &cfg)
                         .unwrap()
                         .setup
                         .batch
                 };
-                let (reserved, on_demand) = (batch(KvPolicy::Reserved), batch(KvPolicy::OnDemand));
+                let (reserved, on_demand) = (
+                    batch(Some(KvPolicy::Reserved)),
+                    batch(Some(KvPolicy::OnDemand)),
+                );
                 assert!(
                     reserved <= on_demand,
                     "{model} on {chip} {input}/{output}: reserved {reserved} > on-demand {on_demand}"
@@ -613,8 +618,20 @@ fn an_engine_profile_caps_the_batch_and_sets_the_admission() {
         cfg.engine = engine.map(|e| chipmodel_perf::EngineProfile::get(e).unwrap().clone());
         best_inference(get_model("llama-3.1-8b"), get_chip("h200"), &cfg).unwrap()
     };
-    let ideal = run(None);
+    let ideal = run(Some("ideal"));
     assert_eq!(ideal.engine.as_deref(), Some("ideal"));
+    assert!(ideal.schedule.is_none(), "the ideal bound has no schedule");
+    // No engine named: the vendor's reference engine, said so.
+    let default = run(None);
+    assert_eq!(default.engine.as_deref(), Some("trtllm"));
+    assert!(
+        default
+            .notes
+            .iter()
+            .any(|n| n.contains("the NVIDIA vendor's reference engine")),
+        "{:?}",
+        default.notes
+    );
     assert!(ideal.setup.batch > 4096, "{}", ideal.setup.batch);
     let trt = run(Some("trtllm"));
     assert!(trt.setup.batch <= 4096 && trt.setup.kv_policy == chipmodel_perf::KvPolicy::Reserved);
@@ -636,7 +653,7 @@ fn the_embedded_engine_profiles_read_and_cap_by_device() {
     let all = chipmodel_perf::engines().unwrap();
     assert_eq!(
         all.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
-        ["ideal", "trtllm", "vllm"]
+        ["ideal", "trtllm", "vllm", "sglang", "vllm-v0"]
     );
     let vllm = chipmodel_perf::EngineProfile::get("vllm").unwrap();
     // A 141 GiB H200: the large default; an A100 (80 GiB, excluded by name) and a 24 GB card:

@@ -299,6 +299,19 @@ pub struct PyInferenceEstimate {
     pub(crate) chip: Arc<Chip>,
 }
 
+impl PyInferenceEstimate {
+    /// The engine that computed this estimate: its parameters, and the chip's kernel curves
+    /// where the estimate used them.
+    fn computing_engine(&self) -> chipmodel::perf::Engine<'_> {
+        let curves = self
+            .est
+            .kernel_curves
+            .as_ref()
+            .and_then(|_| chipmodel::perf::kernels::for_chip(&self.chip.id));
+        chipmodel::perf::Engine::with_kernels(&self.model, &self.chip, self.est.params, curves)
+    }
+}
+
 #[pymethods]
 impl PyInferenceEstimate {
     /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
@@ -331,14 +344,14 @@ impl PyInferenceEstimate {
     /// Per-phase, per-operator breakdown: a list of dicts (phase, op, count, flops, bytes,
     /// comm_bytes, time_s, bound), per chip, summed over layers.
     fn breakdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let engine = chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let engine = self.computing_engine();
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
         crate::convert::to_py(py, &ops)
     }
     /// The breakdown as column arrays (numbers as numpy arrays): ``phase``, ``op``, ``count``,
     /// ``flops``, ``bytes``, ``comm_bytes``, ``time_s``, ``bound``.
     fn breakdown_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let engine = chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let engine = self.computing_engine();
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
         let mut rows = Vec::with_capacity(ops.len());
         for r in &ops {
@@ -350,12 +363,11 @@ impl PyInferenceEstimate {
     }
     /// The largest batch whose memory fits with this layout.
     fn max_batch(&self) -> u32 {
-        chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params)
-            .max_batch(&self.est.setup)
+        self.computing_engine().max_batch(&self.est.setup)
     }
     /// Everything as plain Python data, the breakdown included.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let engine = chipmodel::perf::Engine::new(&self.model, &self.chip, self.est.params);
+        let engine = self.computing_engine();
         let (_, ops) = engine.estimate_with_breakdown(&self.est.setup);
         let mut v = crate::convert::to_json(&self.est)?;
         if let serde_json::Value::Object(m) = &mut v {
@@ -657,13 +669,16 @@ pub fn estimate_inference(
     })
 }
 
-/// The highest-throughput configuration that fits and meets the latency targets. ``engine``
-/// (``"trtllm"``, ``"vllm"``, ``"ideal"``; see ``engines()``) bounds the batch by that engine's cap
-/// on sequences and uses its KV admission (replacing ``kv_policy``); without one the search is the
-/// ``ideal`` bound, and the result's ``engine`` says which was assumed.
+/// The highest-throughput configuration that fits and meets the latency targets, as a serving
+/// engine runs it. ``engine`` (``"trtllm"``, ``"vllm"``, ``"sglang"``, ``"ideal"``; see
+/// ``engines()``) sets the cap on sequences, the token budget per step, chunked prefill, host
+/// overlap, the layouts searched and the KV admission (``kv_policy`` overrides the admission);
+/// without one, the chip vendor's reference engine (TensorRT-LLM for NVIDIA, vLLM otherwise).
+/// ``"ideal"`` is the upper bound with no engine limit. The result's ``engine``, ``schedule``,
+/// ``chosen_by`` and ``alternatives`` say what was assumed and what came next.
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips, input_tokens=1024, output_tokens=128, weight_dtype="bf16", kv_dtype=None,
-    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, kv_policy="on-demand", mode="calibrated", params=None, engine=None, catalog=None))]
+    act_dtype=None, ttft_slo_s=None, tpot_slo_s=None, max_batch=None, tp=None, pp=None, kv_policy=None, mode="calibrated", params=None, engine=None, catalog=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn best_inference(
     py: Python<'_>,
@@ -680,7 +695,7 @@ pub fn best_inference(
     #[pyo3(from_py_with = crate::args::opt::max_batch)] max_batch: Option<u32>,
     #[pyo3(from_py_with = crate::args::opt::tp)] tp: Option<u32>,
     #[pyo3(from_py_with = crate::args::opt::pp)] pp: Option<u32>,
-    kv_policy: &str,
+    kv_policy: Option<&str>,
     mode: &str,
     params: Option<&Bound<'_, PyDict>>,
     engine: Option<&str>,
@@ -694,7 +709,8 @@ pub fn best_inference(
         .map_err(PyChipModelError::from)?;
     let cfg = BestConfig {
         kv_policy: kv_policy
-            .parse::<chipmodel::perf::KvPolicy>()
+            .map(str::parse::<chipmodel::perf::KvPolicy>)
+            .transpose()
             .map_err(PyChipModelError::from)?,
         n_chips,
         input_tokens,

@@ -1,0 +1,190 @@
+"""Derives chipmodel's kernel curves (``crates/chipmodel-perf/data/kernels.toml``) from NVIDIA's
+AIConfigurator silicon kernel database: per-kernel latencies that NVIDIA measured with TensorRT-LLM
+kernels on H100, H200, B200, GB200, B300 and L40S (Apache-2.0, the ``aiconfigurator-core`` wheel on
+the package index).
+
+What is kept is compact and explainable, not the tables:
+- GEMM: the fraction of the datasheet roofline a GEMM reaches, ``max(FLOPs / peak, bytes /
+  bandwidth) / measured``, as the median over measured shapes in bins of M (tokens) and of the
+  weight's size N·K, per chip and dtype (bf16, fp8 per-tensor, fp8 block-scaled, nvfp4);
+- all-reduce: TensorRT-LLM's custom all-reduce latency by message size and GPU count (bf16).
+
+Only kernel measurements go in; no end-to-end benchmark is read.
+
+    python scripts/derive_kernel_curves.py           # download (cached), derive, write
+    python scripts/derive_kernel_curves.py --check   # fail if the file differs from a derivation
+
+Needs polars and the built ``chipmodel`` package (for the catalog's peaks and bandwidths).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import polars as pl
+
+import chipmodel
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "crates" / "chipmodel-perf" / "data" / "kernels.toml"
+CACHE = ROOT / "target" / "aiconfigurator"
+PACKAGE, VERSION = "aiconfigurator-core", "0.12.0"
+TRTLLM = "1.3.0rc20"
+# AIConfigurator system name -> chipmodel chip id. L40S is left out: its measured FP8 GEMMs reach
+# 1.4x the catalog's FP8 peak, so one of the two is wrong; resolve the catalog first.
+CHIPS = {
+    "h100_sxm": "h100-sxm",
+    "h200_sxm": "h200-sxm",
+    "b200_sxm": "b200",
+    "gb200": "gb200",
+    "b300_sxm": "b300",
+}
+# Database dtype -> (chipmodel precision the GEMM computes in, weight bytes, activation bytes).
+DTYPES = {
+    "bfloat16": ("bf16", 2.0, 2.0),
+    "fp8": ("fp8", 1.0, 1.0),
+    "fp8_block": ("fp8-block", 1.0, 1.0),
+    "nvfp4": ("fp4", 0.5, 0.5),
+}
+M_BINS = [1, 4, 16, 64, 256, 1024, 4096, 16384]
+NK_BINS = [2**22, 2**24, 2**26, 2**28, 2**30]
+
+
+def source_key(system: str) -> str:
+    return "aic-" + system.replace("_", "-")
+
+
+def wheel() -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    found = sorted(CACHE.glob(f"aiconfigurator_core-{VERSION}-*.whl"))
+    if not found:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", f"{PACKAGE}=={VERSION}", "-d", str(CACHE)],
+            check=True,
+        )
+        found = sorted(CACHE.glob(f"aiconfigurator_core-{VERSION}-*.whl"))
+    return found[0]
+
+
+def table(z: zipfile.ZipFile, system: str, kind: str, name: str) -> pl.DataFrame | None:
+    path = f"aiconfigurator_core/systems/data/{system}/{kind}/trtllm/{TRTLLM}/{name}"
+    try:
+        with z.open(path) as f:
+            return pl.read_parquet(f.read())
+    except KeyError:
+        return None
+
+
+def gemm_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
+    d = table(z, system, "gemm", "gemm_perf.parquet")
+    if d is None:
+        return []
+    chip = chipmodel.chip(chip_id)
+    bw = chip.memory_bandwidth_bytes_per_s
+    out = []
+    for db_dtype, (precision, wb, ab) in DTYPES.items():
+        peak = chip.dense_flops_per_s(precision.split("-")[0])
+        rows = d.filter(pl.col("gemm_dtype") == db_dtype)
+        if rows.height == 0 or not peak:
+            continue
+        m, n, k, lat = (rows[c].to_numpy() for c in ("m", "n", "k", "latency"))
+        roof = [
+            max(2 * mi * ni * ki / peak, (ni * ki * wb + mi * ki * ab + mi * ni * 2) / bw)
+            for mi, ni, ki in zip(m.tolist(), n.tolist(), k.tolist())
+        ]
+        frac = [r / (t * 1e-3) for r, t in zip(roof, lat.tolist())]
+        grid = []
+        for nk in NK_BINS:
+            line = []
+            for mb in M_BINS:
+                sel = [
+                    f
+                    for f, mi, ni, ki in zip(frac, m.tolist(), n.tolist(), k.tolist())
+                    if mb / 2 < mi <= mb * 2 and abs(math.log2(ni * ki / nk)) <= 1
+                ]
+                line.append(round(statistics.median(sel), 3) if len(sel) >= 3 else None)
+            grid.append(line)
+        # Bins without three measurements take their neighbour in M (the curve is monotone
+        # enough at a factor of four), so every cell carries a measured value.
+        for line in grid:
+            for i in range(len(line)):
+                if line[i] is None:
+                    near = [line[j] for j in sorted(range(len(line)), key=lambda j: abs(j - i)) if line[j] is not None]
+                    line[i] = near[0] if near else 0.5
+        cells = ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in grid)
+        out.append(
+            f'[[gemm]]\nchip = "{chip_id}"\ndtype = "{precision}"\nsource = "{source_key(system)}"\n'
+            f"roofline_fraction = [\n    {cells},\n]\n"
+        )
+    return out
+
+
+def allreduce_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
+    d = table(z, system, "comm", "custom_allreduce_perf.parquet")
+    if d is None:
+        return []
+    d = d.filter(pl.col("allreduce_dtype").is_in(["bfloat16", "half", "float16"]))
+    out = []
+    for g in sorted(d["num_gpus"].unique().to_list()):
+        rows = d.filter(pl.col("num_gpus") == g).sort("message_size")
+        sizes = rows["message_size"].to_list()
+        lat = rows["latency"].to_list()
+        keep = [i for i in range(len(sizes)) if i % 2 == 0 or i == len(sizes) - 1]
+        out.append(
+            f'[[all_reduce]]\nchip = "{chip_id}"\ngpus = {g}\nsource = "{source_key(system)}"\n'
+            f"message_bytes = [{', '.join(f'{sizes[i]:.4g}' for i in keep)}]\n"
+            f"latency_s = [{', '.join(f'{lat[i] * 1e-3:.4g}' for i in keep)}]\n"
+        )
+    return out
+
+
+def derive() -> str:
+    parts = [
+        "# Kernel curves derived from NVIDIA's AIConfigurator silicon kernel database (Apache-2.0):",
+        f"# {PACKAGE} {VERSION} on the package index, TensorRT-LLM {TRTLLM} kernels. Written by",
+        "# scripts/derive_kernel_curves.py; do not edit by hand. Format: docs/catalog-format.md",
+        '# ("Kernel curves"). Read by crates/chipmodel-perf/src/kernels.rs.',
+        "#",
+        "# gemm.roofline_fraction[i][j]: the median fraction of the datasheet roofline",
+        "# max(FLOPs / peak, bytes / bandwidth) that measured GEMMs reach with M (tokens) near",
+        "# m_bins[j] and a weight of N x K elements near weight_elements[i] (within a factor of 2).",
+        "",
+        f"m_bins = [{', '.join(str(m) for m in M_BINS)}]",
+        f"weight_elements = [{', '.join(f'{x:.4g}' for x in NK_BINS)}]",
+        "",
+    ]
+    body = []
+    with zipfile.ZipFile(wheel()) as z:
+        for system, chip_id in CHIPS.items():
+            parts += [
+                f"[sources.{source_key(system)}]",
+                f'title = "AIConfigurator {VERSION} silicon kernel database, {system}, TensorRT-LLM {TRTLLM} kernels (gemm_perf, custom_allreduce_perf)"',
+                'publisher = "NVIDIA (ai-dynamo/aiconfigurator, Apache-2.0)"',
+                f'url = "https://pypi.org/project/{PACKAGE}/{VERSION}/"',
+                'date = "2026-09"',
+                'kind = "vendor-benchmark"',
+                "",
+            ]
+            body += gemm_rows(z, system, chip_id) + allreduce_rows(z, system, chip_id)
+    return "\n".join(parts) + "\n" + "\n".join(body)
+
+
+def main() -> int:
+    text = derive()
+    if "--check" in sys.argv:
+        if OUT.read_text() != text:
+            print(f"{OUT} differs from a fresh derivation: run python scripts/derive_kernel_curves.py")
+            return 1
+        return 0
+    OUT.write_text(text)
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
