@@ -3,7 +3,8 @@
 # and runs every test: formatting, clippy, Rust unit/integration tests, Rust doctests (crate docs,
 # README and docs/ Rust blocks), the Python build, pytest (API, bad input, CLI, every Python and
 # TOML example in README.md and docs/, docstrings, notebooks, plots), mypy --strict, stubtest, the
-# stub's docstrings against the Rust ones (scripts/sync_stub_docs.py --check), the docs site
+# stub's docstrings against the Rust ones (scripts/sync_stub_docs.py --check), the kernel curves
+# against their database (scripts/derive_kernel_curves.py --check), the docs site
 # (mkdocs --strict), property tests (proptest, hypothesis) and a bounded fuzz run.
 export CHIPMODEL_BROWSER="${CHIPMODEL_BROWSER:-1}"  # the browser tests must run (set 0 to skip them)
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh" fresh
@@ -26,6 +27,7 @@ mypy --strict python/chipmodel tests examples
 python -m mypy.stubtest chipmodel._chipmodel
 python scripts/gen_results.py --check
 python scripts/sync_stub_docs.py --check   # stub docstrings = the Rust /// comments
+python scripts/derive_kernel_curves.py --check   # kernels.toml = NVIDIA's kernel database, derived
 echo "==> docs site (mkdocs --strict: warnings are errors)"
 export CHIPMODEL_SITE_DIR="$(mktemp -d)"   # pytest checks the seed story's plots in this build
 NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet --site-dir "$CHIPMODEL_SITE_DIR"

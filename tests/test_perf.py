@@ -67,7 +67,9 @@ def test_estimate_contract_and_breakdown() -> None:
     assert e.fits and e.bound == "memory" and e.mode == "calibrated"
     assert 0 < e.ttft_s < 10 and 0 < e.tpot_s < 0.1
     assert e.e2e_latency_s == pytest.approx(e.ttft_s + 127 * e.tpot_s)
-    assert e.throughput_tokens_per_s > e.static_throughput_tokens_per_s > 0
+    # At equal lengths continuous batching makes about what a static batch makes; at TP 8 its mixed
+    # steps' all-reduces are smaller than one large prefill's and run at a lower bus bandwidth.
+    assert 0.85 < e.throughput_tokens_per_s / e.static_throughput_tokens_per_s < 1.0
     assert e.energy_per_token_j == pytest.approx(8 * 700 / e.throughput_tokens_per_s)
     ops = e.breakdown()
     decode = [o for o in ops if o["phase"] == "decode"]
@@ -98,7 +100,8 @@ def test_h200_vs_h100_on_the_seed_question() -> None:
 def test_best_inference_meets_targets_or_says_why() -> None:
     best = chipmodel.best_inference("llama-3.1-70b", "h200", n_chips=8, tpot_slo_s=0.03, ttft_slo_s=2.0)
     assert best.fits and best.tpot_s <= 0.03 and best.ttft_s <= 2.0
-    assert best.chosen_by.startswith("best_inference: tp=")
+    assert best.chosen_by.startswith("best_inference (trtllm 1.x): tp=")
+    assert "next best" in best.chosen_by  # the runner-up and what it makes
     with pytest.raises(chipmodel.ConfigError, match="does not fit on 1 × h100-sxm"):
         chipmodel.best_inference("llama-3.1-405b", "h100", n_chips=1)
     with pytest.raises(chipmodel.ConfigError, match="latency targets"):
@@ -210,12 +213,15 @@ def test_substitutions_are_named_in_the_result() -> None:
 
 def test_engine_profiles_cap_the_search_and_are_named() -> None:
     ids = [e["id"] for e in chipmodel.engines()]
-    assert ids == ["ideal", "trtllm", "vllm"]
+    assert ids == ["ideal", "trtllm", "vllm", "sglang", "vllm-v0"]
     vllm = next(e for e in chipmodel.engines() if e["id"] == "vllm")
     assert vllm["max_sequences"]["value"] == 1024 and "vllm-arg-utils" in vllm["sources"]
     kw: dict[str, Any] = dict(n_chips=1, input_tokens=128, output_tokens=128, weight_dtype="fp8")
-    ideal = chipmodel.best_inference("llama-3.1-8b", "h200", **kw)
+    ideal = chipmodel.best_inference("llama-3.1-8b", "h200", engine="ideal", **kw)
     capped = chipmodel.best_inference("llama-3.1-8b", "h200", engine="vllm", **kw)
+    default = chipmodel.best_inference("llama-3.1-8b", "h200", **kw)
+    assert default.engine == "trtllm" and "NVIDIA vendor's reference engine" in default.notes[0]
+    assert default.batch <= 4096  # trtllm-bench's cap per replica
     assert ideal.engine == "ideal" and capped.engine == "vllm"
     assert capped.batch <= 1024 < ideal.batch
     assert chipmodel.estimate_inference("llama-3.1-8b", "h200").engine is None

@@ -662,10 +662,13 @@ def best_inference(
     engine: str | None = None,
     catalog: Catalog | None = None,
 ) -> InferenceEstimate:
-    """The highest-throughput configuration that fits and meets the latency targets. ``engine``
-    (``"trtllm"``, ``"vllm"``, ``"ideal"``; see ``engines()``) bounds the batch by that engine's cap
-    on sequences and uses its KV admission (replacing ``kv_policy``); without one the search is the
-    ``ideal`` bound, and the result's ``engine`` says which was assumed.
+    """The highest-throughput configuration that fits and meets the latency targets, as a serving
+    engine runs it. ``engine`` (``"trtllm"``, ``"vllm"``, ``"sglang"``, ``"ideal"``; see
+    ``engines()``) sets the cap on sequences, the token budget per step, chunked prefill, host
+    overlap, the layouts searched and the KV admission (``kv_policy`` overrides the admission);
+    without one, the chip vendor's reference engine (TensorRT-LLM for NVIDIA, vLLM otherwise).
+    ``"ideal"`` is the upper bound with no engine limit. The result's ``engine``, ``schedule``,
+    ``chosen_by`` and ``alternatives`` say what was assumed and what came next.
     """
 def engines() -> list[dict[str, Any]]:
     """The serving-engine profiles: ``[{"id", "name", "version", "kv_admission", "max_sequences",

@@ -1435,23 +1435,35 @@ impl<'a> Engine<'a> {
         let (input, output) = (f64::from(s.input_tokens), f64::from(s.output_tokens));
         let host = self.params.step_overhead_s;
         let hops = f64::from(s.pp.saturating_sub(1)).max(1.0);
+        let ctx = input + output / 2.0;
+        let decode_only = |seqs: f64| Pass {
+            decode_seqs: seqs,
+            decode_ctx: ctx,
+            prefill_tokens: 0.0,
+            prefill_ctx: 0.0,
+            logit_seqs: seqs,
+            eager: false,
+        };
+        let device = |p: &PhaseSummary| (p.time_s - p.pp_send_s - host).max(0.0);
         if limits.arrivals == Arrivals::Steady {
             let st = Steady::new(seqs, s.pp, input, output, limits);
-            let step = Pass {
+            let with_prompt = Pass {
                 decode_seqs: st.decode,
-                decode_ctx: input + output / 2.0,
-                prefill_tokens: st.prefill,
+                decode_ctx: ctx,
+                prefill_tokens: st.chunk,
                 prefill_ctx: input / 2.0,
-                logit_seqs: st.decode + st.prefill / input,
+                logit_seqs: st.decode + st.chunk / input,
                 eager: true,
             };
-            let mut a = PhaseSummary::default();
-            self.pass(s, &hw, &step, &mut a);
-            let device = (a.time_s - a.pp_send_s - host).max(0.0);
-            return st.schedule(s.pp, limits, device, host, a.pp_send_s / hops, input);
+            let (mut a, mut b) = (PhaseSummary::default(), PhaseSummary::default());
+            self.pass(s, &hw, &with_prompt, &mut a);
+            self.pass(s, &hw, &decode_only(st.decode), &mut b);
+            let send = (st.prefill_fraction() * a.pp_send_s
+                + (1.0 - st.prefill_fraction()) * b.pp_send_s)
+                / hops;
+            return st.schedule(s.pp, limits, device(&a), device(&b), host, send, output);
         }
         let wave = Wave::new(seqs, s.pp, input, output, limits);
-        let ctx = input + output / 2.0;
         let mixed = Pass {
             decode_seqs: wave.decode_in_mixed,
             decode_ctx: ctx,
@@ -1460,18 +1472,9 @@ impl<'a> Engine<'a> {
             logit_seqs: wave.decode_in_mixed + wave.prefill_tokens / input,
             eager: true,
         };
-        let decode = Pass {
-            decode_seqs: wave.micro,
-            decode_ctx: ctx,
-            prefill_tokens: 0.0,
-            prefill_ctx: 0.0,
-            logit_seqs: wave.micro,
-            eager: false,
-        };
         let (mut a, mut b) = (PhaseSummary::default(), PhaseSummary::default());
         self.pass(s, &hw, &mixed, &mut a);
-        self.pass(s, &hw, &decode, &mut b);
-        let device = |p: &PhaseSummary| (p.time_s - p.pp_send_s - host).max(0.0);
+        self.pass(s, &hw, &decode_only(wave.micro), &mut b);
         wave.schedule(
             s.pp,
             limits,

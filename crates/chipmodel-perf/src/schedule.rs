@@ -16,6 +16,10 @@
 //!   each micro-batch waits for its own trip through every stage (sends on the critical path);
 //! - throughput = `B × output / cycle`; TTFT = the mean wait of a wave's prompts through its
 //!   mixed steps; TPOT = the mean round.
+//! - under a steady load (`Arrivals::Steady`) a fraction of the steps carry the arriving
+//!   prompts (whole, or chunks within the budget) and the rest decode only; TTFT is half a round
+//!   plus the rounds that carry the prompt, TPOT the mean round, and the cycle one sequence's
+//!   `output` rounds.
 
 use serde::{Deserialize, Serialize};
 
@@ -136,15 +140,37 @@ impl EngineLimits {
     }
 }
 
+impl EngineLimits {
+    /// One stage's step: its share of the device time through every stage plus the host time of
+    /// scheduling it, or the larger of the two where the engine overlaps them.
+    fn stage_s(&self, device_s: f64, pp: u32, host_s: f64) -> f64 {
+        let d = device_s / f64::from(pp);
+        if self.overlap {
+            d.max(host_s)
+        } else {
+            d + host_s
+        }
+    }
+}
+
 /// The steady state of a micro-batch under a load: decode and prefill tokens per step.
+///
+/// Prompts arrive at `decode / output` per step. A step that takes prompts carries `chunk`
+/// prompt tokens (whole prompts where chunking is off, else as much of the waiting prompts as
+/// the budget leaves beside the decode tokens), so a fraction `prefill / chunk` of the steps
+/// carry prefill and the rest decode only; a prompt needs `⌈input / chunk⌉` such steps.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Steady {
     pub microbatches: u32,
     pub micro: f64,
     /// Sequences decoding each step (fewer than `micro` when the budget binds).
     pub decode: f64,
-    /// Prompt tokens prefilled each step.
+    /// Mean prompt tokens prefilled per step.
     pub prefill: f64,
+    /// Prompt tokens in a step that carries prefill.
+    pub chunk: f64,
+    /// Steps one prompt's prefill takes.
+    pub prompt_steps: f64,
     pub chunked: bool,
 }
 
@@ -162,62 +188,77 @@ impl Steady {
         let micro = (seqs / f64::from(microbatches)).ceil().max(1.0);
         let t = limits.token_budget;
         let decode = micro.min(t / (1.0 + input / output));
+        let prefill = decode * input / output;
+        let chunked = limits.chunked_prefill || input > t;
+        let chunk = if chunked {
+            prefill.max(input).min((t - decode).max(1.0))
+        } else {
+            // Whole prompts: as many as arrive per step, at least one.
+            (prefill / input).ceil().max(1.0) * input
+        };
         Steady {
             microbatches,
             micro,
             decode,
-            prefill: decode * input / output,
-            chunked: limits.chunked_prefill || input > t,
+            prefill,
+            chunk,
+            prompt_steps: (input / chunk).ceil().max(1.0),
+            chunked,
         }
     }
 
-    /// The schedule from the device time of one step of a micro-batch through every stage.
+    /// Fraction of a micro-batch's steps that carry prefill.
+    pub(crate) fn prefill_fraction(&self) -> f64 {
+        (self.prefill / self.chunk).min(1.0)
+    }
+
+    /// The schedule from the device time, through every stage, of one micro-batch's step that
+    /// carries prefill and of one that decodes only, the host time per step and one send.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn schedule(
         &self,
         pp: u32,
         limits: &EngineLimits,
-        device_s: f64,
+        prefill_device_s: f64,
+        decode_device_s: f64,
         host_s: f64,
         send_s: f64,
-        input: f64,
+        output: f64,
     ) -> Schedule {
         let ppf = f64::from(pp);
-        let d = device_s / ppf;
-        let t = if limits.overlap {
-            d.max(host_s)
-        } else {
-            d + host_s
-        };
+        let (tp, td) = (
+            limits.stage_s(prefill_device_s, pp, host_s),
+            limits.stage_s(decode_device_s, pp, host_s),
+        );
+        let f = self.prefill_fraction();
+        let mean = f * tp + (1.0 - f) * td;
         let m = f64::from(self.microbatches);
         let send = if pp > 1 { send_s } else { 0.0 };
-        let round = (m * t).max(ppf * (t + send));
-        // A new prompt waits half a step for the next one, then its chunks (its share of the
-        // step's prefill budget: the whole prompt where chunking is off).
-        let steps = if self.chunked {
-            (input / limits.token_budget.min(input.max(1.0)))
-                .ceil()
-                .max(1.0)
-        } else {
-            1.0
-        };
+        // The slowest micro-batch of a round carries prefill when any of them does.
+        let any = 1.0 - (1.0 - f).powf(m);
+        let slowest = any * tp + (1.0 - any) * td;
+        let round = (m * mean).max(ppf * (slowest + send));
+        // The round in which a prompt's own micro-batch carries its chunk.
+        let prompt_round = ((m - 1.0) * mean + tp).max(ppf * (tp + send));
         Schedule {
             sequences_per_replica: self.micro * m,
             microbatches: self.microbatches,
             sequences_per_microbatch: self.micro,
             token_budget: limits.token_budget,
             chunked_prefill: self.chunked,
-            prefill_tokens_per_mixed_step: self.prefill,
+            prefill_tokens_per_mixed_step: self.chunk,
             decode_tokens_per_mixed_step: self.decode,
-            mixed_steps: 1.0,
-            decode_steps: 0.0,
-            mixed_step_s: t,
-            decode_step_s: t,
+            mixed_steps: f * output,
+            decode_steps: (1.0 - f) * output,
+            mixed_step_s: tp,
+            decode_step_s: td,
             host_s,
             host_overlapped: limits.overlap,
             pp_send_s: send,
-            bubble_s: round - m * t,
-            cycle_s: round,
-            ttft_s: (steps + 0.5) * round,
+            bubble_s: (round - m * mean) * output,
+            cycle_s: round * output,
+            // A new prompt waits half a round for the next step, then its chunks' rounds.
+            ttft_s: 0.5 * round + self.prompt_steps * prompt_round,
             tpot_s: round,
             replica_throughput_tokens_per_s: m * self.decode / round,
         }
@@ -285,15 +326,10 @@ impl Wave {
         output: f64,
     ) -> Schedule {
         let ppf = f64::from(pp);
-        let stage = |device: f64| {
-            let d = device / ppf;
-            if limits.overlap {
-                d.max(host_s)
-            } else {
-                d + host_s
-            }
-        };
-        let (tm, td) = (stage(mixed_device_s), stage(decode_device_s));
+        let (tm, td) = (
+            limits.stage_s(mixed_device_s, pp, host_s),
+            limits.stage_s(decode_device_s, pp, host_s),
+        );
         let m = f64::from(self.microbatches);
         let (send_mixed, send) = if pp > 1 { sends_s } else { (0.0, 0.0) };
         let rounds = self.mixed_steps.max(output);
@@ -332,7 +368,7 @@ impl Wave {
 
 #[cfg(test)]
 mod tests {
-    use super::{EngineLimits, Wave};
+    use super::{Arrivals, EngineLimits, Steady, Wave};
 
     const LIMITS: EngineLimits = EngineLimits {
         arrivals: super::Arrivals::Waves,
@@ -384,5 +420,34 @@ mod tests {
         let w = Wave::new(1024.0, 1, 4096.0, 16.0, &LIMITS);
         assert!(w.mixed_steps >= 16.0 && w.decode_steps == 0.0);
         assert!((w.decode_in_mixed - 1024.0 * 16.0 / w.mixed_steps).abs() < 1e-9);
+    }
+
+    #[test]
+    fn under_a_steady_load_a_whole_prompt_takes_its_own_step() {
+        let off = EngineLimits {
+            arrivals: Arrivals::Steady,
+            chunked_prefill: false,
+            ..LIMITS
+        };
+        // 17 sequences at 1024/128: 17/128 of a prompt arrives per step, so about one step in
+        // 7.5 carries a whole 1,024-token prompt and the rest decode only.
+        let st = Steady::new(17.0, 1, 1024.0, 128.0, &off);
+        assert_eq!((st.decode, st.chunk, st.prompt_steps), (17.0, 1024.0, 1.0));
+        assert!((st.prefill_fraction() - 17.0 / 128.0).abs() < 1e-12);
+        // A prompt step of 0.10 s and decode steps of 0.02 s (host 1 ms, not overlapped).
+        let s = st.schedule(1, &off, 0.10, 0.02, 0.001, 0.0, 128.0);
+        let mean = 17.0 / 128.0 * 0.101 + (1.0 - 17.0 / 128.0) * 0.021;
+        assert!((s.tpot_s - mean).abs() < 1e-12, "{s:?}");
+        // TTFT: half a round's wait, then the whole prompt's step — never less than that step.
+        assert!((s.ttft_s - (0.5 * mean + 0.101)).abs() < 1e-12, "{s:?}");
+        assert!((s.replica_throughput_tokens_per_s - 17.0 / mean).abs() < 1e-9);
+        // Chunked, within the budget beside the decode tokens: 8,192 − 17 ≥ 1,024, so still one
+        // step, but a 20,000-token prompt takes three.
+        let on = EngineLimits {
+            chunked_prefill: true,
+            ..off
+        };
+        assert_eq!(Steady::new(17.0, 1, 1024.0, 128.0, &on).prompt_steps, 1.0);
+        assert_eq!(Steady::new(4.0, 1, 20_000.0, 128.0, &on).prompt_steps, 3.0);
     }
 }

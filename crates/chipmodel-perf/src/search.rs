@@ -135,14 +135,34 @@ pub fn best_inference(
         Some(p) => p,
         None => EngineProfile::vendor_default(chip)?,
     };
-    let policy = cfg.kv_policy.unwrap_or(profile.kv_admission.value);
+    let declared = cfg.kv_policy.unwrap_or(profile.kv_admission.value);
+    // With latency targets the engine serves a steady load; without, an offline batch runs in
+    // waves.
+    let arrivals = if cfg.ttft_slo_s.is_some() || cfg.tpot_slo_s.is_some() {
+        Arrivals::Steady
+    } else {
+        Arrivals::Waves
+    };
+    // KV on demand holds the mean context only where sequences are at every stage of their
+    // lives (a steady load). In an offline wave they grow together and all reach their full
+    // length by its end, so the engine keeps no more of them than fit at full length (the
+    // rest it preempts and recomputes).
+    // (The ideal bound, with no schedule, keeps the mean: a scheduler could stagger them.)
+    let policy = match (declared, arrivals) {
+        (KvPolicy::OnDemand, Arrivals::Waves) if profile.max_num_tokens.is_some() => {
+            KvPolicy::Reserved
+        }
+        (p, _) => p,
+    };
     let engine = Engine::for_params(model, chip, params, cfg.params.is_some(), cfg.mode);
     let search = Search {
         model,
         chip,
         cfg,
         profile,
+        declared,
         policy,
+        arrivals,
         engine: &engine,
     };
     let found = search.layouts();
@@ -173,7 +193,11 @@ struct Search<'a> {
     chip: &'a Chip,
     cfg: &'a BestConfig,
     profile: &'a EngineProfile,
+    /// The admission the engine (or the caller) declares.
+    declared: KvPolicy,
+    /// The admission the batch is sized by (see `best_inference`).
     policy: KvPolicy,
+    arrivals: Arrivals,
     engine: &'a Engine<'a>,
 }
 
@@ -269,13 +293,7 @@ impl Search<'_> {
         if let Some(cap) = self.profile.max_batch(self.chip, dp) {
             hi = hi.min(cap.max(dp));
         }
-        // With latency targets the engine serves a steady load; without, an offline batch
-        // runs in waves.
-        let arrivals = if cfg.ttft_slo_s.is_some() || cfg.tpot_slo_s.is_some() {
-            Arrivals::Steady
-        } else {
-            Arrivals::Waves
-        };
+        let arrivals = self.arrivals;
         let limits = self
             .profile
             .limits(
@@ -376,10 +394,12 @@ impl Search<'_> {
             s.dp,
             s.batch,
             found.candidates,
-            match self.policy {
-                KvPolicy::OnDemand => "KV cache on demand, at the mean context",
-                KvPolicy::Reserved => "KV cache reserved at full length",
-                KvPolicy::Static => "KV cache at full length, static batch",
+            match (self.declared, self.policy) {
+                (KvPolicy::OnDemand, KvPolicy::Reserved) =>
+                    "KV cache on demand, a wave's sequences at full length by its end",
+                (KvPolicy::OnDemand, _) => "KV cache on demand, at the mean context",
+                (KvPolicy::Reserved, _) => "KV cache reserved at full length",
+                (KvPolicy::Static, _) => "KV cache at full length, static batch",
             },
             bubble,
             if targets.is_empty() {
@@ -402,13 +422,13 @@ impl Search<'_> {
                 profile.version,
                 cap,
                 cap / s.dp.max(1),
-                self.policy.as_str()
+                self.declared.as_str()
             ),
             None => format!(
                 "engine {} {}{default}: no cap on sequences, KV {}",
                 profile.id,
                 profile.version,
-                self.policy.as_str()
+                self.declared.as_str()
             ),
         });
         if targets.is_empty() {

@@ -46,17 +46,8 @@ pub fn engine_for(
     let id = if s.contains("tensorrt") {
         "trtllm"
     } else if s.contains("vllm") {
-        let v0 = [
-            "vllm 0.2",
-            "vllm 0.3",
-            "vllm 0.4",
-            "vllm 0.5",
-            "vllm v0.2",
-            "vllm v0.3",
-            "vllm v0.4",
-            "vllm v0.5",
-        ];
-        if v0.iter().any(|v| s.contains(v)) {
+        // vLLM's V1 engine became the default in 0.8.0; earlier releases ran V0.
+        if vllm_minor(&s).is_some_and(|minor| minor < 8) {
             "vllm-v0"
         } else {
             "vllm"
@@ -67,6 +58,16 @@ pub fn engine_for(
         return crate::EngineProfile::vendor_default(chip);
     };
     crate::EngineProfile::get(id)
+}
+
+/// The minor version of the first `vllm 0.N` / `vllm v0.N` in a lower-case software string.
+fn vllm_minor(software: &str) -> Option<u32> {
+    let at = software.find("vllm")?;
+    let rest = software[at + 4..].trim_start();
+    let rest = rest.strip_prefix('v').unwrap_or(rest);
+    let rest = rest.strip_prefix("0.")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// One published measurement (a `[[measurement]]` of `data/validation.toml`).
@@ -85,6 +86,11 @@ pub struct Row {
     pub pp: Option<u32>,
     pub ep: Option<u32>,
     pub batch: Option<u32>,
+    /// Prompts issued at once in a finite offline run (`--num-prompts`); its throughput is over
+    /// the whole run, the waves it takes included. Without it the run is taken as long enough
+    /// for its steady waves to dominate.
+    #[serde(default)]
+    pub requests: Option<u32>,
     pub input_tokens: Option<u32>,
     pub output_tokens: Option<u32>,
     pub scenario: String,
@@ -120,7 +126,7 @@ impl Prediction {
 
 /// The validation files: `data/validation.toml` and one file per collection under
 /// `data/validation/`, each with its own sources.
-const FILES: [(&str, &str); 3] = [
+const FILES: [(&str, &str); 4] = [
     ("validation.toml", include_str!("../data/validation.toml")),
     (
         "validation/trtllm.toml",
@@ -129,6 +135,10 @@ const FILES: [(&str, &str); 3] = [
     (
         "validation/other-vendors.toml",
         include_str!("../data/validation/other-vendors.toml"),
+    ),
+    (
+        "validation/open-engines.toml",
+        include_str!("../data/validation/open-engines.toml"),
     ),
 ];
 
@@ -277,9 +287,27 @@ pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
             cfg.tp = row.tp;
             cfg.pp = row.pp;
             cfg.max_batch = row.batch;
-            cfg.engine = Some(engine_for(row, chip).map_err(|e| e.to_string())?.clone());
+            let mut profile = engine_for(row, chip).map_err(|e| e.to_string())?.clone();
+            // A row's batch is the engine's own setting (`--max_batch_size`,
+            // `--max-num-seqs`): it replaces the engine's default cap.
+            if let (Some(b), Some(cap)) = (row.batch, profile.max_sequences.as_mut()) {
+                *cap = crate::engines::EngineLimit {
+                    value: b,
+                    heuristic: None,
+                    small_value: None,
+                    large_memory_gib: None,
+                    small_chips: Vec::new(),
+                    tiers: Vec::new(),
+                    source: cap.source.clone(),
+                    note: Some("the row's own setting".into()),
+                };
+            }
+            cfg.engine = Some(profile);
             cfg.mode = mode;
             let e = best_inference(model, chip, &cfg).map_err(|e| e.to_string())?;
+            if let (Some(n), Figure::ThroughputTokensPerS) = (row.requests, row.metric) {
+                return finite_run(model, chip, &cfg, &e, n);
+            }
             Ok(match row.metric {
                 Figure::TtftS => e.ttft_s,
                 Figure::TpotS => e.tpot_s,
@@ -289,6 +317,32 @@ pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
         }
         other => Err(format!("not scored: unknown scenario '{other}'")),
     }
+}
+
+/// Output tokens per second of `n` prompts issued at once: as many full waves of the batch the
+/// engine admits as they fill, then one wave of the rest (same layout), over their total time.
+fn finite_run(
+    model: &crate::Model,
+    chip: &chipmodel_catalog::Chip,
+    cfg: &BestConfig,
+    full: &crate::InferenceEstimate,
+    n: u32,
+) -> Result<f64, String> {
+    let out = f64::from(cfg.output_tokens);
+    let wave_s =
+        |e: &crate::InferenceEstimate| f64::from(e.setup.batch) * out / e.throughput_tokens_per_s;
+    let (waves, rest) = (n / full.setup.batch, n % full.setup.batch);
+    let mut total = f64::from(waves) * wave_s(full);
+    if rest > 0 {
+        let tail = BestConfig {
+            max_batch: Some(rest),
+            tp: Some(full.setup.tp),
+            pp: Some(full.setup.pp),
+            ..cfg.clone()
+        };
+        total += wave_s(&best_inference(model, chip, &tail).map_err(|e| e.to_string())?);
+    }
+    Ok(f64::from(n) * out / total)
 }
 
 /// Every row with both predictions.
@@ -415,6 +469,14 @@ pub fn markdown_table(preds: &[Prediction]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn vllm_releases_before_0_8_ran_the_v0_engine() {
+        assert_eq!(super::vllm_minor("vllm 0.6.3.post2.dev308"), Some(6));
+        assert_eq!(super::vllm_minor("vllm v0.4.0"), Some(4));
+        assert_eq!(super::vllm_minor("vllm 0.10.1 (rocm)"), Some(10));
+        assert_eq!(super::vllm_minor("vllm (main)"), None);
+    }
+
     use super::parse;
 
     const SOURCE: &str = "[sources.s]\ntitle = \"T\"\nurl = \"https://example.org\"\ndate = \"2025\"\nkind = \"mlperf\"\n";
