@@ -80,17 +80,27 @@ def table(z: zipfile.ZipFile, system: str, kind: str, name: str) -> pl.DataFrame
         return None
 
 
+def rates(chip_id: str) -> list[tuple[str, str, float, float, float]]:
+    """(database dtype, chipmodel precision, weight bytes, activation bytes, datasheet peak) for
+    every precision the chip has a matrix rate for."""
+    chip = chipmodel.chip(chip_id)
+    out = []
+    for db_dtype, (precision, wb, ab) in DTYPES.items():
+        peak = chip.dense_flops_per_s(precision.split("-")[0])
+        if peak:
+            out.append((db_dtype, precision, wb, ab, peak))
+    return out
+
+
 def gemm_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
     d = table(z, system, "gemm", "gemm_perf.parquet")
     if d is None:
         return []
-    chip = chipmodel.chip(chip_id)
-    bw = chip.memory_bandwidth_bytes_per_s
+    bw = chipmodel.chip(chip_id).memory_bandwidth_bytes_per_s
     out = []
-    for db_dtype, (precision, wb, ab) in DTYPES.items():
-        peak = chip.dense_flops_per_s(precision.split("-")[0])
+    for db_dtype, precision, wb, ab, peak in rates(chip_id):
         rows = d.filter(pl.col("gemm_dtype") == db_dtype)
-        if rows.height == 0 or not peak:
+        if rows.height == 0:
             continue
         m, n, k, lat = (rows[c].to_numpy() for c in ("m", "n", "k", "latency"))
         roof = [
@@ -124,6 +134,83 @@ def gemm_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
     return out
 
 
+# MoE routing distributions measured, as chipmodel names them.
+ROUTINGS = {"balanced": "balanced", "power_law_1.01": "power-law-1.01", "power_law_1.2": "power-law-1.2"}
+# Database kernel source -> matrices per expert (gated: gate, up, down; non-gated: up, down).
+MOE_KERNELS = {"moe_torch_flow": 3, "moe_torch_flow_cutlass": 3, "moe_torch_flow_nongated": 2}
+
+
+def fill(grid: list[list[float | None]]) -> list[list[float]]:
+    """Bins without three measurements take their nearest neighbour in M, so every cell carries
+    a measured value."""
+    rows: list[list[float | None]] = []
+    for line in grid:
+        full: list[float | None] = []
+        for i in range(len(line)):
+            near = [line[j] for j in sorted(range(len(line)), key=lambda j: abs(j - i)) if line[j] is not None]
+            full.append(near[0] if near else None)
+        rows.append(full)
+    # A weight size with no measurement at all takes the nearest measured weight size's row.
+    measured = [i for i, r in enumerate(rows) if r[0] is not None]
+    out = []
+    for i, r in enumerate(rows):
+        src = r if r[0] is not None else rows[min(measured, key=lambda j: abs(j - i))] if measured else [0.5] * len(r)
+        out.append([float(v) for v in src])  # type: ignore[arg-type]
+    return out
+
+
+def moe_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
+    """Grouped-GEMM MoE layers (TensorRT-LLM's fused MoE): the fraction of chipmodel's own
+    roofline of the layer that the measured kernel reaches. A row is one rank of a layer with
+    ``num_tokens`` tokens entering it (all of the expert-parallel group's), ``num_experts / ep``
+    local experts each ``hidden × inter / tp``: FLOPs ``2·T·k/ep·mats·h·fe/tp``, bytes the weights
+    of the local experts hit plus the routed activations. Binned by tokens per expert
+    ``T·k/E`` and the local weight ``(E/ep)·h·fe/tp``, per routing distribution."""
+    d = table(z, system, "moe", "moe_perf.parquet")
+    if d is None:
+        return []
+    bw = chipmodel.chip(chip_id).memory_bandwidth_bytes_per_s
+    out = []
+    for db_dtype, precision, wb, ab, peak in rates(chip_id):
+        for db_routing, routing in ROUTINGS.items():
+            rows = d.filter(
+                (pl.col("moe_dtype") == db_dtype)
+                & (pl.col("distribution") == db_routing)
+                & pl.col("kernel_source").is_in(list(MOE_KERNELS))
+            )
+            if rows.height == 0:
+                continue
+            cells: dict[tuple[int, int], list[float]] = {}
+            for r in rows.iter_rows(named=True):
+                t, h, fe, k, e = r["num_tokens"], r["hidden_size"], r["inter_size"], r["topk"], r["num_experts"]
+                tp, ep, mats = r["moe_tp_size"], r["moe_ep_size"], MOE_KERNELS[r["kernel_source"]]
+                n = t / ep
+                distinct = e * (1 - (1 - k / e) ** t)
+                flops = 2 * n * k * mats * h * fe / tp
+                byts = distinct * mats * h * fe * wb / (tp * ep) + n * k * (2 * h + mats * fe) * ab / tp
+                frac = max(flops / peak, byts / bw) / (r["latency"] * 1e-3)
+                m, nk = t * k / e, (e / ep) * h * fe / tp
+                for i, nb in enumerate(NK_BINS):
+                    if abs(math.log2(nk / nb)) > 1:
+                        continue
+                    for j, mb in enumerate(M_BINS):
+                        if mb / 2 < m <= mb * 2:
+                            cells.setdefault((i, j), []).append(frac)
+            grid: list[list[float | None]] = [
+                [
+                    round(min(statistics.median(cells[(i, j)]), 1.0), 3) if len(cells.get((i, j), [])) >= 3 else None
+                    for j in range(len(M_BINS))
+                ]
+                for i in range(len(NK_BINS))
+            ]
+            text = ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in fill(grid))
+            out.append(
+                f'[[moe]]\nchip = "{chip_id}"\ndtype = "{precision}"\nrouting = "{routing}"\n'
+                f'source = "{source_key(system)}"\nroofline_fraction = [\n    {text},\n]\n'
+            )
+    return out
+
+
 def allreduce_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
     d = table(z, system, "comm", "custom_allreduce_perf.parquet")
     if d is None:
@@ -153,6 +240,10 @@ def derive() -> str:
         "# gemm.roofline_fraction[i][j]: the median fraction of the datasheet roofline",
         "# max(FLOPs / peak, bytes / bandwidth) that measured GEMMs reach with M (tokens) near",
         "# m_bins[j] and a weight of N x K elements near weight_elements[i] (within a factor of 2).",
+        "# moe.roofline_fraction[i][j]: the same for TensorRT-LLM's fused MoE layer on one rank",
+        "# (chipmodel's roofline of its grouped GEMMs), with m_bins[j] tokens per expert and",
+        "# weight_elements[i] elements of local expert weight (experts / ep x hidden x inter / tp),",
+        "# under the routing distribution named.",
         "",
         f"m_bins = [{', '.join(str(m) for m in M_BINS)}]",
         f"weight_elements = [{', '.join(f'{x:.4g}' for x in NK_BINS)}]",
@@ -163,14 +254,14 @@ def derive() -> str:
         for system, chip_id in CHIPS.items():
             parts += [
                 f"[sources.{source_key(system)}]",
-                f'title = "AIConfigurator {VERSION} silicon kernel database, {system}, TensorRT-LLM {TRTLLM} kernels (gemm_perf, custom_allreduce_perf)"',
+                f'title = "AIConfigurator {VERSION} silicon kernel database, {system}, TensorRT-LLM {TRTLLM} kernels (gemm_perf, moe_perf, custom_allreduce_perf)"',
                 'publisher = "NVIDIA (ai-dynamo/aiconfigurator, Apache-2.0)"',
                 f'url = "https://pypi.org/project/{PACKAGE}/{VERSION}/"',
                 'date = "2026-09"',
                 'kind = "vendor-benchmark"',
                 "",
             ]
-            body += gemm_rows(z, system, chip_id) + allreduce_rows(z, system, chip_id)
+            body += gemm_rows(z, system, chip_id) + moe_rows(z, system, chip_id) + allreduce_rows(z, system, chip_id)
     return "\n".join(parts) + "\n" + "\n".join(body)
 
 

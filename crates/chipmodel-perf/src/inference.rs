@@ -691,6 +691,8 @@ struct Hw {
     bw_peak: f64,
     /// The GEMM curve for the matrix precision, where measured.
     gemm: Option<&'static GemmCurve>,
+    /// The fused-MoE curve for the matrix precision under the model's routing, where measured.
+    moe: Option<&'static GemmCurve>,
     /// The all-reduce curve for the tensor-parallel group, where measured.
     all_reduce: Option<&'static AllReduceCurve>,
 }
@@ -1000,6 +1002,10 @@ impl<'a> Engine<'a> {
             mm_peak: act_rate,
             bw_peak: chip.memory_bandwidth_bytes_per_s(),
             gemm: self.kernels.and_then(|k| k.gemm_for(s.act_dtype)),
+            moe: self
+                .kernels
+                .filter(|_| self.model.moe.is_some())
+                .and_then(|k| k.moe_for(s.act_dtype, crate::kernels::moe_routing(self.model))),
             all_reduce: self
                 .kernels
                 .filter(|_| s.tp <= p.scale_up_domain)
@@ -1180,14 +1186,15 @@ impl<'a> Engine<'a> {
             let flops = 2.0 * n * k * mats * h * fe / tp;
             let bytes = distinct * mats * h * fe * hw.w_b / shard
                 + n * k * (2.0 * h + mats * fe) * hw.a_b / tp;
-            match hw.gemm {
-                // A grouped GEMM: in one kernel, each of the rank's E/ep experts multiplies the
-                // tokens routed to it — pooled tokens × k / E under balanced routing — by its
-                // slice of h × fe; the tiles of all experts fill the chip together, so the kernel
-                // is priced as one GEMM of that M over every local expert's weights.
+            let (per_expert, local) = (pooled * k / e, e / f64::from(s.ep) * h * fe / tp);
+            // TensorRT-LLM's fused MoE layer as measured (`hw.moe`): M tokens per expert over
+            // the rank's local expert weight, under the model's routing distribution, its
+            // imbalance included. Without it, a grouped GEMM priced as one GEMM of that M over
+            // every local expert's weights (balanced routing: the tiles of all experts fill the
+            // chip together).
+            match hw.moe.or(hw.gemm) {
                 Some(curve) => {
-                    let local = e / f64::from(s.ep);
-                    let f = curve.fraction(pooled * k / e, local * h * fe / tp);
+                    let f = curve.fraction(per_expert, local);
                     t.measured("experts", ml, flops, bytes, f);
                 }
                 None => t.kernel("experts", ml, flops, bytes, hw.mm_flops, hw.bw),

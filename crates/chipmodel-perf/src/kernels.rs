@@ -90,6 +90,9 @@ impl AllReduceCurve {
 pub struct ChipKernels {
     /// GEMM curves by the precision they compute in (`fp8-block` for block-scaled FP8).
     pub gemm: Vec<(String, GemmCurve)>,
+    /// Fused-MoE layer curves by precision and routing distribution (M: tokens per expert;
+    /// weight: the rank's local expert weight).
+    pub moe: Vec<(String, String, GemmCurve)>,
     /// All-reduce curves by GPU count.
     pub all_reduce: Vec<AllReduceCurve>,
 }
@@ -99,6 +102,15 @@ impl ChipKernels {
     pub fn gemm_for(&self, p: Precision) -> Option<&GemmCurve> {
         let name = p.to_string();
         self.gemm.iter().find(|(d, _)| *d == name).map(|(_, c)| c)
+    }
+
+    /// The fused-MoE curve for experts computed in `p` under `routing`, if measured.
+    pub fn moe_for(&self, p: Precision, routing: &str) -> Option<&GemmCurve> {
+        let name = p.to_string();
+        self.moe
+            .iter()
+            .find(|(d, r, _)| *d == name && r == routing)
+            .map(|(_, _, c)| c)
     }
 
     /// The all-reduce curve for `gpus`, if measured.
@@ -123,6 +135,28 @@ struct GemmEntry {
     dtype: String,
     source: String,
     roofline_fraction: Vec<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoeEntry {
+    chip: String,
+    dtype: String,
+    routing: String,
+    source: String,
+    roofline_fraction: Vec<Vec<f64>>,
+}
+
+/// The routing distribution of a model's experts that the fused-MoE curves are read at:
+/// AIConfigurator's defaults, a power law over the experts with exponent 1.01 for
+/// DeepSeek-style models (MLA; `sdk/models/deepseek.py`) and 1.2 for the others
+/// (`sdk/models/moe.py`), aiconfigurator-core 0.12.0.
+pub fn moe_routing(model: &crate::Model) -> &'static str {
+    if model.mla.is_some() {
+        "power-law-1.01"
+    } else {
+        "power-law-1.2"
+    }
 }
 
 #[derive(Deserialize)]
@@ -167,7 +201,14 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
     schema::no_other_keys(
         file,
         &doc,
-        &["sources", "m_bins", "weight_elements", "gemm", "all_reduce"],
+        &[
+            "sources",
+            "m_bins",
+            "weight_elements",
+            "gemm",
+            "moe",
+            "all_reduce",
+        ],
     )?;
     let sources = schema::take_sources(file, &mut doc)?;
     let whole = Ctx {
@@ -183,6 +224,7 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
     let ln_m = grid(&mut doc, "m_bins")?;
     let ln_nk = grid(&mut doc, "weight_elements")?;
     let gemms: Vec<GemmEntry> = schema::entries(file, "gemm", "chip", &mut doc, "gemm")?;
+    let moes: Vec<MoeEntry> = schema::entries(file, "moe", "chip", &mut doc, "moe")?;
     let ars: Vec<AllReduceEntry> =
         schema::entries(file, "all_reduce", "chip", &mut doc, "all_reduce")?;
     let mut out = Kernels {
@@ -203,43 +245,64 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
             id: &g.chip,
         };
         cite(&g.source, ctx, &mut out)?;
-        let shape_ok = g.roofline_fraction.len() == ln_nk.len()
-            && g.roofline_fraction.iter().all(|r| r.len() == ln_m.len());
-        if !shape_ok {
-            return Err(ctx.err(
-                "roofline_fraction",
-                format!(
-                    "expected {} rows of {} values (weight_elements × m_bins)",
-                    ln_nk.len(),
-                    ln_m.len()
-                ),
-            ));
-        }
-        if let Some(bad) = g
-            .roofline_fraction
-            .iter()
-            .flatten()
-            .find(|f| !(**f > 0.0 && **f <= 1.0))
-        {
-            return Err(ctx.err(
-                "roofline_fraction",
-                format!("{bad} is not a fraction in (0, 1]"),
-            ));
-        }
-        out.chips.entry(g.chip.clone()).or_default().gemm.push((
-            g.dtype,
-            GemmCurve {
-                ln_m: ln_m.clone(),
-                ln_nk: ln_nk.clone(),
-                fraction: g.roofline_fraction,
-                source: g.source,
-            },
-        ));
+        let c = curve(ctx, g.roofline_fraction, &ln_m, &ln_nk, g.source)?;
+        out.chips.entry(g.chip).or_default().gemm.push((g.dtype, c));
+    }
+    for g in moes {
+        let ctx = Ctx {
+            file,
+            item: "moe",
+            id: &g.chip,
+        };
+        cite(&g.source, ctx, &mut out)?;
+        let c = curve(ctx, g.roofline_fraction, &ln_m, &ln_nk, g.source)?;
+        out.chips
+            .entry(g.chip)
+            .or_default()
+            .moe
+            .push((g.dtype, g.routing, c));
     }
     for a in ars {
         read_all_reduce(file, a, &sources, &mut out)?;
     }
     Ok(out)
+}
+
+/// A curve on the file's grid, its fractions checked.
+fn curve(
+    ctx: Ctx<'_>,
+    fraction: Vec<Vec<f64>>,
+    ln_m: &[f64],
+    ln_nk: &[f64],
+    source: String,
+) -> Result<GemmCurve, CatalogError> {
+    let shape_ok = fraction.len() == ln_nk.len() && fraction.iter().all(|r| r.len() == ln_m.len());
+    if !shape_ok {
+        return Err(ctx.err(
+            "roofline_fraction",
+            format!(
+                "expected {} rows of {} values (weight_elements × m_bins)",
+                ln_nk.len(),
+                ln_m.len()
+            ),
+        ));
+    }
+    if let Some(bad) = fraction
+        .iter()
+        .flatten()
+        .find(|f| !(**f > 0.0 && **f <= 1.0))
+    {
+        return Err(ctx.err(
+            "roofline_fraction",
+            format!("{bad} is not a fraction in (0, 1]"),
+        ));
+    }
+    Ok(GemmCurve {
+        ln_m: ln_m.to_vec(),
+        ln_nk: ln_nk.to_vec(),
+        fraction,
+        source,
+    })
 }
 
 fn read_all_reduce(

@@ -371,7 +371,7 @@ mod tests {
     use super::{Arrivals, EngineLimits, Steady, Wave};
 
     const LIMITS: EngineLimits = EngineLimits {
-        arrivals: super::Arrivals::Waves,
+        arrivals: Arrivals::Waves,
         token_budget: 8192.0,
         chunked_prefill: true,
         overlap: false,

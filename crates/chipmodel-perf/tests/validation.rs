@@ -25,10 +25,25 @@ fn breakdown(preds: &[Prediction]) -> String {
     let mut s = String::from(
         "| by | group | scored | median, roofline | median, calibrated | lean, calibrated |\n|---|---|---|---|---|---|\n",
     );
-    let kinds: [GroupBy; 3] = [
+    let class = |p: &Prediction| {
+        let moe = data.model(&p.row.model).is_ok_and(|m| m.moe.is_some());
+        if moe { "mixture of experts" } else { "dense" }.to_string()
+    };
+    let context = |p: &Prediction| {
+        let tokens = p.row.input_tokens.unwrap_or(0) + p.row.output_tokens.unwrap_or(0);
+        if tokens >= 32_768 {
+            "long (≥ 32k tokens)"
+        } else {
+            "under 32k tokens"
+        }
+        .to_string()
+    };
+    let kinds: [GroupBy; 5] = [
         ("engine", Box::new(|p| engine_family(&p.row).to_string())),
         ("vendor", Box::new(vendor)),
         ("regime", Box::new(|p| regime(&p.row))),
+        ("model", Box::new(class)),
+        ("context", Box::new(context)),
     ];
     for (by, key) in kinds {
         let mut groups: Vec<String> = preds.iter().map(&key).collect();
