@@ -9,7 +9,7 @@ import pytest
 
 import chipmodel
 from conftest import some
-from chipmodel.inputs import GroupDict
+from chipmodel.inputs import GroupDict, WorkloadDict
 
 SEED: list[GroupDict] = [{"chip": "h200-sxm", "count": 400_000, "site": "cn"}]
 
@@ -117,6 +117,19 @@ def test_bad_assumptions_name_the_field() -> None:
         chipmodel.Assumptions().replace("wacc", -1)
     with pytest.raises(chipmodel.ChipModelError, match="model"):
         chipmodel.Fleet(SEED).tco(workload="llama-9")
+
+
+def test_workload_engines_by_vendor() -> None:
+    f = chipmodel.Fleet([("h200-sxm", 8, "cn"), ("ascend-910c", 8, "cn")])
+    w: WorkloadDict = {"model": "llama-3.1-8b", "weight_dtype": "fp8", "engine": {"NVIDIA": "vllm"}}
+    groups = f.tco(workload=w).to_dict()["groups"]
+    serving = [some(g["serving"]) for g in groups]
+    # The H200 runs the engine named for NVIDIA; the Ascend, unnamed, its vendor's reference one.
+    assert "best_inference (vllm V1)" in serving[0] and "(the NVIDIA vendor's" not in serving[0]
+    assert "(the Huawei vendor's reference engine)" in serving[1]
+    with pytest.raises(chipmodel.ConfigError, match="unknown engine") as info:
+        f.tco(workload={"model": "llama-3.1-8b", "engine": {"NVIDIA": "tgi"}})
+    assert info.value.field == "workload.engine"
 
 
 def test_docs_table_matches_the_data() -> None:

@@ -229,6 +229,39 @@ def test_engine_profiles_cap_the_search_and_are_named() -> None:
         chipmodel.best_inference("llama-3.1-8b", "h200", engine="tgi", **kw)
 
 
+def test_engine_profiles_are_objects_the_estimates_take() -> None:
+    vllm = chipmodel.engine("vllm")
+    assert (vllm.id, vllm.version) == ("vllm", "V1")
+    assert vllm.to_dict()["max_sequences"]["source"] == "vllm-arg-utils"
+    assert repr(vllm).startswith("EngineProfile(vllm V1: 1024 sequences, 16384 tokens a step, chunked prefill")
+    small = vllm.replace(max_sequences=64, chunked_prefill=False)
+    assert small.id == "vllm+" and small != vllm and vllm.id == "vllm"
+    d = small.to_dict()
+    assert d["max_sequences"]["value"] == 64 and d["max_sequences"]["source"] == "caller"
+    assert d["chunked_prefill"]["value"] is False and "caller" in d["sources"]
+    kw: dict[str, Any] = dict(n_chips=1, input_tokens=128, output_tokens=128, weight_dtype="fp8")
+    best = chipmodel.best_inference("llama-3.1-8b", "h200", engine=small, **kw)
+    assert best.engine == "vllm+" and best.batch <= 64
+    # estimate_inference as an engine runs the given batch: its admission and schedule.
+    e = chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=64, engine="trtllm", **kw)
+    assert e.engine == "trtllm" and e.to_dict()["schedule"]["sequences_per_replica"] == 64
+    assert e.notes[-1].startswith("engine trtllm 1.x: KV reserved")
+    with pytest.raises(chipmodel.ConfigError, match="at most 64 sequences") as info:
+        chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=128, engine=small, **kw)
+    assert info.value.field == "batch"
+    with pytest.raises(chipmodel.ConfigError, match="not a settable engine field") as info:
+        vllm.replace(max_seqs=8)
+    assert info.value.field == "field"
+    with pytest.raises(chipmodel.ConfigError, match="must be at least 1"):
+        vllm.replace(max_num_tokens=0)
+    with pytest.raises(chipmodel.ConfigError, match="wrong kind of value"):
+        vllm.replace(chunked_prefill=3)
+    with pytest.raises(chipmodel.ConfigError, match="unknown engine"):
+        chipmodel.engine("tgi")
+    with pytest.raises(chipmodel.ConfigError, match="engine id or an EngineProfile"):
+        chipmodel.best_inference("llama-3.1-8b", "h200", engine=3, **kw)  # type: ignore[arg-type]
+
+
 def test_estimates_say_how_much_of_their_calibration_is_estimated() -> None:
     assert chipmodel.estimate_inference("llama-3.1-8b", "h100").calibration_estimates == (1, 14)
     assert chipmodel.estimate_inference("llama-3.1-8b", "ascend-910c").calibration_estimates == (11, 12)

@@ -37,6 +37,7 @@ OBJECTS: dict[str, Callable[[Path], Any]] = {
     "Chip (custom)": lambda tmp: _custom_catalog(tmp).chip("acme-a1"),
     "Comparison": lambda _: chipmodel.compare("h200", "h100"),
     "Model": lambda _: chipmodel.model("deepseek-v3"),
+    "EngineProfile": lambda _: chipmodel.engine("vllm").replace(max_sequences=512),
     "InferenceEstimate": lambda _: chipmodel.estimate_inference("llama-3.1-70b", "h200", n_chips=8, batch=32),
     "TrainingEstimate": lambda _: chipmodel.estimate_training("llama-3.1-8b", "h100", n_chips=64, tokens=1e12),
     "CalibrationFit": lambda _: _fit(),

@@ -7,7 +7,7 @@ precisions), watts, mm².
 import datetime
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Literal, final
+from typing import Any, ClassVar, Literal, final
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +67,8 @@ __all__ = [
     "calibration",
     "estimate_inference",
     "estimate_training",
+    "EngineProfile",
+    "engine",
     "engines",
     "model",
     "models",
@@ -638,9 +640,15 @@ def estimate_inference(
     mode: str = "calibrated",
     kv_policy: str = "static",
     params: dict[str, float] | None = None,
+    engine: str | EngineProfile | None = None,
     catalog: Catalog | None = None,
 ) -> InferenceEstimate:
-    """Estimates inference of ``model`` on ``chip`` (names or objects)."""
+    """Estimates inference of ``model`` on ``chip`` (names or objects) at the given layout and batch.
+    With ``engine`` (an id or an ``EngineProfile``), as that engine runs the batch: its KV
+    admission (replacing ``kv_policy``) and its schedule of an offline wave; a batch over the
+    engine's cap raises ``ConfigError``. Without one, the engine-free model (a static batch, and
+    the continuous-batching steady state as ``throughput_tokens_per_s``).
+    """
 def best_inference(
     model: str | Model,
     chip: str | Chip,
@@ -659,7 +667,7 @@ def best_inference(
     kv_policy: str | None = None,
     mode: str = "calibrated",
     params: dict[str, float] | None = None,
-    engine: str | None = None,
+    engine: str | EngineProfile | None = None,
     catalog: Catalog | None = None,
 ) -> InferenceEstimate:
     """The highest-throughput configuration that fits and meets the latency targets, as a serving
@@ -669,6 +677,38 @@ def best_inference(
     without one, the chip vendor's reference engine (TensorRT-LLM for NVIDIA, vLLM otherwise).
     ``"ideal"`` is the upper bound with no engine limit. The result's ``engine``, ``schedule``,
     ``chosen_by`` and ``alternatives`` say what was assumed and what came next.
+    """
+@final
+class EngineProfile:
+    """A serving engine's profile (``engine("trtllm")``): its KV admission, caps on sequences and
+    tokens per step, chunked prefill, host overlap and pipeline stages, each field with its
+    source. ``replace(max_sequences=256)`` gives a copy with fields set by the caller (the id
+    gains a ``+``); ``best_inference`` and ``estimate_inference`` take it as ``engine=``.
+    """
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @property
+    def id(self) -> str:
+        """Short id (``"trtllm"``; ``"vllm+"`` once a field is replaced)."""
+    @property
+    def name(self) -> str:
+        """Display name."""
+    @property
+    def version(self) -> str:
+        """The engine version the fields describe."""
+    def to_dict(self) -> dict[str, Any]:
+        """Every field with its value, source key and note, and the sources."""
+    def replace(self, **fields: int | bool | str) -> EngineProfile:
+        """A copy with fields set: ``max_sequences`` and ``max_num_tokens`` (positive ints),
+        ``chunked_prefill``, ``overlap_scheduler`` and ``pipeline_parallel`` (bools),
+        ``kv_admission`` (``"reserved"``, ``"on-demand"``, ``"static"``). Each cites the source
+        ``caller``. Raises ``ConfigError`` naming a field it does not know or a bad value.
+        """
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def engine(id: str) -> EngineProfile:
+    """A serving-engine profile by id (``"trtllm"``, ``"vllm"``, ``"sglang"``, ``"vllm-v0"``,
+    ``"ideal"``). Raises ``ConfigError`` for an unknown id.
     """
 def engines() -> list[dict[str, Any]]:
     """The serving-engine profiles: ``[{"id", "name", "version", "kv_admission", "max_sequences",

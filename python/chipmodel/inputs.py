@@ -47,7 +47,7 @@ class WorkloadDict(TypedDict, total=False):
     ttft_slo_s: float | None
     tpot_slo_s: float | None
     max_batch: int | None
-    engine: str | None
+    engine: str | dict[str, str] | None
 
 
 class SupplyDict(TypedDict, total=False):

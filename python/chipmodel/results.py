@@ -284,7 +284,7 @@ class WorkloadDict(TypedDict):
     ttft_slo_s: float | None
     tpot_slo_s: float | None
     max_batch: NotRequired[int | None]
-    engine: NotRequired[str | None]
+    engine: NotRequired[Any | None]
 
 
 class FleetReportDict(TypedDict):

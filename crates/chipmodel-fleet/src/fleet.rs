@@ -81,10 +81,44 @@ pub struct Workload {
     /// `max_batch_size`); `None`: as many as fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_batch: Option<u32>,
-    /// The serving engine whose limits the fleet's serving search obeys (`trtllm`, `vllm`,
-    /// `ideal`; see `chipmodel_perf::engines`); `None`: the ideal bound.
+    /// The serving engine whose limits the fleet's serving search obeys: one id for every chip
+    /// (`"trtllm"`, `"vllm"`, `"sglang"`, `"ideal"`; see `chipmodel_perf::engines`) or one per
+    /// chip vendor (`{ NVIDIA = "trtllm", Huawei = "vllm" }`); a chip it does not name gets its
+    /// vendor's reference engine (`EngineProfile::vendor_default`), as does every chip with
+    /// `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine: Option<String>,
+    pub engine: Option<EngineChoice>,
+}
+
+/// The engine a workload names: one for every chip, or one per chip vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EngineChoice {
+    /// The same engine on every chip.
+    One(String),
+    /// By chip vendor (`"NVIDIA"`, `"Huawei"`, any case).
+    ByVendor(std::collections::BTreeMap<String, String>),
+}
+
+impl EngineChoice {
+    /// The engine id named for `chip`, if any.
+    pub fn for_chip(&self, chip: &Chip) -> Option<&str> {
+        match self {
+            EngineChoice::One(id) => Some(id),
+            EngineChoice::ByVendor(m) => m
+                .iter()
+                .find(|(v, _)| v.eq_ignore_ascii_case(&chip.vendor))
+                .map(|(_, id)| id.as_str()),
+        }
+    }
+
+    /// Every id named.
+    pub fn ids(&self) -> Vec<&str> {
+        match self {
+            EngineChoice::One(id) => vec![id],
+            EngineChoice::ByVendor(m) => m.values().map(String::as_str).collect(),
+        }
+    }
 }
 
 impl Workload {
@@ -504,7 +538,7 @@ pub fn serving_throughput(
         cfg.ttft_slo_s = w.ttft_slo_s;
         cfg.tpot_slo_s = w.tpot_slo_s;
         cfg.max_batch = w.max_batch;
-        cfg.engine = match &w.engine {
+        cfg.engine = match w.engine.as_ref().and_then(|c| c.for_chip(chip)) {
             Some(e) => Some(chipmodel_perf::EngineProfile::get(e)?.clone()),
             None => None,
         };

@@ -136,7 +136,7 @@ impl Workload {
                 "must be a positive whole number, got 0",
             ));
         }
-        if let Some(e) = &self.engine {
+        for e in self.engine.iter().flat_map(crate::EngineChoice::ids) {
             chipmodel_perf::EngineProfile::get(e)
                 .map_err(|err| FieldError::new("engine", format!("'{e}'"), err.to_string()))?;
         }

@@ -47,7 +47,8 @@ pub use analysis::{
 pub use assumptions::{Assumption, Assumptions};
 pub use error::FleetError;
 pub use fleet::{
-    Capex, Figures, Fleet, FleetReport, Group, GroupReport, Opex, Workload, crf, serving_throughput,
+    Capex, EngineChoice, Figures, Fleet, FleetReport, Group, GroupReport, Opex, Workload, crf,
+    serving_throughput,
 };
 pub use plan::{
     Allocation, AllocationProblem, Assignment, CapResult, Demand, DemandResult, HybridPlan,

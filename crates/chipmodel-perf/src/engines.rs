@@ -99,6 +99,20 @@ impl EngineLimit {
     }
 }
 
+/// The source key of fields a caller set ([`EngineProfile::with_setting`]).
+pub const CALLER: &str = "caller";
+
+/// A value for [`EngineProfile::with_setting`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Setting {
+    /// A count (`max_sequences`, `max_num_tokens`).
+    Count(u32),
+    /// A flag (`chunked_prefill`, `overlap_scheduler`, `pipeline_parallel`).
+    Flag(bool),
+    /// A KV admission policy (`kv_admission`).
+    Admission(KvPolicy),
+}
+
 /// One serving engine's profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -203,6 +217,98 @@ impl EngineProfile {
             f64::from(input_tokens),
             f64::from(output_tokens),
         )
+    }
+
+    /// A copy with one field set by the caller (`max_sequences`, `max_num_tokens`: a count;
+    /// `chunked_prefill`, `overlap_scheduler`, `pipeline_parallel`: a flag; `kv_admission`: a
+    /// policy). The field then cites the source `caller` and the id gains a `+` (`vllm+`), so a
+    /// result never passes a modified profile off as the engine's own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chipmodel_perf::{EngineProfile, Setting};
+    /// let vllm = EngineProfile::get("vllm")?.with_setting("max_sequences", Setting::Count(256))?;
+    /// assert_eq!((vllm.id.as_str(), vllm.max_sequences.as_ref().unwrap().value), ("vllm+", 256));
+    /// assert!(EngineProfile::get("vllm")?.with_setting("max_seqs", Setting::Count(256)).is_err());
+    /// # Ok::<(), chipmodel_perf::PerfError>(())
+    /// ```
+    pub fn with_setting(&self, field: &str, value: Setting) -> Result<EngineProfile, PerfError> {
+        let bad = |why: &str| crate::error::invalid(field, format!("{value:?}"), why.to_string());
+        let mut p = self.clone();
+        let note = Some("set by the caller".to_string());
+        let source = CALLER.to_string();
+        let count = |n: u32| -> Result<EngineLimit, PerfError> {
+            if n == 0 {
+                return Err(bad("must be at least 1"));
+            }
+            Ok(EngineLimit {
+                value: n,
+                heuristic: None,
+                small_value: None,
+                large_memory_gib: None,
+                small_chips: Vec::new(),
+                tiers: Vec::new(),
+                source: source.clone(),
+                note: note.clone(),
+            })
+        };
+        let flag = |b: bool| EngineField {
+            value: b,
+            source: source.clone(),
+            note: note.clone(),
+        };
+        match (field, value) {
+            ("max_sequences", Setting::Count(n)) => p.max_sequences = Some(count(n)?),
+            ("max_num_tokens", Setting::Count(n)) => p.max_num_tokens = Some(count(n)?),
+            ("chunked_prefill", Setting::Flag(b)) => p.chunked_prefill = Some(flag(b)),
+            ("overlap_scheduler", Setting::Flag(b)) => p.overlap_scheduler = Some(flag(b)),
+            ("pipeline_parallel", Setting::Flag(b)) => p.pipeline_parallel = Some(flag(b)),
+            ("kv_admission", Setting::Admission(k)) => {
+                p.kv_admission = EngineField {
+                    value: k,
+                    source: source.clone(),
+                    note: note.clone(),
+                }
+            }
+            (
+                "max_sequences" | "max_num_tokens" | "chunked_prefill" | "overlap_scheduler"
+                | "pipeline_parallel" | "kv_admission",
+                _,
+            ) => {
+                return Err(bad(
+                    "wrong kind of value (counts for max_sequences and max_num_tokens, true/false \
+                     for chunked_prefill, overlap_scheduler and pipeline_parallel, a policy for \
+                     kv_admission)",
+                ));
+            }
+            _ => {
+                return Err(crate::error::invalid(
+                    "field",
+                    format!("'{field}'"),
+                    "not a settable engine field (expected one of: max_sequences, \
+                     max_num_tokens, chunked_prefill, overlap_scheduler, pipeline_parallel, \
+                     kv_admission)"
+                        .to_string(),
+                ));
+            }
+        }
+        if !p.id.ends_with('+') {
+            p.id.push('+');
+        }
+        p.sources.insert(
+            CALLER.to_string(),
+            Source {
+                key: CALLER.to_string(),
+                title: "Set by the caller (EngineProfile::with_setting)".to_string(),
+                publisher: None,
+                url: String::new(),
+                date: String::new(),
+                kind: "estimate".to_string(),
+                note: None,
+            },
+        );
+        Ok(p)
     }
 
     /// Whether the engine's layouts include pipeline parallelism.

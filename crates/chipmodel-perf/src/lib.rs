@@ -45,7 +45,7 @@ pub mod validation;
 pub use calibrate::{CalibrationFit, Measurement, calibrate};
 pub use calibration::{Calibration, Mode, Params};
 pub use catalogs::Catalogs;
-pub use engines::{EngineField, EngineLimit, EngineProfile, Heuristic, engines};
+pub use engines::{EngineField, EngineLimit, EngineProfile, Heuristic, Setting, engines};
 pub use error::PerfError;
 pub use figure::Figure;
 pub use inference::{
@@ -55,7 +55,7 @@ pub use inference::{
 };
 pub use model::{Bias, Mla, Mlp, Model, ModelCatalog, Moe, ParamCounts};
 pub use schedule::{Arrivals, EngineLimits, Schedule};
-pub use search::{BestConfig, best_inference};
+pub use search::{BestConfig, best_inference, estimate_inference_as};
 pub use sweep::{
     Dim, Grid, GridParts, Limits, MAX_GRID, Objective, Reduction, SweepColumns, SweepSpec, sweep,
 };

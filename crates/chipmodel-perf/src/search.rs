@@ -76,6 +76,87 @@ fn divisors(n: u32) -> impl Iterator<Item = u32> {
     (1..=n).filter(move |d| n % d == 0)
 }
 
+/// The admission a batch is sized by. KV on demand holds the mean context only where sequences
+/// are at every stage of their lives (a steady load). In an offline wave they grow together and
+/// all reach their full length by its end, so the engine keeps no more of them than fit at full
+/// length (the rest it preempts and recomputes). The ideal bound, with no schedule, keeps the
+/// mean: a scheduler could stagger them.
+fn sized_by(declared: KvPolicy, arrivals: Arrivals, profile: &EngineProfile) -> KvPolicy {
+    match (declared, arrivals) {
+        (KvPolicy::OnDemand, Arrivals::Waves) if profile.max_num_tokens.is_some() => {
+            KvPolicy::Reserved
+        }
+        (p, _) => p,
+    }
+}
+
+/// As [`crate::estimate_inference`] at the caller's layout and batch, as `profile` runs it: the
+/// engine's KV admission (sized as in [`best_inference`]) and its schedule of an offline wave
+/// ([`crate::Schedule`]). The result names the engine.
+///
+/// # Errors
+///
+/// As `estimate_inference`, and when the batch exceeds the engine's cap on sequences.
+///
+/// # Examples
+///
+/// ```
+/// use chipmodel_perf::{estimate_inference_as, EngineProfile, InferenceConfig};
+///
+/// let model = chipmodel_perf::ModelCatalog::embedded()?.get("llama-3.1-8b")?;
+/// let chip = chipmodel_catalog::Catalog::embedded().get("h200").unwrap();
+/// let cfg = InferenceConfig { batch: 256, ..InferenceConfig::default() };
+/// let e = estimate_inference_as(model, chip, &cfg, EngineProfile::get("vllm")?)?;
+/// assert_eq!(e.engine.as_deref(), Some("vllm"));
+/// assert!(e.schedule.is_some());
+/// let too_many = InferenceConfig { batch: 2048, ..cfg };
+/// assert!(estimate_inference_as(model, chip, &too_many, EngineProfile::get("vllm")?).is_err());
+/// # Ok::<(), chipmodel_perf::PerfError>(())
+/// ```
+pub fn estimate_inference_as(
+    model: &Model,
+    chip: &Chip,
+    cfg: &crate::InferenceConfig,
+    profile: &EngineProfile,
+) -> Result<InferenceEstimate, PerfError> {
+    let (engine, setup) = crate::resolve(model, chip, cfg)?;
+    if let Some(cap) = profile.max_batch(chip, setup.dp)
+        && setup.batch > cap
+    {
+        return Err(invalid(
+            "batch",
+            setup.batch.to_string(),
+            format!(
+                "engine {} runs at most {cap} sequences on {} replica(s) of {}",
+                profile.id, setup.dp, chip.id
+            ),
+        ));
+    }
+    let declared = profile.kv_admission.value;
+    let setup = Setup {
+        kv_policy: sized_by(declared, Arrivals::Waves, profile),
+        ..setup
+    };
+    let kv_fit = f64::from(engine.max_batch(&setup)) / f64::from(setup.dp);
+    let limits = profile.limits(
+        chip,
+        setup.pp,
+        kv_fit,
+        model.max_position_embeddings,
+        setup.input_tokens,
+        setup.output_tokens,
+    );
+    let mut e = engine.estimate_with(&setup, limits.as_ref());
+    e.engine = Some(profile.id.clone());
+    e.notes.push(format!(
+        "engine {} {}: KV {}, an offline wave of the given batch",
+        profile.id,
+        profile.version,
+        declared.as_str()
+    ));
+    Ok(e)
+}
+
 /// Searches tensor, pipeline and expert parallelism and the batch for the highest throughput
 /// that fits in memory and meets the latency targets, as the serving engine runs it.
 ///
@@ -143,17 +224,7 @@ pub fn best_inference(
     } else {
         Arrivals::Waves
     };
-    // KV on demand holds the mean context only where sequences are at every stage of their
-    // lives (a steady load). In an offline wave they grow together and all reach their full
-    // length by its end, so the engine keeps no more of them than fit at full length (the
-    // rest it preempts and recomputes).
-    // (The ideal bound, with no schedule, keeps the mean: a scheduler could stagger them.)
-    let policy = match (declared, arrivals) {
-        (KvPolicy::OnDemand, Arrivals::Waves) if profile.max_num_tokens.is_some() => {
-            KvPolicy::Reserved
-        }
-        (p, _) => p,
-    };
+    let policy = sized_by(declared, arrivals, profile);
     let engine = Engine::for_params(model, chip, params, cfg.params.is_some(), cfg.mode);
     let search = Search {
         model,

@@ -69,8 +69,9 @@ mod _chipmodel {
     };
     #[pymodule_export]
     use crate::perf::{
-        PyCalibrationFit, PyInferenceEstimate, PyModel, PyTrainingEstimate, best_inference,
-        calibrate, calibration, engines, estimate_inference, estimate_training, model, models,
+        PyCalibrationFit, PyEngineProfile, PyInferenceEstimate, PyModel, PyTrainingEstimate,
+        best_inference, calibrate, calibration, engine, engines, estimate_inference,
+        estimate_training, model, models,
     };
     #[pymodule_export]
     use crate::pickle::_unpickle;

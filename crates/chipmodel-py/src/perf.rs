@@ -615,10 +615,14 @@ pub fn model(name: &str, catalog: Option<&Bound<'_, PyCatalog>>) -> PyRes<PyMode
     })
 }
 
-/// Estimates inference of ``model`` on ``chip`` (names or objects).
+/// Estimates inference of ``model`` on ``chip`` (names or objects) at the given layout and batch.
+/// With ``engine`` (an id or an ``EngineProfile``), as that engine runs the batch: its KV
+/// admission (replacing ``kv_policy``) and its schedule of an offline wave; a batch over the
+/// engine's cap raises ``ConfigError``. Without one, the engine-free model (a static batch, and
+/// the continuous-batching steady state as ``throughput_tokens_per_s``).
 #[pyfunction]
 #[pyo3(signature = (model, chip, *, n_chips=1, tp=None, pp=1, ep=1, batch=1, input_tokens=1024, output_tokens=128,
-    weight_dtype="bf16", kv_dtype=None, act_dtype=None, mode="calibrated", kv_policy="static", params=None, catalog=None))]
+    weight_dtype="bf16", kv_dtype=None, act_dtype=None, mode="calibrated", kv_policy="static", params=None, engine=None, catalog=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn estimate_inference(
     py: Python<'_>,
@@ -637,8 +641,10 @@ pub fn estimate_inference(
     mode: &str,
     kv_policy: &str,
     params: Option<&Bound<'_, PyDict>>,
+    engine: Option<&Bound<'_, PyAny>>,
     catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyInferenceEstimate> {
+    let profile = engine_arg(engine)?;
     let data = catalog_arg(catalog)?;
     let (m, c) = (model_arg(model, &data)?, chip_arg(chip, &data)?);
     let cfg = InferenceConfig {
@@ -658,9 +664,12 @@ pub fn estimate_inference(
             .parse::<chipmodel::perf::KvPolicy>()
             .map_err(PyChipModelError::from)?,
     };
-    let est = crate::convert::run(py, || {
-        let (engine, setup) = chipmodel::perf::resolve(&m, &c, &cfg)?;
-        Ok::<_, PerfError>(engine.estimate(&setup))
+    let est = crate::convert::run(py, || match &profile {
+        Some(p) => chipmodel::perf::estimate_inference_as(&m, &c, &cfg, p),
+        None => {
+            let (engine, setup) = chipmodel::perf::resolve(&m, &c, &cfg)?;
+            Ok::<_, PerfError>(engine.estimate(&setup))
+        }
     })?;
     Ok(PyInferenceEstimate {
         est,
@@ -698,15 +707,12 @@ pub fn best_inference(
     kv_policy: Option<&str>,
     mode: &str,
     params: Option<&Bound<'_, PyDict>>,
-    engine: Option<&str>,
+    engine: Option<&Bound<'_, PyAny>>,
     catalog: Option<&Bound<'_, PyCatalog>>,
 ) -> PyResult<PyInferenceEstimate> {
     let data = catalog_arg(catalog)?;
     let (m, c) = (model_arg(model, &data)?, chip_arg(chip, &data)?);
-    let engine = engine
-        .map(|e| chipmodel::perf::EngineProfile::get(e).cloned())
-        .transpose()
-        .map_err(PyChipModelError::from)?;
+    let engine = engine_arg(engine)?;
     let cfg = BestConfig {
         kv_policy: kv_policy
             .map(str::parse::<chipmodel::perf::KvPolicy>)
@@ -733,6 +739,143 @@ pub fn best_inference(
         model: m,
         chip: c,
     })
+}
+
+/// A serving engine's profile (``engine("trtllm")``): its KV admission, caps on sequences and
+/// tokens per step, chunked prefill, host overlap and pipeline stages, each field with its
+/// source. ``replace(max_sequences=256)`` gives a copy with fields set by the caller (the id
+/// gains a ``+``); ``best_inference`` and ``estimate_inference`` take it as ``engine=``.
+#[pyclass(module = "chipmodel", name = "EngineProfile", frozen)]
+pub struct PyEngineProfile {
+    pub(crate) p: Arc<chipmodel::perf::EngineProfile>,
+}
+
+#[pymethods]
+impl PyEngineProfile {
+    /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::pickle::reduce(py, "EngineProfile", &crate::pickle::engine_state(&self.p)?)
+    }
+    /// Short id (``"trtllm"``; ``"vllm+"`` once a field is replaced).
+    #[getter]
+    fn id(&self) -> String {
+        self.p.id.clone()
+    }
+    /// Display name.
+    #[getter]
+    fn name(&self) -> String {
+        self.p.name.clone()
+    }
+    /// The engine version the fields describe.
+    #[getter]
+    fn version(&self) -> String {
+        self.p.version.clone()
+    }
+    /// Every field with its value, source key and note, and the sources.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::to_py(py, &*self.p)
+    }
+    /// A copy with fields set: ``max_sequences`` and ``max_num_tokens`` (positive ints),
+    /// ``chunked_prefill``, ``overlap_scheduler`` and ``pipeline_parallel`` (bools),
+    /// ``kv_admission`` (``"reserved"``, ``"on-demand"``, ``"static"``). Each cites the source
+    /// ``caller``. Raises ``ConfigError`` naming a field it does not know or a bad value.
+    #[pyo3(signature = (**fields))]
+    fn replace(&self, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyEngineProfile> {
+        use chipmodel::perf::Setting;
+        let mut p = (*self.p).clone();
+        for (k, v) in fields.into_iter().flatten() {
+            let name: String = k.extract()?;
+            let setting = if v.is_instance_of::<pyo3::types::PyBool>() {
+                Setting::Flag(v.extract()?)
+            } else if let Ok(text) = v.extract::<String>() {
+                Setting::Admission(text.parse().map_err(PyChipModelError::from)?)
+            } else if v.is_instance_of::<pyo3::types::PyInt>() {
+                let n: i64 = v.extract()?;
+                let n = u32::try_from(n).map_err(|_| {
+                    PyChipModelError::from(PerfError::InvalidConfig {
+                        field: name.clone(),
+                        value: n.to_string(),
+                        message: "must be a positive whole number below 2**32".into(),
+                    })
+                })?;
+                Setting::Count(n)
+            } else {
+                return Err(PyChipModelError::from(PerfError::InvalidConfig {
+                    field: name,
+                    value: v.repr()?.to_string(),
+                    message: "expected an int, a bool or a policy name".into(),
+                })
+                .into());
+            };
+            p = p
+                .with_setting(&name, setting)
+                .map_err(PyChipModelError::from)?;
+        }
+        Ok(PyEngineProfile { p: Arc::new(p) })
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyEngineProfile>()
+            .is_ok_and(|o| *o.get().p == *self.p)
+    }
+    fn __repr__(&self) -> String {
+        let p = &*self.p;
+        let limit = |l: &Option<chipmodel::perf::EngineLimit>, what: &str| {
+            l.as_ref().map_or(format!("no cap on {what}"), |l| {
+                format!("{} {what}", l.value)
+            })
+        };
+        let flag = |f: &Option<chipmodel::perf::EngineField<bool>>, yes: &str, no: &str| {
+            if f.as_ref().is_some_and(|f| f.value) {
+                yes.to_string()
+            } else {
+                no.to_string()
+            }
+        };
+        format!(
+            "EngineProfile({} {}: {}, {} a step, {}, {}, KV {})",
+            p.id,
+            p.version,
+            limit(&p.max_sequences, "sequences"),
+            limit(&p.max_num_tokens, "tokens"),
+            flag(&p.chunked_prefill, "chunked prefill", "whole prompts"),
+            flag(
+                &p.overlap_scheduler,
+                "host overlapped",
+                "host not overlapped"
+            ),
+            p.kv_admission.value.as_str()
+        )
+    }
+}
+
+/// A serving-engine profile by id (``"trtllm"``, ``"vllm"``, ``"sglang"``, ``"vllm-v0"``,
+/// ``"ideal"``). Raises ``ConfigError`` for an unknown id.
+#[pyfunction]
+pub fn engine(id: &str) -> PyRes<PyEngineProfile> {
+    Ok(PyEngineProfile {
+        p: Arc::new(chipmodel::perf::EngineProfile::get(id)?.clone()),
+    })
+}
+
+/// ``engine=``: an id or an ``EngineProfile``.
+fn engine_arg(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<chipmodel::perf::EngineProfile>> {
+    let Some(x) = x else { return Ok(None) };
+    if let Ok(p) = x.cast::<PyEngineProfile>() {
+        return Ok(Some((*p.get().p).clone()));
+    }
+    let id: String = x.extract().map_err(|_| {
+        PyChipModelError::from(PerfError::InvalidConfig {
+            field: "engine".into(),
+            value: x.repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+            message: "expected an engine id or an EngineProfile".into(),
+        })
+    })?;
+    Ok(Some(
+        chipmodel::perf::EngineProfile::get(&id)
+            .map_err(PyChipModelError::from)?
+            .clone(),
+    ))
 }
 
 /// The serving-engine profiles: ``[{"id", "name", "version", "kv_admission", "max_sequences",
