@@ -97,6 +97,16 @@ fn best_inference_8_chips(b: divan::Bencher) {
     b.bench(|| divan::black_box(best_inference(m, c, &cfg).unwrap()));
 }
 
+/// The same under a 2 s / 50 ms latency target (a steady load): a binary search over the batch
+/// on every layout.
+#[divan::bench]
+fn best_inference_8_chips_slo(b: divan::Bencher) {
+    let mut cfg = BestConfig::new(8);
+    (cfg.ttft_slo_s, cfg.tpot_slo_s) = (Some(2.0), Some(0.05));
+    let (m, c) = (get_model("llama-2-70b"), get_chip("h200"));
+    b.bench(|| divan::black_box(best_inference(m, c, &cfg).unwrap()));
+}
+
 /// 2 models × 4 chips × 1,024 batches × 4 prompt lengths × 2 precisions = 65,536 configurations.
 #[divan::bench(sample_count = 10, args = [1, 2])]
 fn sweep_65536(b: divan::Bencher, threads: usize) {

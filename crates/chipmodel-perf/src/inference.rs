@@ -704,12 +704,17 @@ fn bytes_of(p: Precision) -> f64 {
 impl<'a> Engine<'a> {
     /// Resolves names against the embedded catalogs.
     pub fn new(model: &'a Model, chip: &'a Chip, params: Params) -> Engine<'a> {
-        let kernels = if params == params.roofline() {
+        Engine::with_kernels(model, chip, params, Engine::kernels_for(chip, params))
+    }
+
+    /// The kernel curves an engine on `chip` with `params` prices with: the chip's, unless the
+    /// parameters are the roofline's.
+    pub fn kernels_for(chip: &Chip, params: Params) -> Option<&'static ChipKernels> {
+        if params == params.roofline() {
             None
         } else {
             crate::kernels::for_chip(&chip.id)
-        };
-        Engine::with_kernels(model, chip, params, kernels)
+        }
     }
 
     /// As [`Engine::new`], with the kernel curves already looked up (sweeps resolve them once

@@ -250,6 +250,19 @@ struct Costed {
     core: Core,
 }
 
+/// A layout at its largest admitted batch, before the targets are applied.
+struct Bounded {
+    setup: Setup,
+    hi: u32,
+    limits: Option<EngineLimits>,
+    /// The estimate at `hi`, where it was made.
+    top: Option<Core>,
+    /// Throughput at `hi`: no batch the targets allow makes more.
+    upper: f64,
+    /// TTFT and TPOT at `hi`, s.
+    latency: (f64, f64),
+}
+
 /// What the search found.
 struct Found {
     /// Every layout that fits and meets the targets, best first.
@@ -306,6 +319,7 @@ impl Search<'_> {
             closest_shortfall: f64::INFINITY,
             first_error: None,
         };
+        let mut bounded: Vec<Bounded> = Vec::new();
         let pps: Vec<u32> = divisors(cfg.n_chips)
             .filter(|p| {
                 u64::from(*p) <= model.num_layers
@@ -327,14 +341,33 @@ impl Search<'_> {
                     match self.setup(tp, pp, ep) {
                         Ok(s) => {
                             found.candidates += 1;
-                            if let Some(c) = self.cost(s, &mut found.closest_shortfall) {
-                                found.costed.push(c);
-                            }
+                            bounded.extend(self.bound(s, &mut found.closest_shortfall));
                         }
                         Err(e) => {
                             found.first_error.get_or_insert(e);
                         }
                     }
+                }
+            }
+        }
+        // Best bound first; a layout whose bound is below the fourth best found cannot be the
+        // result or one of its three alternatives, so it is not searched.
+        bounded.sort_by(|a, b| b.upper.total_cmp(&a.upper));
+        let mut fourth = f64::NEG_INFINITY;
+        for b in bounded {
+            if b.upper < fourth {
+                break;
+            }
+            if let Some(c) = self.settle(b) {
+                found.costed.push(c);
+                if found.costed.len() >= 4 {
+                    let mut t: Vec<f64> = found
+                        .costed
+                        .iter()
+                        .map(|c| c.core.throughput_tokens_per_s)
+                        .collect();
+                    t.sort_by(|a, b| b.total_cmp(a));
+                    fourth = t[3];
                 }
             }
         }
@@ -346,9 +379,9 @@ impl Search<'_> {
         found
     }
 
-    /// The largest batch of a layout the engine admits and the targets allow, costed; `None`
-    /// when it does not fit or misses the targets at its smallest batch.
-    fn cost(&self, setup: Setup, closest_shortfall: &mut f64) -> Option<Costed> {
+    /// A layout at the largest batch the engine admits, costed: the bound on what the targets
+    /// allow it (throughput grows with the batch). `None` when it does not fit.
+    fn bound(&self, setup: Setup, closest_shortfall: &mut f64) -> Option<Bounded> {
         let (cfg, engine) = (self.cfg, self.engine);
         let mem = engine.memory(&setup);
         if !mem.fits() {
@@ -376,29 +409,102 @@ impl Search<'_> {
                 cfg.output_tokens,
             )
             .map(|l| EngineLimits { arrivals, ..l });
-        let at = |b: u32| engine.summary_with(&Setup { batch: b, ..setup }, limits.as_ref());
-        let meets = |e: &Core| {
-            cfg.ttft_slo_s.is_none_or(|t| e.ttft_s <= t)
-                && cfg.tpot_slo_s.is_none_or(|t| e.tpot_s <= t)
-        };
-        if !meets(&at(dp)) {
-            return None;
-        }
-        // Largest batch in [dp, hi] that meets the targets (they grow with the batch).
-        let mut lo = dp;
-        if meets(&at(hi)) {
-            lo = hi;
-        } else {
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if meets(&at(mid)) { lo = mid } else { hi = mid }
+        let at_hi = Setup { batch: hi, ..setup };
+        let targets = cfg.ttft_slo_s.is_some() || cfg.tpot_slo_s.is_some();
+        // Under an engine with targets, the schedule alone (two passes of the estimate's five)
+        // gives the bound and the latencies; the estimate is made only if the batch is kept.
+        let (top, upper, latency) = match &limits {
+            Some(l) if targets => {
+                let sc = engine.schedule(&at_hi, l);
+                (
+                    None,
+                    f64::from(dp) * sc.replica_throughput_tokens_per_s,
+                    (sc.ttft_s, sc.tpot_s),
+                )
             }
-        }
-        let setup = Setup { batch: lo, ..setup };
-        Some(Costed {
+            _ => {
+                let c = engine.summary_with(&at_hi, limits.as_ref());
+                (Some(c), c.throughput_tokens_per_s, (c.ttft_s, c.tpot_s))
+            }
+        };
+        Some(Bounded {
             setup,
+            hi,
             limits,
-            core: at(lo),
+            top,
+            upper,
+            latency,
+        })
+    }
+
+    /// The largest batch of a bounded layout the targets allow, costed; `None` when it misses
+    /// them at its smallest batch.
+    fn settle(&self, b: Bounded) -> Option<Costed> {
+        let (cfg, engine) = (self.cfg, self.engine);
+        let Bounded {
+            setup,
+            mut hi,
+            limits,
+            top,
+            latency,
+            ..
+        } = b;
+        let dp = setup.dp;
+        let at = |b: u32| engine.summary_with(&Setup { batch: b, ..setup }, limits.as_ref());
+        // How far batch `b` is from the targets: the larger of TTFT/target and TPOT/target,
+        // less one (≤ 0: met). Under an engine its schedule alone gives the latencies (two
+        // passes instead of the estimate's five).
+        let over = |ttft: f64, tpot: f64| {
+            let r = |x: f64, t: Option<f64>| t.map_or(f64::NEG_INFINITY, |t| x / t);
+            r(ttft, cfg.ttft_slo_s).max(r(tpot, cfg.tpot_slo_s)) - 1.0
+        };
+        let slack = |b: u32| match &limits {
+            Some(l) => {
+                let sc = engine.schedule(&Setup { batch: b, ..setup }, l);
+                over(sc.ttft_s, sc.tpot_s)
+            }
+            None => {
+                let e = at(b);
+                over(e.ttft_s, e.tpot_s)
+            }
+        };
+        // The largest batch in [dp, hi] that meets the targets (they grow with the batch): false
+        // position on the slack, with a bisection step whenever it does not halve the bracket.
+        let top_at = hi;
+        let mut s_hi = over(latency.0, latency.1);
+        let batch = if s_hi <= 0.0 {
+            hi
+        } else {
+            let (mut lo, mut s_lo) = (dp, slack(dp));
+            if s_lo > 0.0 {
+                return None;
+            }
+            let mut bisect = false;
+            while hi - lo > 1 {
+                let width = hi - lo;
+                let mid = if bisect || !(s_hi - s_lo).is_finite() {
+                    lo + width / 2
+                } else {
+                    let f = (-s_lo / (s_hi - s_lo)).clamp(0.0, 1.0);
+                    (lo + (f * f64::from(width)).round() as u32).clamp(lo + 1, hi - 1)
+                };
+                let s = slack(mid);
+                if s <= 0.0 {
+                    (lo, s_lo) = (mid, s);
+                } else {
+                    (hi, s_hi) = (mid, s);
+                }
+                bisect = !bisect && hi - lo > width / 2;
+            }
+            lo
+        };
+        Some(Costed {
+            setup: Setup { batch, ..setup },
+            limits,
+            core: match top {
+                Some(c) if batch == top_at => c,
+                _ => at(batch),
+            },
         })
     }
 

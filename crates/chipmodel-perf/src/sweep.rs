@@ -482,6 +482,8 @@ pub struct Grid {
     models: Vec<Model>,
     chips: Vec<Chip>,
     params: Vec<Params>,
+    /// Each (chip, mode)'s kernel curves, looked up once (as `Engine::new` would per row).
+    kernels: Vec<Option<&'static crate::kernels::ChipKernels>>,
     usd_per_chip_hour: Vec<f64>,
     dims: [usize; 12],
 }
@@ -550,9 +552,12 @@ impl Grid {
             ));
         }
         let mut params = Vec::with_capacity(chips.len() * spec.mode.len());
+        let mut kernels = Vec::with_capacity(params.capacity());
         for chip in &chips {
             for mode in &spec.mode {
-                params.push(Params::for_chip(chip, *mode)?);
+                let p = Params::for_chip(chip, *mode)?;
+                kernels.push(Engine::kernels_for(chip, p));
+                params.push(p);
             }
         }
         let dims = spec.dims();
@@ -573,6 +578,7 @@ impl Grid {
             models,
             chips,
             params,
+            kernels,
             usd_per_chip_hour,
             dims,
         })
@@ -621,7 +627,8 @@ impl Grid {
         let g = |d: usize| digits[d] as usize;
         let (model, chip) = (&self.models[g(0)], &self.chips[g(1)]);
         let mode = spec.mode[g(11)];
-        let engine = Engine::new(model, chip, self.params[g(1) * spec.mode.len() + g(11)]);
+        let at = g(1) * spec.mode.len() + g(11);
+        let engine = Engine::with_kernels(model, chip, self.params[at], self.kernels[at]);
         let tp = spec.tp[g(3)];
         let n_chips = spec.n_chips[g(2)];
         let setup = engine.setup(
