@@ -211,6 +211,91 @@ def moe_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
     return out
 
 
+ATTN_DTYPES = {"bfloat16": ("bf16", 2.0), "fp8": ("fp8", 1.0)}
+BATCH = [8, 32, 128, 512, 2048]
+CONTEXT = [128, 512, 1024, 2048, 4096, 8192, 16384, 65536]
+Q_HEADS = [1, 4, 8, 16, 32, 64]
+PROMPT = [128, 512, 1024, 2048, 4096, 8192, 16384]
+
+
+def near(x: float, grid: list[int]) -> int | None:
+    """The index of the grid point within a factor of 2 of ``x`` (nearest in log), if any."""
+    i = min(range(len(grid)), key=lambda j: abs(math.log2(x / grid[j])))
+    return i if abs(math.log2(x / grid[i])) <= 0.5 else None
+
+
+def grid_text(cells: dict[tuple[int, int], list[float]], rows: int, cols: int) -> str:
+    grid: list[list[float | None]] = [
+        [
+            round(min(statistics.median(cells[(i, j)]), 1.0), 3) if len(cells.get((i, j), [])) >= 3 else None
+            for j in range(cols)
+        ]
+        for i in range(rows)
+    ]
+    return ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in fill(grid))
+
+
+def attention_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
+    """TensorRT-LLM's attention kernels, head size 128, no sliding window. Decode (generation):
+    the fraction of the datasheet bandwidth that streaming the KV cache reaches, by sequences in
+    the batch and context length, over 1–8 KV heads per GPU with at most 8 query heads each (the
+    grouped-query ratios of the models served; wider groups turn compute-bound); batches under 8
+    are launch-bound and left out (the estimate adds the launch time itself). Context (prefill,
+    causal): the fraction of the 16-bit (or fp8) matrix peak that ``2·batch·heads·isl²·128``
+    FLOPs reach, by query heads per GPU and prompt length."""
+    chip = chipmodel.chip(chip_id)
+    bw = chip.memory_bandwidth_bytes_per_s
+    out = []
+    g = table(z, system, "attention", "generation_attention_perf.parquet")
+    if g is not None:
+        g = g.filter(
+            (pl.col("head_dim") == 128)
+            & (pl.col("window_size") == 0)
+            & (pl.col("batch_size") >= 8)
+            & (pl.col("num_key_value_heads") <= 8)
+            & (pl.col("num_heads") <= 8 * pl.col("num_key_value_heads"))
+        )
+        for db_kv, (kv, kb) in ATTN_DTYPES.items():
+            rows = g.filter(pl.col("kv_cache_dtype") == db_kv)
+            cells: dict[tuple[int, int], list[float]] = {}
+            for r in rows.iter_rows(named=True):
+                b, step, hq, hk = r["batch_size"], r["step"], r["num_heads"], r["num_key_value_heads"]
+                i, j = near(b, BATCH), near(step + 1, CONTEXT)
+                if i is None or j is None:
+                    continue
+                byts = b * hk * (step + 1) * 128 * 2 * kb + 2 * b * hq * 128 * 2
+                cells.setdefault((i, j), []).append((byts / bw) / (r["latency"] * 1e-3))
+            if cells:
+                out.append(
+                    f'[[decode_attention]]\nchip = "{chip_id}"\nkv_dtype = "{kv}"\nsource = "{source_key(system)}"\n'
+                    f"batch = {BATCH}\ncontext = {CONTEXT}\n"
+                    f"bandwidth_fraction = [\n    {grid_text(cells, len(BATCH), len(CONTEXT))},\n]\n"
+                )
+    c = table(z, system, "attention", "context_attention_perf.parquet")
+    if c is not None:
+        c = c.filter((pl.col("head_dim") == 128) & (pl.col("window_size") == 0))
+        for db_dtype, (dtype, _) in ATTN_DTYPES.items():
+            peak = chip.dense_flops_per_s(dtype)
+            rows = c.filter((pl.col("attn_dtype") == db_dtype) & (pl.col("kv_cache_dtype") == db_dtype))
+            if not peak or rows.height == 0:
+                continue
+            cells = {}
+            for r in rows.iter_rows(named=True):
+                b, isl, hq = r["batch_size"], r["isl"], r["num_heads"]
+                i, j = near(hq, Q_HEADS), near(isl, PROMPT)
+                if i is None or j is None:
+                    continue
+                flops = 2 * b * hq * isl * isl * 128
+                cells.setdefault((i, j), []).append((flops / peak) / (r["latency"] * 1e-3))
+            if cells:
+                out.append(
+                    f'[[context_attention]]\nchip = "{chip_id}"\ndtype = "{dtype}"\nsource = "{source_key(system)}"\n'
+                    f"heads = {Q_HEADS}\ntokens = {PROMPT}\n"
+                    f"peak_fraction = [\n    {grid_text(cells, len(Q_HEADS), len(PROMPT))},\n]\n"
+                )
+    return out
+
+
 def allreduce_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
     d = table(z, system, "comm", "custom_allreduce_perf.parquet")
     if d is None:
@@ -244,6 +329,11 @@ def derive() -> str:
         "# (chipmodel's roofline of its grouped GEMMs), with m_bins[j] tokens per expert and",
         "# weight_elements[i] elements of local expert weight (experts / ep x hidden x inter / tp),",
         "# under the routing distribution named.",
+        "# decode_attention.bandwidth_fraction[i][j]: the fraction of the datasheet bandwidth that",
+        "# decode attention (head size 128) reaches streaming the KV cache of batch[i] sequences at",
+        "# context[j] tokens; context_attention.peak_fraction[i][j]: the fraction of the",
+        "# matrix peak that causal prefill attention reaches with heads[i] query heads per GPU over",
+        "# tokens[j]-token prompts.",
         "",
         f"m_bins = [{', '.join(str(m) for m in M_BINS)}]",
         f"weight_elements = [{', '.join(f'{x:.4g}' for x in NK_BINS)}]",
@@ -254,14 +344,19 @@ def derive() -> str:
         for system, chip_id in CHIPS.items():
             parts += [
                 f"[sources.{source_key(system)}]",
-                f'title = "AIConfigurator {VERSION} silicon kernel database, {system}, TensorRT-LLM {TRTLLM} kernels (gemm_perf, moe_perf, custom_allreduce_perf)"',
+                f'title = "AIConfigurator {VERSION} silicon kernel database, {system}, TensorRT-LLM {TRTLLM} kernels (gemm_perf, moe_perf, context and generation attention_perf, custom_allreduce_perf)"',
                 'publisher = "NVIDIA (ai-dynamo/aiconfigurator, Apache-2.0)"',
                 f'url = "https://pypi.org/project/{PACKAGE}/{VERSION}/"',
                 'date = "2026-09"',
                 'kind = "vendor-benchmark"',
                 "",
             ]
-            body += gemm_rows(z, system, chip_id) + moe_rows(z, system, chip_id) + allreduce_rows(z, system, chip_id)
+            body += (
+                gemm_rows(z, system, chip_id)
+                + moe_rows(z, system, chip_id)
+                + attention_rows(z, system, chip_id)
+                + allreduce_rows(z, system, chip_id)
+            )
     return "\n".join(parts) + "\n" + "\n".join(body)
 
 

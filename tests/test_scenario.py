@@ -29,9 +29,9 @@ def test_seed_headline_values() -> None:
     h = _scenario.headline(r)
     assert h["chips"] == "400,000 × h200-sxm"
     assert h["facility_mw"] == "700 MW" and h["capex"] == "$21.59B"
-    assert h["usd_per_gpu_hour"] == "$1.84" and h["usd_per_million_tokens"] == "$0.678"
-    assert h["tokens_per_day"] == "26.06 trillion"
-    assert h["equivalent.ascend-910c"].startswith("1,046,346 chips")
+    assert h["usd_per_gpu_hour"] == "$1.84" and h["usd_per_million_tokens"] == "$0.814"
+    assert h["tokens_per_day"] == "21.70 trillion"
+    assert h["equivalent.ascend-910c"].startswith("871,475 chips")
     assert r["disclaimer"].startswith("Not legal advice")
 
 
@@ -121,9 +121,9 @@ def test_seed_hybrid_plan_before_and_after_the_shock() -> None:
     a = some(r["hybrid"])["allocation"]
     h200 = {x["name"]: x for x in a["supplies"]}["h200-sxm@cn"]
     assert h200["cap_binding"] and h200["chips"] == pytest.approx(400_000)
-    # One more approved H200 saves the buyer ~$26,565 a year: the TCO of the Ascend 910Cs it
+    # One more approved H200 saves the buyer ~$19,431 a year: the TCO of the Ascend 910Cs it
     # replaces on the 70B model, less its own.
-    assert h200["usd_per_year_saved_per_extra_chip"] == pytest.approx(26_565.4, rel=1e-3)
+    assert h200["usd_per_year_saved_per_extra_chip"] == pytest.approx(19_431.3, rel=1e-3)
     frontier = [x for x in a["assignments"] if x["workload"] == "deepseek-v3"]
     assert [x["option"] for x in frontier] == ["h200-sxm@cn"]  # imports only
     after = some(some(r["hybrid_after_shock"])["plan"])["allocation"]

@@ -596,8 +596,22 @@ impl<S: Sink> Timer<'_, S> {
     /// A GEMM priced by its kernel curve: the datasheet roofline divided by the fraction of it
     /// that measured kernels of its shape reach, plus the launch overhead.
     fn measured(&mut self, name: &'static str, count: f64, flops: f64, bytes: f64, fraction: f64) {
+        let peak = self.hw.mm_peak;
+        self.measured_at(name, count, flops, bytes, fraction, peak);
+    }
+
+    /// As [`Timer::measured`], against the matrix rate `peak` (attention: the 16-bit one).
+    fn measured_at(
+        &mut self,
+        name: &'static str,
+        count: f64,
+        flops: f64,
+        bytes: f64,
+        fraction: f64,
+        peak: f64,
+    ) {
         let hw = self.hw;
-        let (tc, tm) = (flops / hw.mm_peak, bytes / hw.bw_peak);
+        let (tc, tm) = (flops / peak, bytes / hw.bw_peak);
         let (roof, bound) = if tc >= tm {
             (tc, Bound::Compute)
         } else {
@@ -693,6 +707,11 @@ struct Hw {
     gemm: Option<&'static GemmCurve>,
     /// The fused-MoE curve for the matrix precision under the model's routing, where measured.
     moe: Option<&'static GemmCurve>,
+    /// Measured decode and context attention (head size 128, no MLA), where measured.
+    decode_attn: Option<&'static GemmCurve>,
+    context_attn: Option<&'static GemmCurve>,
+    /// The datasheet 16-bit matrix rate the context-attention curve's fractions are of.
+    attn_peak: f64,
     /// The all-reduce curve for the tensor-parallel group, where measured.
     all_reduce: Option<&'static AllReduceCurve>,
 }
@@ -1007,6 +1026,15 @@ impl<'a> Engine<'a> {
             mm_peak: act_rate,
             bw_peak: chip.memory_bandwidth_bytes_per_s(),
             gemm: self.kernels.and_then(|k| k.gemm_for(s.act_dtype)),
+            decode_attn: self
+                .kernels
+                .filter(|_| self.model.mla.is_none() && self.model.head_dim == 128)
+                .and_then(|k| k.decode_attention_for(s.kv_dtype)),
+            context_attn: self
+                .kernels
+                .filter(|_| self.model.mla.is_none() && self.model.head_dim == 128)
+                .and_then(|k| k.context_attention_for(Precision::Bf16)),
+            attn_peak: sixteen.unwrap_or(act_rate),
             moe: self
                 .kernels
                 .filter(|_| self.model.moe.is_some())
@@ -1113,23 +1141,48 @@ impl<'a> Engine<'a> {
                 )
             }
         };
-        let attn_flops = 2.0
-            * nh_chip
-            * (d_prefill * pass.prefill_tokens * pass.prefill_ctx
-                + d_decode * pass.decode_seqs * pass.decode_ctx);
-        let attn_bytes = hw.kv_b
-            * kv_elems_chip
-            * (pass.decode_seqs * (pass.decode_ctx + 1.0) + 2.0 * pass.prefill_tokens)
-            + 2.0 * n * m.q_dim() as f64 / tp * hw.a_b;
-        // Attention streams the paged KV cache at its own measured bandwidth.
-        t.kernel(
-            "attention",
-            layers,
-            attn_flops,
-            attn_bytes,
-            hw.attn_flops,
-            hw.attn_bw,
-        );
+        let q_bytes = 2.0 * m.q_dim() as f64 / tp * hw.a_b;
+        match (hw.context_attn, hw.decode_attn) {
+            // Measured kernels: prefill attention by query heads per GPU and prompt length
+            // (of the matrix peak), decode attention by KV heads per GPU and context (of the
+            // bandwidth), each its own kernel.
+            (Some(ctx), Some(dec)) => {
+                if pass.prefill_tokens > 0.0 {
+                    let flops = 2.0 * nh_chip * d_prefill * pass.prefill_tokens * pass.prefill_ctx;
+                    let bytes = hw.kv_b * kv_elems_chip * 2.0 * pass.prefill_tokens
+                        + pass.prefill_tokens * q_bytes;
+                    let f = ctx.fraction(2.0 * pass.prefill_ctx, nh_chip);
+                    t.measured_at("context_attention", layers, flops, bytes, f, hw.attn_peak);
+                }
+                if pass.decode_seqs > 0.0 {
+                    let flops = 2.0 * nh_chip * d_decode * pass.decode_seqs * pass.decode_ctx;
+                    let bytes =
+                        hw.kv_b * kv_elems_chip * pass.decode_seqs * (pass.decode_ctx + 1.0)
+                            + pass.decode_seqs * q_bytes;
+                    let f = dec.fraction(pass.decode_ctx, pass.decode_seqs);
+                    t.measured_at("attention", layers, flops, bytes, f, hw.attn_peak);
+                }
+            }
+            _ => {
+                let attn_flops = 2.0
+                    * nh_chip
+                    * (d_prefill * pass.prefill_tokens * pass.prefill_ctx
+                        + d_decode * pass.decode_seqs * pass.decode_ctx);
+                let attn_bytes = hw.kv_b
+                    * kv_elems_chip
+                    * (pass.decode_seqs * (pass.decode_ctx + 1.0) + 2.0 * pass.prefill_tokens)
+                    + n * q_bytes;
+                // Attention streams the paged KV cache at its own measured bandwidth.
+                t.kernel(
+                    "attention",
+                    layers,
+                    attn_flops,
+                    attn_bytes,
+                    hw.attn_flops,
+                    hw.attn_bw,
+                );
+            }
+        }
         // Ring all-reduce: 2(tp−1)/tp of the message crosses each link; the fixed cost is the
         // measured small-message latency of one collective.
         let ar_size = n * h * hw.a_b;

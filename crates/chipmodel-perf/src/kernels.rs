@@ -93,6 +93,13 @@ pub struct ChipKernels {
     /// Fused-MoE layer curves by precision and routing distribution (M: tokens per expert;
     /// weight: the rank's local expert weight).
     pub moe: Vec<(String, String, GemmCurve)>,
+    /// Decode attention by KV-cache precision: the fraction of the datasheet bandwidth reached,
+    /// on a grid of (sequences in the batch, context length) — read as
+    /// `fraction(context, sequences)`.
+    pub decode_attention: Vec<(String, GemmCurve)>,
+    /// Causal context (prefill) attention by precision: the fraction of the matrix peak
+    /// reached, on a grid of (query heads per GPU, prompt length) — `fraction(tokens, heads)`.
+    pub context_attention: Vec<(String, GemmCurve)>,
     /// All-reduce curves by GPU count.
     pub all_reduce: Vec<AllReduceCurve>,
 }
@@ -111,6 +118,24 @@ impl ChipKernels {
             .iter()
             .find(|(d, r, _)| *d == name && r == routing)
             .map(|(_, _, c)| c)
+    }
+
+    /// The decode-attention curve for a KV cache held in `p`, if measured.
+    pub fn decode_attention_for(&self, p: Precision) -> Option<&GemmCurve> {
+        let name = p.to_string();
+        self.decode_attention
+            .iter()
+            .find(|(d, _)| *d == name)
+            .map(|(_, c)| c)
+    }
+
+    /// The context-attention curve for attention computed in `p`, if measured.
+    pub fn context_attention_for(&self, p: Precision) -> Option<&GemmCurve> {
+        let name = p.to_string();
+        self.context_attention
+            .iter()
+            .find(|(d, _)| *d == name)
+            .map(|(_, c)| c)
     }
 
     /// The all-reduce curve for `gpus`, if measured.
@@ -161,6 +186,28 @@ pub fn moe_routing(model: &crate::Model) -> &'static str {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct DecodeAttentionEntry {
+    chip: String,
+    kv_dtype: String,
+    source: String,
+    batch: Vec<f64>,
+    context: Vec<f64>,
+    bandwidth_fraction: Vec<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextAttentionEntry {
+    chip: String,
+    dtype: String,
+    source: String,
+    heads: Vec<f64>,
+    tokens: Vec<f64>,
+    peak_fraction: Vec<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AllReduceEntry {
     chip: String,
     gpus: u32,
@@ -207,6 +254,8 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
             "weight_elements",
             "gemm",
             "moe",
+            "decode_attention",
+            "context_attention",
             "all_reduce",
         ],
     )?;
@@ -225,18 +274,25 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
     let ln_nk = grid(&mut doc, "weight_elements")?;
     let gemms: Vec<GemmEntry> = schema::entries(file, "gemm", "chip", &mut doc, "gemm")?;
     let moes: Vec<MoeEntry> = schema::entries(file, "moe", "chip", &mut doc, "moe")?;
+    let decode: Vec<DecodeAttentionEntry> = schema::entries(
+        file,
+        "decode_attention",
+        "chip",
+        &mut doc,
+        "decode_attention",
+    )?;
+    let context: Vec<ContextAttentionEntry> = schema::entries(
+        file,
+        "context_attention",
+        "chip",
+        &mut doc,
+        "context_attention",
+    )?;
     let ars: Vec<AllReduceEntry> =
         schema::entries(file, "all_reduce", "chip", &mut doc, "all_reduce")?;
     let mut out = Kernels {
         chips: BTreeMap::new(),
         sources: BTreeMap::new(),
-    };
-    let cite = |key: &str, ctx: Ctx<'_>, out: &mut Kernels| -> Result<(), CatalogError> {
-        let s = sources
-            .get(key)
-            .ok_or_else(|| ctx.err("source", format!("unknown source key '{key}'")))?;
-        out.sources.insert(key.to_string(), s.clone());
-        Ok(())
     };
     for g in gemms {
         let ctx = Ctx {
@@ -244,7 +300,7 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
             item: "gemm",
             id: &g.chip,
         };
-        cite(&g.source, ctx, &mut out)?;
+        cite(&sources, &g.source, ctx, &mut out)?;
         let c = curve(ctx, g.roofline_fraction, &ln_m, &ln_nk, g.source)?;
         out.chips.entry(g.chip).or_default().gemm.push((g.dtype, c));
     }
@@ -254,14 +310,12 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
             item: "moe",
             id: &g.chip,
         };
-        cite(&g.source, ctx, &mut out)?;
+        cite(&sources, &g.source, ctx, &mut out)?;
         let c = curve(ctx, g.roofline_fraction, &ln_m, &ln_nk, g.source)?;
-        out.chips
-            .entry(g.chip)
-            .or_default()
-            .moe
-            .push((g.dtype, g.routing, c));
+        let chip = out.chips.entry(g.chip).or_default();
+        chip.moe.push((g.dtype, g.routing, c));
     }
+    read_attention(file, decode, context, &sources, &mut out)?;
     for a in ars {
         read_all_reduce(file, a, &sources, &mut out)?;
     }
@@ -281,7 +335,7 @@ fn curve(
         return Err(ctx.err(
             "roofline_fraction",
             format!(
-                "expected {} rows of {} values (weight_elements × m_bins)",
+                "expected {} rows of {} values (one row per row-axis value, one value per column)",
                 ln_nk.len(),
                 ln_m.len()
             ),
@@ -303,6 +357,56 @@ fn curve(
         fraction,
         source,
     })
+}
+
+/// Cites `key` from `ctx`: an unknown key is an error.
+fn cite(
+    sources: &BTreeMap<String, Source>,
+    key: &str,
+    ctx: Ctx<'_>,
+    out: &mut Kernels,
+) -> Result<(), CatalogError> {
+    let s = sources
+        .get(key)
+        .ok_or_else(|| ctx.err("source", format!("unknown source key '{key}'")))?;
+    out.sources.insert(key.to_string(), s.clone());
+    Ok(())
+}
+
+fn read_attention(
+    file: &str,
+    decode: Vec<DecodeAttentionEntry>,
+    context: Vec<ContextAttentionEntry>,
+    sources: &BTreeMap<String, Source>,
+    out: &mut Kernels,
+) -> Result<(), CatalogError> {
+    for a in decode {
+        let ctx = Ctx {
+            file,
+            item: "decode_attention",
+            id: &a.chip,
+        };
+        cite(sources, &a.source, ctx, out)?;
+        let rows = positive_increasing("batch", &a.batch).map_err(|e| e.in_file(ctx))?;
+        let cols = positive_increasing("context", &a.context).map_err(|e| e.in_file(ctx))?;
+        let c = curve(ctx, a.bandwidth_fraction, &cols, &rows, a.source)?;
+        let chip = out.chips.entry(a.chip).or_default();
+        chip.decode_attention.push((a.kv_dtype, c));
+    }
+    for a in context {
+        let ctx = Ctx {
+            file,
+            item: "context_attention",
+            id: &a.chip,
+        };
+        cite(sources, &a.source, ctx, out)?;
+        let rows = positive_increasing("heads", &a.heads).map_err(|e| e.in_file(ctx))?;
+        let cols = positive_increasing("tokens", &a.tokens).map_err(|e| e.in_file(ctx))?;
+        let c = curve(ctx, a.peak_fraction, &cols, &rows, a.source)?;
+        let chip = out.chips.entry(a.chip).or_default();
+        chip.context_attention.push((a.dtype, c));
+    }
+    Ok(())
 }
 
 fn read_all_reduce(
