@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -249,6 +251,14 @@ def test_engine_profiles_are_objects_the_estimates_take() -> None:
     with pytest.raises(chipmodel.ConfigError, match="at most 64 sequences") as info:
         chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=128, engine=small, **kw)
     assert info.value.field == "batch"
+    # Sweeps too: each row as estimate_inference(engine=...) runs it; over the cap is invalid.
+    cols = chipmodel.sweep_inference("llama-3.1-8b", "h200", batch=[64, 4096], engine="vllm", **kw)
+    assert list(cols["valid"]) == [True, False]
+    one = chipmodel.estimate_inference("llama-3.1-8b", "h200", batch=64, engine="vllm", **kw)
+    assert cols["throughput_tokens_per_s"][0] == one.throughput_tokens_per_s
+    grid = chipmodel.SweepGrid("llama-3.1-8b", "h200", batch=[64, 128], weight_dtype="fp8", engine=small)
+    first = next(chipmodel.sweep_chunks(pickle.loads(pickle.dumps(grid))))
+    assert list(first["valid"]) == [True, False]  # the replaced profile runs at most 64
     with pytest.raises(chipmodel.ConfigError, match="not a settable engine field") as info:
         vllm.replace(max_seqs=8)
     assert info.value.field == "field"

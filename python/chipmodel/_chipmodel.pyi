@@ -1182,6 +1182,7 @@ class SweepGrid:
         kv_dtype: str | None | Sequence[str | None] = None,
         mode: str | Sequence[str] | None = None,
         usd_per_chip_hour: float | Sequence[float] | dict[str, float] | None = None,
+        engine: str | EngineProfile | None = None,
         catalog: Catalog | None = None,
     ) -> SweepGrid: ...
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...

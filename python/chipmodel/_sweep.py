@@ -16,7 +16,17 @@ import numpy as np
 import numpy.typing as npt
 
 from chipmodel._errors import config_error
-from chipmodel._chipmodel import Assumptions, Catalog, Chip, Fleet, Model, Reduction, SweepGrid, _monte_carlo_draws
+from chipmodel._chipmodel import (
+    Assumptions,
+    Catalog,
+    Chip,
+    EngineProfile,
+    Fleet,
+    Model,
+    Reduction,
+    SweepGrid,
+    _monte_carlo_draws,
+)
 
 if TYPE_CHECKING:
     from chipmodel.inputs import WorkloadDict
@@ -132,6 +142,7 @@ def sweep_inference(
     reduce: ReduceArg = None,
     usd_per_chip_hour: float | Sequence[float] | dict[str, float] | None = None,
     progress: Progress | None = None,
+    engine: str | EngineProfile | None = None,
     catalog: Catalog | None = None,
 ) -> Columns:
     """Estimate every combination of the arguments (each a value or a list) and return columns.
@@ -146,7 +157,10 @@ def sweep_inference(
     it selects, computed in Rust without materializing the grid: 10^8 configurations reduce in
     seconds in a few MB. ``usd_per_chip_hour`` (one price, a list in chip order, or a dict by
     chip) fills ``usd_per_million_tokens``. ``progress(stage, done, total)`` is called as blocks
-    finish (for a progress bar). Names are looked up in ``catalog`` (default: the embedded one).
+    finish (for a progress bar). ``engine`` (an id or an :class:`EngineProfile`) runs every
+    configuration as that engine would (``estimate_inference(engine=...)``): its KV admission and
+    its schedule; a batch over its cap is an invalid row. Names are looked up in ``catalog``
+    (default: the embedded one).
 
         >>> cols = sweep_inference("llama-3.1-8b", ["h100", "h200"], batch=[1, 64])
         >>> [str(c) for c in cols["chip"]], [int(b) for b in cols["batch"]]
@@ -172,6 +186,7 @@ def sweep_inference(
         kv_dtype=kv_dtype,
         mode=mode,
         usd_per_chip_hour=usd_per_chip_hour,
+        engine=engine,
         catalog=catalog,
     )
     return run_grid(grid, reduce=reduce, threads=threads, progress=progress)

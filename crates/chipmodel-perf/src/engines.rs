@@ -142,8 +142,9 @@ pub struct EngineProfile {
     /// Whether the engine's layout search includes pipeline parallelism.
     #[serde(default)]
     pub pipeline_parallel: Option<EngineField<bool>>,
-    /// The sources the fields cite.
-    #[serde(default, skip_deserializing)]
+    /// The sources the fields cite (attached from the file's `[sources]` when read from it; a
+    /// saved profile carries its own, so it round-trips).
+    #[serde(default)]
     pub sources: BTreeMap<String, Source>,
 }
 
@@ -344,6 +345,12 @@ fn parse(file: &str, text: &str) -> Result<Vec<EngineProfile>, CatalogError> {
             item: "engine",
             id: &e.id,
         };
+        if !e.sources.is_empty() {
+            return Err(ctx.err(
+                "sources",
+                "sources belong in the file's [sources] tables, cited by key".to_string(),
+            ));
+        }
         let mut cited = vec![("kv_admission", e.kv_admission.source.clone())];
         for (field, limit) in [
             ("max_sequences", &e.max_sequences),

@@ -90,6 +90,35 @@ fn sized_by(declared: KvPolicy, arrivals: Arrivals, profile: &EngineProfile) -> 
     }
 }
 
+/// A setup as `profile` runs it — its admission, sized for an offline wave, and the schedule
+/// limits of its layout — or `None` when the batch exceeds the engine's cap on sequences.
+pub(crate) fn as_engine_runs(
+    engine: &Engine<'_>,
+    profile: &EngineProfile,
+    setup: Setup,
+) -> Option<(Setup, Option<EngineLimits>)> {
+    if profile
+        .max_batch(engine.chip, setup.dp)
+        .is_some_and(|cap| setup.batch > cap)
+    {
+        return None;
+    }
+    let setup = Setup {
+        kv_policy: sized_by(profile.kv_admission.value, Arrivals::Waves, profile),
+        ..setup
+    };
+    let kv_fit = f64::from(engine.max_batch(&setup)) / f64::from(setup.dp);
+    let limits = profile.limits(
+        engine.chip,
+        setup.pp,
+        kv_fit,
+        engine.model.max_position_embeddings,
+        setup.input_tokens,
+        setup.output_tokens,
+    );
+    Some((setup, limits))
+}
+
 /// As [`crate::estimate_inference`] at the caller's layout and batch, as `profile` runs it: the
 /// engine's KV admission (sized as in [`best_inference`]) and its schedule of an offline wave
 /// ([`crate::Schedule`]). The result names the engine.
@@ -120,9 +149,8 @@ pub fn estimate_inference_as(
     profile: &EngineProfile,
 ) -> Result<InferenceEstimate, PerfError> {
     let (engine, setup) = crate::resolve(model, chip, cfg)?;
-    if let Some(cap) = profile.max_batch(chip, setup.dp)
-        && setup.batch > cap
-    {
+    let Some((setup, limits)) = as_engine_runs(&engine, profile, setup) else {
+        let cap = profile.max_batch(chip, setup.dp).unwrap_or(u32::MAX);
         return Err(invalid(
             "batch",
             setup.batch.to_string(),
@@ -131,21 +159,8 @@ pub fn estimate_inference_as(
                 profile.id, setup.dp, chip.id
             ),
         ));
-    }
-    let declared = profile.kv_admission.value;
-    let setup = Setup {
-        kv_policy: sized_by(declared, Arrivals::Waves, profile),
-        ..setup
     };
-    let kv_fit = f64::from(engine.max_batch(&setup)) / f64::from(setup.dp);
-    let limits = profile.limits(
-        chip,
-        setup.pp,
-        kv_fit,
-        model.max_position_embeddings,
-        setup.input_tokens,
-        setup.output_tokens,
-    );
+    let declared = profile.kv_admission.value;
     let mut e = engine.estimate_with(&setup, limits.as_ref());
     e.engine = Some(profile.id.clone());
     e.notes.push(format!(

@@ -485,6 +485,7 @@ pub struct Grid {
     /// Each (chip, mode)'s kernel curves, looked up once (as `Engine::new` would per row).
     kernels: Vec<Option<&'static crate::kernels::ChipKernels>>,
     usd_per_chip_hour: Vec<f64>,
+    engine: Option<crate::EngineProfile>,
     dims: [usize; 12],
 }
 
@@ -499,6 +500,9 @@ pub struct GridParts {
     pub chips: Vec<Chip>,
     /// USD per chip-hour for each chip (NaN: no price).
     pub usd_per_chip_hour: Vec<f64>,
+    /// The serving engine every configuration runs under (`None`: the engine-free model).
+    #[serde(default)]
+    pub engine: Option<crate::EngineProfile>,
 }
 
 impl Grid {
@@ -519,6 +523,7 @@ impl Grid {
             spec,
             models,
             chips,
+            engine: None,
         })
     }
 
@@ -530,6 +535,7 @@ impl Grid {
             models,
             chips,
             usd_per_chip_hour,
+            engine,
         } = parts;
         spec.models = models.iter().map(|m| m.id.clone()).collect();
         spec.chips = chips.iter().map(|c| c.id.clone()).collect();
@@ -580,6 +586,7 @@ impl Grid {
             params,
             kernels,
             usd_per_chip_hour,
+            engine,
             dims,
         })
     }
@@ -591,6 +598,7 @@ impl Grid {
             models: self.models.clone(),
             chips: self.chips.clone(),
             usd_per_chip_hour: self.usd_per_chip_hour.clone(),
+            engine: self.engine.clone(),
         }
     }
 
@@ -620,6 +628,27 @@ impl Grid {
         idx
     }
 
+    /// A configuration that cannot run (a tp that does not divide, a precision the chip lacks,
+    /// a batch over the engine's cap).
+    fn invalid(&self, index: u64, idx: [u32; 12]) -> Row {
+        let nan = f64::NAN;
+        Row {
+            index,
+            idx,
+            valid: false,
+            fits: false,
+            mem: nan,
+            ttft: nan,
+            tpot: nan,
+            e2e: nan,
+            thr: nan,
+            thr_per_chip: nan,
+            usd_per_mtok: nan,
+            energy: nan,
+            bound: Bound::INVALID_CODE,
+        }
+    }
+
     fn row(&self, i: u64) -> Row {
         let spec = &self.spec;
         let digits = self.digits(i);
@@ -644,25 +673,16 @@ impl Grid {
             spec.kv_dtype[g(10)],
             mode,
         );
-        let nan = f64::NAN;
         match setup {
-            Err(_) => Row {
-                index: i,
-                idx,
-                valid: false,
-                fits: false,
-                mem: nan,
-                ttft: nan,
-                tpot: nan,
-                e2e: nan,
-                thr: nan,
-                thr_per_chip: nan,
-                usd_per_mtok: nan,
-                energy: nan,
-                bound: Bound::INVALID_CODE,
-            },
+            Err(_) => self.invalid(i, idx),
             Ok(s) => {
-                let c = engine.summary(&s);
+                let c = match &self.engine {
+                    None => engine.summary(&s),
+                    Some(p) => match crate::search::as_engine_runs(&engine, p, s) {
+                        Some((s, limits)) => engine.summary_with(&s, limits.as_ref()),
+                        None => return self.invalid(i, idx),
+                    },
+                };
                 idx[3] = s.tp;
                 let n = f64::from(n_chips);
                 let price = self.usd_per_chip_hour[g(1)];

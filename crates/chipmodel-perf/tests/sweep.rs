@@ -267,3 +267,49 @@ fn bad_grids_and_reductions_are_clear_errors() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_sweep_under_an_engine_runs_each_row_as_estimate_inference_as_does() {
+    let spec = SweepSpec {
+        models: vec!["llama-3.1-8b".into()],
+        chips: vec!["h200".into(), "mi300x".into()],
+        n_chips: vec![1],
+        tp: vec![0],
+        pp: vec![1],
+        ep: vec![1],
+        batch: vec![64, 512, 2048],
+        input_tokens: vec![128],
+        output_tokens: vec![128],
+        weight_dtype: vec![Precision::Fp8],
+        kv_dtype: vec![None],
+        mode: vec![Mode::Calibrated],
+    };
+    let vllm = chipmodel_perf::EngineProfile::get("vllm").unwrap();
+    let mut parts = Grid::from_spec(data(), spec).unwrap().parts();
+    parts.engine = Some(vllm.clone());
+    let grid = Grid::new(parts).unwrap();
+    let cols = grid.evaluate(0..grid.len(), 1).unwrap();
+    let model = data().model("llama-3.1-8b").unwrap();
+    for (i, (&chip, &batch)) in cols.chip.iter().zip(&cols.batch).enumerate() {
+        let chip = data().chip(["h200", "mi300x"][chip as usize]).unwrap();
+        let cfg = chipmodel_perf::InferenceConfig {
+            batch,
+            input_tokens: 128,
+            output_tokens: 128,
+            weight_dtype: Precision::Fp8,
+            ..chipmodel_perf::InferenceConfig::default()
+        };
+        match chipmodel_perf::estimate_inference_as(model, chip, &cfg, vllm) {
+            // vLLM runs at most 1,024 sequences on either chip: batch 2,048 is an invalid row.
+            Err(_) => assert!(!cols.valid[i] && batch == 2048, "row {i}"),
+            Ok(e) => {
+                assert!(cols.valid[i]);
+                assert_eq!(
+                    cols.throughput_tokens_per_s[i].to_bits(),
+                    e.throughput_tokens_per_s.to_bits(),
+                    "row {i}"
+                );
+            }
+        }
+    }
+}

@@ -859,7 +859,9 @@ pub fn engine(id: &str) -> PyRes<PyEngineProfile> {
 }
 
 /// ``engine=``: an id or an ``EngineProfile``.
-fn engine_arg(x: Option<&Bound<'_, PyAny>>) -> PyResult<Option<chipmodel::perf::EngineProfile>> {
+pub(crate) fn engine_arg(
+    x: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<chipmodel::perf::EngineProfile>> {
     let Some(x) = x else { return Ok(None) };
     if let Ok(p) = x.cast::<PyEngineProfile>() {
         return Ok(Some((*p.get().p).clone()));

@@ -296,10 +296,24 @@ impl PySweepGrid {
     }
 }
 
+/// ``kv_dtype=``: a precision, ``None`` (16-bit) or a list of them.
+fn kv_dtypes(x: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Option<Precision>>> {
+    match x {
+        None => Ok(vec![None]),
+        Some(x) => list_of(x, |v| {
+            if v.is_none() {
+                Ok(None)
+            } else {
+                Ok(Some(precision("kv_dtype", &v.extract::<String>()?)?))
+            }
+        }),
+    }
+}
+
 #[pymethods]
 impl PySweepGrid {
     #[new]
-    #[pyo3(signature = (models, chips, *, n_chips=None, tp=None, pp=None, ep=None, batch=None, input_tokens=None, output_tokens=None, weight_dtype=None, kv_dtype=None, mode=None, usd_per_chip_hour=None, catalog=None))]
+    #[pyo3(signature = (models, chips, *, n_chips=None, tp=None, pp=None, ep=None, batch=None, input_tokens=None, output_tokens=None, weight_dtype=None, kv_dtype=None, mode=None, usd_per_chip_hour=None, engine=None, catalog=None))]
     #[allow(clippy::too_many_arguments)]
     fn new<'py>(
         models: &Bound<'py, PyAny>,
@@ -315,8 +329,10 @@ impl PySweepGrid {
         kv_dtype: Option<&Bound<'py, PyAny>>,
         mode: Option<&Bound<'py, PyAny>>,
         usd_per_chip_hour: Option<&Bound<'py, PyAny>>,
+        engine: Option<&Bound<'py, PyAny>>,
         catalog: Option<&Bound<'py, PyCatalog>>,
     ) -> PyResult<PySweepGrid> {
+        let engine = crate::perf::engine_arg(engine)?;
         let data = catalog_arg(catalog)?;
         let ms: Vec<Arc<Model>> = list_of(models, |m| model_arg(m, &data))?;
         let cs: Vec<Arc<Chip>> = list_of(chips, |c| chip_arg(c, &data))?;
@@ -339,16 +355,7 @@ impl PySweepGrid {
                 Ok(precision("weight_dtype", &v.extract::<String>()?)?)
             })?,
         };
-        let kv_dtype: Vec<Option<Precision>> = match kv_dtype {
-            None => vec![None],
-            Some(x) => list_of(x, |v| {
-                if v.is_none() {
-                    Ok(None)
-                } else {
-                    Ok(Some(precision("kv_dtype", &v.extract::<String>()?)?))
-                }
-            })?,
-        };
+        let kv_dtype = kv_dtypes(kv_dtype)?;
         let modes: Vec<Mode> = match mode {
             None => vec![Mode::Calibrated],
             Some(x) => list_of(x, |v| Ok(crate::perf::mode(&v.extract::<String>()?)?))?,
@@ -373,6 +380,7 @@ impl PySweepGrid {
             models: ms.iter().map(|m| (**m).clone()).collect(),
             chips: cs.iter().map(|c| (**c).clone()).collect(),
             usd_per_chip_hour: usd,
+            engine,
         })
         .map_err(PyChipModelError::from)?;
         Ok(PySweepGrid {
