@@ -111,14 +111,42 @@ pub struct Prediction {
     pub roofline: Result<f64, String>,
     /// Calibrated prediction, or why there is none.
     pub calibrated: Result<f64, String>,
+    /// Calibrated, with offline rows run under the `ideal` engine (no engine limit: the upper
+    /// bound); the same as `calibrated` for rows at a fixed batch.
+    #[serde(default = "no_ideal")]
+    pub ideal: Result<f64, String>,
+}
+
+fn no_ideal() -> Result<f64, String> {
+    Err("not computed".into())
+}
+
+/// What a prediction is made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Datasheet roofline, the row's engine.
+    Roofline,
+    /// Calibrated parameters and kernel curves, the row's engine.
+    Calibrated,
+    /// Calibrated, the `ideal` engine for offline rows (no engine limit).
+    Ideal,
 }
 
 impl Prediction {
     /// Relative error predicted ÷ measured − 1 in a mode.
     pub fn error(&self, mode: Mode) -> Option<f64> {
-        let p = match mode {
-            Mode::Roofline => &self.roofline,
-            Mode::Calibrated => &self.calibrated,
+        self.error_on(match mode {
+            Mode::Roofline => Basis::Roofline,
+            Mode::Calibrated => Basis::Calibrated,
+        })
+    }
+
+    /// Relative error predicted ÷ measured − 1 on a basis.
+    pub fn error_on(&self, basis: Basis) -> Option<f64> {
+        let p = match basis {
+            Basis::Roofline => &self.roofline,
+            Basis::Calibrated => &self.calibrated,
+            Basis::Ideal => &self.ideal,
         };
         p.as_ref().ok().map(|v| v / self.row.value - 1.0)
     }
@@ -241,6 +269,62 @@ impl Row {
 
 /// Predicts one row in one mode, or says why it is not scored.
 pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
+    predict_on(data, row, mode, false)
+}
+
+/// An offline (maximum-throughput) row: `best_inference` under the row's engine (or `ideal`).
+fn predict_offline(
+    model: &crate::Model,
+    chip: &chipmodel_catalog::Chip,
+    row: &Row,
+    (input, output): (u32, u32),
+    mode: Mode,
+    ideal: bool,
+) -> Result<f64, String> {
+    let mut cfg = BestConfig::new(row.n_chips);
+    cfg.input_tokens = input;
+    cfg.output_tokens = output;
+    cfg.weight_dtype = row.weight_dtype;
+    cfg.kv_dtype = kv_dtype(row);
+    cfg.tp = row.tp;
+    cfg.pp = row.pp;
+    cfg.max_batch = row.batch;
+    let mut profile = if ideal {
+        crate::EngineProfile::get("ideal").map_err(|e| e.to_string())?
+    } else {
+        engine_for(row, chip).map_err(|e| e.to_string())?
+    }
+    .clone();
+    // A row's batch is the engine's own setting (`--max_batch_size`,
+    // `--max-num-seqs`): it replaces the engine's default cap.
+    if let (Some(b), Some(cap)) = (row.batch, profile.max_sequences.as_mut()) {
+        *cap = crate::engines::EngineLimit {
+            value: b,
+            heuristic: None,
+            small_value: None,
+            large_memory_gib: None,
+            small_chips: Vec::new(),
+            tiers: Vec::new(),
+            source: cap.source.clone(),
+            note: Some("the row's own setting".into()),
+        };
+    }
+    cfg.engine = Some(profile);
+    cfg.mode = mode;
+    let e = best_inference(model, chip, &cfg).map_err(|e| e.to_string())?;
+    if let (Some(n), Figure::ThroughputTokensPerS) = (row.requests, row.metric) {
+        return finite_run(model, chip, &cfg, &e, n);
+    }
+    Ok(match row.metric {
+        Figure::TtftS => e.ttft_s,
+        Figure::TpotS => e.tpot_s,
+        Figure::E2eLatencyS => e.e2e_latency_s,
+        Figure::ThroughputTokensPerS => e.throughput_tokens_per_s,
+    })
+}
+
+/// As [`predict`], offline rows under the `ideal` engine when `ideal` is set.
+fn predict_on(data: &Catalogs, row: &Row, mode: Mode, ideal: bool) -> Result<f64, String> {
     let (Some(input), Some(output)) = (row.input_tokens, row.output_tokens) else {
         return Err("not scored: the source gives no input or output length".into());
     };
@@ -278,43 +362,7 @@ pub fn predict(data: &Catalogs, row: &Row, mode: Mode) -> Result<f64, String> {
                 Figure::ThroughputTokensPerS => e.static_throughput_tokens_per_s,
             })
         }
-        "offline" => {
-            let mut cfg = BestConfig::new(row.n_chips);
-            cfg.input_tokens = input;
-            cfg.output_tokens = output;
-            cfg.weight_dtype = row.weight_dtype;
-            cfg.kv_dtype = kv_dtype(row);
-            cfg.tp = row.tp;
-            cfg.pp = row.pp;
-            cfg.max_batch = row.batch;
-            let mut profile = engine_for(row, chip).map_err(|e| e.to_string())?.clone();
-            // A row's batch is the engine's own setting (`--max_batch_size`,
-            // `--max-num-seqs`): it replaces the engine's default cap.
-            if let (Some(b), Some(cap)) = (row.batch, profile.max_sequences.as_mut()) {
-                *cap = crate::engines::EngineLimit {
-                    value: b,
-                    heuristic: None,
-                    small_value: None,
-                    large_memory_gib: None,
-                    small_chips: Vec::new(),
-                    tiers: Vec::new(),
-                    source: cap.source.clone(),
-                    note: Some("the row's own setting".into()),
-                };
-            }
-            cfg.engine = Some(profile);
-            cfg.mode = mode;
-            let e = best_inference(model, chip, &cfg).map_err(|e| e.to_string())?;
-            if let (Some(n), Figure::ThroughputTokensPerS) = (row.requests, row.metric) {
-                return finite_run(model, chip, &cfg, &e, n);
-            }
-            Ok(match row.metric {
-                Figure::TtftS => e.ttft_s,
-                Figure::TpotS => e.tpot_s,
-                Figure::E2eLatencyS => e.e2e_latency_s,
-                Figure::ThroughputTokensPerS => e.throughput_tokens_per_s,
-            })
-        }
+        "offline" => predict_offline(model, chip, row, (input, output), mode, ideal),
         other => Err(format!("not scored: unknown scenario '{other}'")),
     }
 }
@@ -353,6 +401,7 @@ pub fn predictions(data: &Catalogs) -> Result<Vec<Prediction>, PerfError> {
         .map(|row| Prediction {
             roofline: predict(data, &row, Mode::Roofline),
             calibrated: predict(data, &row, Mode::Calibrated),
+            ideal: predict_on(data, &row, Mode::Calibrated, true),
             row,
         })
         .collect())
@@ -389,7 +438,24 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// The medians of the scored rows among `preds` (`None` when none is scored).
 pub fn medians<'a>(preds: impl IntoIterator<Item = &'a Prediction>, mode: Mode) -> Option<Medians> {
-    let errs: Vec<f64> = preds.into_iter().filter_map(|p| p.error(mode)).collect();
+    medians_on(
+        preds,
+        match mode {
+            Mode::Roofline => Basis::Roofline,
+            Mode::Calibrated => Basis::Calibrated,
+        },
+    )
+}
+
+/// The medians of a group of predictions on a basis.
+pub fn medians_on<'a>(
+    preds: impl IntoIterator<Item = &'a Prediction>,
+    basis: Basis,
+) -> Option<Medians> {
+    let errs: Vec<f64> = preds
+        .into_iter()
+        .filter_map(|p| p.error_on(basis))
+        .collect();
     if errs.is_empty() {
         return None;
     }

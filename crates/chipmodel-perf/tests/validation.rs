@@ -2,7 +2,8 @@
 
 use chipmodel_perf::Mode;
 use chipmodel_perf::validation::{
-    Prediction, engine_family, markdown_table, median_error, medians, predictions, regime,
+    Basis, Prediction, engine_family, markdown_table, median_error, medians, medians_on,
+    predictions, regime,
 };
 
 mod common;
@@ -23,7 +24,7 @@ fn breakdown(preds: &[Prediction]) -> String {
             .map_or("?".to_string(), |c| c.vendor.clone())
     };
     let mut s = String::from(
-        "| by | group | scored | median, roofline | median, calibrated | lean, calibrated |\n|---|---|---|---|---|---|\n",
+        "| by | group | scored | median, roofline | median, calibrated | lean, calibrated | median, `ideal` engine | lean, `ideal` |\n|---|---|---|---|---|---|---|---|\n",
     );
     let class = |p: &Prediction| {
         let moe = data.model(&p.row.model).is_ok_and(|m| m.moe.is_some());
@@ -51,18 +52,21 @@ fn breakdown(preds: &[Prediction]) -> String {
         groups.dedup();
         for g in groups {
             let of = || preds.iter().filter(|p| key(p) == g);
-            let (Some(r), Some(c)) = (
+            let (Some(r), Some(c), Some(i)) = (
                 medians(of(), Mode::Roofline),
                 medians(of(), Mode::Calibrated),
+                medians_on(of(), Basis::Ideal),
             ) else {
                 continue;
             };
             s.push_str(&format!(
-                "| {by} | {g} | {} | {:.1}% | {:.1}% | {:+.1}% |\n",
+                "| {by} | {g} | {} | {:.1}% | {:.1}% | {:+.1}% | {:.1}% | {:+.1}% |\n",
                 c.scored,
                 r.abs * 100.0,
                 c.abs * 100.0,
-                c.signed * 100.0
+                c.signed * 100.0,
+                i.abs * 100.0,
+                i.signed * 100.0
             ));
         }
     }
@@ -92,14 +96,22 @@ fn summary(preds: &[Prediction]) -> String {
             median_error(preds, m, metrics)
                 .map_or("–".to_string(), |e| format!("{:.1}%", e * 100.0))
         };
+        let of = || {
+            preds
+                .iter()
+                .filter(|p| metrics.contains(&p.row.metric.as_str()))
+        };
+        let ideal = medians_on(of(), Basis::Ideal).map_or("–".to_string(), |m| {
+            format!("{:.1}% ({:+.1}%)", m.abs * 100.0, m.signed * 100.0)
+        });
         s.push_str(&format!(
-            "| {label} | {n} | {} | {} |\n",
+            "| {label} | {n} | {} | {} | {ideal} |\n",
             f(Mode::Roofline),
             f(Mode::Calibrated)
         ));
     }
     format!(
-        "| rows | scored | median error, roofline | median error, calibrated |\n|---|---|---|---|\n{s}"
+        "| rows | scored | median error, roofline | median error, calibrated | calibrated, `ideal` engine (lean) |\n|---|---|---|---|---|\n{s}"
     )
 }
 
