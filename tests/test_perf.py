@@ -103,6 +103,12 @@ def test_best_inference_meets_targets_or_says_why() -> None:
     best = chipmodel.best_inference("llama-3.1-70b", "h200", n_chips=8, tpot_slo_s=0.03, ttft_slo_s=2.0)
     assert best.fits and best.tpot_s <= 0.03 and best.ttft_s <= 2.0
     assert best.chosen_by.startswith("best_inference (trtllm 1.x): tp=")
+    sched = best.schedule
+    assert sched is not None and sched["tpot_s"] == best.tpot_s and sched["ttft_s"] == best.ttft_s
+    assert best.kernel_curves == "aic-h200-sxm" and 1 <= len(best.alternatives) <= 3
+    assert all(a["throughput_tokens_per_s"] <= best.throughput_tokens_per_s for a in best.alternatives)
+    plain = chipmodel.estimate_inference("llama-3.1-8b", "mi300x")
+    assert plain.schedule is None and plain.alternatives == [] and plain.kernel_curves is None
     assert "next best" in best.chosen_by  # the runner-up and what it makes
     with pytest.raises(chipmodel.ConfigError, match="does not fit on 1 × h100-sxm"):
         chipmodel.best_inference("llama-3.1-405b", "h100", n_chips=1)

@@ -429,6 +429,25 @@ class InferenceEstimate:
     """
 
     def __reduce__(self) -> tuple[Any, tuple[str, bytes]]: ...
+    @property
+    def schedule(self) -> dict[str, Any] | None:
+        """The serving engine's schedule of the batch, where an engine ran it: sequences and
+        micro-batches per replica, the token budget, prompt and decode tokens per step, steps
+        that carry prefill and that decode only, their times, host time, pipeline sends and
+        bubble, the cycle, TTFT and TPOT. None for an estimate without an engine (or ``ideal``).
+        """
+    @property
+    def alternatives(self) -> list[dict[str, Any]]:
+        """The next best layouts of a ``best_inference`` search (up to three): ``tp``, ``pp``,
+        ``ep``, ``dp``, ``batch``, throughput, TTFT, TPOT and the pipeline bubble's share of the
+        cycle; empty for a configuration given as is.
+        """
+    @property
+    def kernel_curves(self) -> str | None:
+        """The source of the measured kernel curves the estimate priced with (``"aic-h200-sxm"``:
+        NVIDIA's AIConfigurator database); None where the chip has none and the flat calibrated
+        efficiencies apply.
+        """
 
     @property
     def calibration_estimates(self) -> tuple[int, int]:

@@ -336,6 +336,28 @@ impl PyInferenceEstimate {
         });
         json_to_py(py, &v)
     }
+    /// The serving engine's schedule of the batch, where an engine ran it: sequences and
+    /// micro-batches per replica, the token budget, prompt and decode tokens per step, steps
+    /// that carry prefill and that decode only, their times, host time, pipeline sends and
+    /// bubble, the cycle, TTFT and TPOT. None for an estimate without an engine (or ``ideal``).
+    #[getter]
+    fn schedule<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::to_py(py, self.est.schedule)
+    }
+    /// The next best layouts of a ``best_inference`` search (up to three): ``tp``, ``pp``,
+    /// ``ep``, ``dp``, ``batch``, throughput, TTFT, TPOT and the pipeline bubble's share of the
+    /// cycle; empty for a configuration given as is.
+    #[getter]
+    fn alternatives<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::to_py(py, &self.est.alternatives)
+    }
+    /// The source of the measured kernel curves the estimate priced with (``"aic-h200-sxm"``:
+    /// NVIDIA's AIConfigurator database); None where the chip has none and the flat calibrated
+    /// efficiencies apply.
+    #[getter]
+    fn kernel_curves(&self) -> Option<String> {
+        self.est.kernel_curves.clone()
+    }
     /// The parameters used (efficiencies, overheads).
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
