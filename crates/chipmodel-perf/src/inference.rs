@@ -1424,6 +1424,19 @@ impl<'a> Engine<'a> {
                 s.input_tokens, s.output_tokens, self.model.id, self.model.max_position_embeddings
             ));
         }
+        if self.model.moe.is_some() {
+            let routing = crate::kernels::moe_routing(self.model);
+            if self
+                .kernels
+                .and_then(|k| k.moe_for(s.act_dtype, routing))
+                .is_some()
+            {
+                notes.push(format!(
+                    "MoE experts: TensorRT-LLM's measured fused-MoE kernel, {routing} routing \
+                     (AIConfigurator's default for this model family)"
+                ));
+            }
+        }
         notes
     }
 

@@ -741,6 +741,19 @@ fn grouped_moe_layers_take_at_least_the_dense_equivalent_time() {
                 if !e.fits {
                     continue;
                 }
+                // The assumption is in the result.
+                let routing = if model.mla.is_some() {
+                    "power-law-1.01"
+                } else {
+                    "power-law-1.2"
+                };
+                assert!(
+                    e.notes
+                        .iter()
+                        .any(|n| n.contains("measured fused-MoE kernel") && n.contains(routing)),
+                    "{:?}",
+                    e.notes
+                );
                 let experts = ops
                     .iter()
                     .find(|o| o.phase == "prefill" && o.op == "experts")
