@@ -258,11 +258,42 @@ pub fn best_inference(
     Ok(search.result(best, &found))
 }
 
-/// One costed layout: its setup, its schedule limits and its numbers.
+/// One costed layout: its setup, its schedule limits and the numbers the search ranks and
+/// reports it by (the chosen one is estimated in full at the end).
 struct Costed {
     setup: Setup,
     limits: Option<EngineLimits>,
-    core: Core,
+    figures: Figures,
+}
+
+/// Throughput, latencies and the pipeline bubble's share of the cycle of a costed batch.
+#[derive(Clone, Copy)]
+struct Figures {
+    throughput_tokens_per_s: f64,
+    ttft_s: f64,
+    tpot_s: f64,
+    bubble_fraction: f64,
+}
+
+impl Figures {
+    fn of_core(c: &Core) -> Figures {
+        Figures {
+            throughput_tokens_per_s: c.throughput_tokens_per_s,
+            ttft_s: c.ttft_s,
+            tpot_s: c.tpot_s,
+            bubble_fraction: c.schedule.map_or(0.0, |sc| sc.bubble_s / sc.cycle_s),
+        }
+    }
+
+    /// As the estimate would give them under an engine: the schedule's (two passes, not five).
+    fn of_schedule(sc: &crate::Schedule, dp: u32) -> Figures {
+        Figures {
+            throughput_tokens_per_s: f64::from(dp) * sc.replica_throughput_tokens_per_s,
+            ttft_s: sc.ttft_s,
+            tpot_s: sc.tpot_s,
+            bubble_fraction: sc.bubble_s / sc.cycle_s,
+        }
+    }
 }
 
 /// A layout at its largest admitted batch, before the targets are applied.
@@ -379,7 +410,7 @@ impl Search<'_> {
                     let mut t: Vec<f64> = found
                         .costed
                         .iter()
-                        .map(|c| c.core.throughput_tokens_per_s)
+                        .map(|c| c.figures.throughput_tokens_per_s)
                         .collect();
                     t.sort_by(|a, b| b.total_cmp(a));
                     fourth = t[3];
@@ -387,9 +418,9 @@ impl Search<'_> {
             }
         }
         found.costed.sort_by(|a, b| {
-            b.core
+            b.figures
                 .throughput_tokens_per_s
-                .total_cmp(&a.core.throughput_tokens_per_s)
+                .total_cmp(&a.figures.throughput_tokens_per_s)
         });
         found
     }
@@ -516,9 +547,12 @@ impl Search<'_> {
         Some(Costed {
             setup: Setup { batch, ..setup },
             limits,
-            core: match top {
-                Some(c) if batch == top_at => c,
-                _ => at(batch),
+            figures: match (top, &limits) {
+                (Some(c), _) if batch == top_at => Figures::of_core(&c),
+                (_, Some(l)) => {
+                    Figures::of_schedule(&engine.schedule(&Setup { batch, ..setup }, l), dp)
+                }
+                (_, None) => Figures::of_core(&at(batch)),
             },
         })
     }
@@ -538,10 +572,10 @@ impl Search<'_> {
                 ep: c.setup.ep,
                 dp: c.setup.dp,
                 batch: c.setup.batch,
-                throughput_tokens_per_s: c.core.throughput_tokens_per_s,
-                ttft_s: c.core.ttft_s,
-                tpot_s: c.core.tpot_s,
-                bubble_fraction: c.core.schedule.map_or(0.0, |sc| sc.bubble_s / sc.cycle_s),
+                throughput_tokens_per_s: c.figures.throughput_tokens_per_s,
+                ttft_s: c.figures.ttft_s,
+                tpot_s: c.figures.tpot_s,
+                bubble_fraction: c.figures.bubble_fraction,
             })
             .collect();
         let mut targets = Vec::new();
