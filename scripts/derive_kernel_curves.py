@@ -121,12 +121,7 @@ def gemm_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
             grid.append(line)
         # Bins without three measurements take their neighbour in M (the curve is monotone
         # enough at a factor of four), so every cell carries a measured value.
-        for line in grid:
-            for i in range(len(line)):
-                if line[i] is None:
-                    near = [line[j] for j in sorted(range(len(line)), key=lambda j: abs(j - i)) if line[j] is not None]
-                    line[i] = near[0] if near else 0.5
-        cells = ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in grid)
+        cells = ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in fill(grid))
         out.append(
             f'[[gemm]]\nchip = "{chip_id}"\ndtype = "{precision}"\nsource = "{source_key(system)}"\n'
             f"roofline_fraction = [\n    {cells},\n]\n"
@@ -157,6 +152,17 @@ def fill(grid: list[list[float | None]]) -> list[list[float]]:
         src = r if r[0] is not None else rows[min(measured, key=lambda j: abs(j - i))] if measured else [0.5] * len(r)
         out.append([float(v) for v in src])  # type: ignore[arg-type]
     return out
+
+
+def grid_text(cells: dict[tuple[int, int], list[float]], rows: int, cols: int) -> str:
+    grid: list[list[float | None]] = [
+        [
+            round(min(statistics.median(cells[(i, j)]), 1.0), 3) if len(cells.get((i, j), [])) >= 3 else None
+            for j in range(cols)
+        ]
+        for i in range(rows)
+    ]
+    return ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in fill(grid))
 
 
 def moe_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
@@ -196,14 +202,7 @@ def moe_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:
                     for j, mb in enumerate(M_BINS):
                         if mb / 2 < m <= mb * 2:
                             cells.setdefault((i, j), []).append(frac)
-            grid: list[list[float | None]] = [
-                [
-                    round(min(statistics.median(cells[(i, j)]), 1.0), 3) if len(cells.get((i, j), [])) >= 3 else None
-                    for j in range(len(M_BINS))
-                ]
-                for i in range(len(NK_BINS))
-            ]
-            text = ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in fill(grid))
+            text = grid_text(cells, len(NK_BINS), len(M_BINS))
             out.append(
                 f'[[moe]]\nchip = "{chip_id}"\ndtype = "{precision}"\nrouting = "{routing}"\n'
                 f'source = "{source_key(system)}"\nroofline_fraction = [\n    {text},\n]\n'
@@ -222,17 +221,6 @@ def near(x: float, grid: list[int]) -> int | None:
     """The index of the grid point within a factor of 2 of ``x`` (nearest in log), if any."""
     i = min(range(len(grid)), key=lambda j: abs(math.log2(x / grid[j])))
     return i if abs(math.log2(x / grid[i])) <= 0.5 else None
-
-
-def grid_text(cells: dict[tuple[int, int], list[float]], rows: int, cols: int) -> str:
-    grid: list[list[float | None]] = [
-        [
-            round(min(statistics.median(cells[(i, j)]), 1.0), 3) if len(cells.get((i, j), [])) >= 3 else None
-            for j in range(cols)
-        ]
-        for i in range(rows)
-    ]
-    return ",\n    ".join("[" + ", ".join(f"{v:.3f}" for v in line) + "]" for line in fill(grid))
 
 
 def attention_rows(z: zipfile.ZipFile, system: str, chip_id: str) -> list[str]:

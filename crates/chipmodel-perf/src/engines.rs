@@ -102,6 +102,17 @@ impl EngineLimit {
 /// The source key of fields a caller set ([`EngineProfile::with_setting`]).
 pub const CALLER: &str = "caller";
 
+const SET_BY_CALLER: &str = "set by the caller";
+
+/// A field set by the caller, citing [`CALLER`].
+fn by_caller<T>(value: T) -> EngineField<T> {
+    EngineField {
+        value,
+        source: CALLER.to_string(),
+        note: Some(SET_BY_CALLER.to_string()),
+    }
+}
+
 /// A value for [`EngineProfile::with_setting`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Setting {
@@ -237,8 +248,6 @@ impl EngineProfile {
     pub fn with_setting(&self, field: &str, value: Setting) -> Result<EngineProfile, PerfError> {
         let bad = |why: &str| crate::error::invalid(field, format!("{value:?}"), why.to_string());
         let mut p = self.clone();
-        let note = Some("set by the caller".to_string());
-        let source = CALLER.to_string();
         let count = |n: u32| -> Result<EngineLimit, PerfError> {
             if n == 0 {
                 return Err(bad("must be at least 1"));
@@ -250,28 +259,17 @@ impl EngineProfile {
                 large_memory_gib: None,
                 small_chips: Vec::new(),
                 tiers: Vec::new(),
-                source: source.clone(),
-                note: note.clone(),
+                source: CALLER.to_string(),
+                note: Some(SET_BY_CALLER.to_string()),
             })
-        };
-        let flag = |b: bool| EngineField {
-            value: b,
-            source: source.clone(),
-            note: note.clone(),
         };
         match (field, value) {
             ("max_sequences", Setting::Count(n)) => p.max_sequences = Some(count(n)?),
             ("max_num_tokens", Setting::Count(n)) => p.max_num_tokens = Some(count(n)?),
-            ("chunked_prefill", Setting::Flag(b)) => p.chunked_prefill = Some(flag(b)),
-            ("overlap_scheduler", Setting::Flag(b)) => p.overlap_scheduler = Some(flag(b)),
-            ("pipeline_parallel", Setting::Flag(b)) => p.pipeline_parallel = Some(flag(b)),
-            ("kv_admission", Setting::Admission(k)) => {
-                p.kv_admission = EngineField {
-                    value: k,
-                    source: source.clone(),
-                    note: note.clone(),
-                }
-            }
+            ("chunked_prefill", Setting::Flag(b)) => p.chunked_prefill = Some(by_caller(b)),
+            ("overlap_scheduler", Setting::Flag(b)) => p.overlap_scheduler = Some(by_caller(b)),
+            ("pipeline_parallel", Setting::Flag(b)) => p.pipeline_parallel = Some(by_caller(b)),
+            ("kv_admission", Setting::Admission(k)) => p.kv_admission = by_caller(k),
             (
                 "max_sequences" | "max_num_tokens" | "chunked_prefill" | "overlap_scheduler"
                 | "pipeline_parallel" | "kv_admission",

@@ -1010,6 +1010,10 @@ impl<'a> Engine<'a> {
             .scale_out_bandwidth_bytes_per_s()
             .unwrap_or(up.min(25e9));
         let link = |group: u32| if group <= p.scale_up_domain { up } else { out.min(up) } * p.comm_efficiency;
+        // The attention curves were measured with head size 128 and without MLA.
+        let attention = self
+            .kernels
+            .filter(|_| self.model.mla.is_none() && self.model.head_dim == 128);
         Hw {
             mm_flops: act_rate * eff,
             mm_flops_eager: act_rate * eff_eager,
@@ -1026,19 +1030,10 @@ impl<'a> Engine<'a> {
             mm_peak: act_rate,
             bw_peak: chip.memory_bandwidth_bytes_per_s(),
             gemm: self.kernels.and_then(|k| k.gemm_for(s.act_dtype)),
-            decode_attn: self
-                .kernels
-                .filter(|_| self.model.mla.is_none() && self.model.head_dim == 128)
-                .and_then(|k| k.decode_attention_for(s.kv_dtype)),
-            context_attn: self
-                .kernels
-                .filter(|_| self.model.mla.is_none() && self.model.head_dim == 128)
-                .and_then(|k| k.context_attention_for(Precision::Bf16)),
+            decode_attn: attention.and_then(|k| k.decode_attention_for(s.kv_dtype)),
+            context_attn: attention.and_then(|k| k.context_attention_for(Precision::Bf16)),
             attn_peak: sixteen.unwrap_or(act_rate),
-            moe: self
-                .kernels
-                .filter(|_| self.model.moe.is_some())
-                .and_then(|k| k.moe_for(s.act_dtype, crate::kernels::moe_routing(self.model))),
+            moe: self.moe_curve(s),
             all_reduce: self
                 .kernels
                 .filter(|_| s.tp <= p.scale_up_domain)
@@ -1144,8 +1139,8 @@ impl<'a> Engine<'a> {
         let q_bytes = 2.0 * m.q_dim() as f64 / tp * hw.a_b;
         match (hw.context_attn, hw.decode_attn) {
             // Measured kernels: prefill attention by query heads per GPU and prompt length
-            // (of the matrix peak), decode attention by KV heads per GPU and context (of the
-            // bandwidth), each its own kernel.
+            // (of the matrix peak), decode attention by sequences in the step and their context
+            // (of the bandwidth), each its own kernel.
             (Some(ctx), Some(dec)) => {
                 if pass.prefill_tokens > 0.0 {
                     let flops = 2.0 * nh_chip * d_prefill * pass.prefill_tokens * pass.prefill_ctx;
@@ -1424,20 +1419,22 @@ impl<'a> Engine<'a> {
                 s.input_tokens, s.output_tokens, self.model.id, self.model.max_position_embeddings
             ));
         }
-        if self.model.moe.is_some() {
-            let routing = crate::kernels::moe_routing(self.model);
-            if self
-                .kernels
-                .and_then(|k| k.moe_for(s.act_dtype, routing))
-                .is_some()
-            {
-                notes.push(format!(
-                    "MoE experts: TensorRT-LLM's measured fused-MoE kernel, {routing} routing \
-                     (AIConfigurator's default for this model family)"
-                ));
-            }
+        if self.moe_curve(s).is_some() {
+            notes.push(format!(
+                "MoE experts: TensorRT-LLM's measured fused-MoE kernel, {} routing \
+                 (AIConfigurator's default for this model family)",
+                crate::kernels::moe_routing(self.model)
+            ));
         }
         notes
+    }
+
+    /// The fused-MoE curve the experts of `s` are priced by: the chip's, for the matrix
+    /// precision, under the model's routing; `None` for a dense model or where unmeasured.
+    fn moe_curve(&self, s: &Setup) -> Option<&'static GemmCurve> {
+        self.kernels
+            .filter(|_| self.model.moe.is_some())
+            .and_then(|k| k.moe_for(s.act_dtype, crate::kernels::moe_routing(self.model)))
     }
 
     /// Whether the run is longer than the model's trained context.

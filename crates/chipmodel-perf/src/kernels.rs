@@ -104,38 +104,35 @@ pub struct ChipKernels {
     pub all_reduce: Vec<AllReduceCurve>,
 }
 
+/// The curve measured for precision `p` in a list by precision name.
+fn by_precision(curves: &[(String, GemmCurve)], p: Precision) -> Option<&GemmCurve> {
+    let name = p.as_str();
+    curves.iter().find(|(d, _)| d == name).map(|(_, c)| c)
+}
+
 impl ChipKernels {
     /// The GEMM curve for matrix products computed in `p`, if measured.
     pub fn gemm_for(&self, p: Precision) -> Option<&GemmCurve> {
-        let name = p.to_string();
-        self.gemm.iter().find(|(d, _)| *d == name).map(|(_, c)| c)
+        by_precision(&self.gemm, p)
     }
 
     /// The fused-MoE curve for experts computed in `p` under `routing`, if measured.
     pub fn moe_for(&self, p: Precision, routing: &str) -> Option<&GemmCurve> {
-        let name = p.to_string();
+        let name = p.as_str();
         self.moe
             .iter()
-            .find(|(d, r, _)| *d == name && r == routing)
+            .find(|(d, r, _)| d == name && r == routing)
             .map(|(_, _, c)| c)
     }
 
     /// The decode-attention curve for a KV cache held in `p`, if measured.
     pub fn decode_attention_for(&self, p: Precision) -> Option<&GemmCurve> {
-        let name = p.to_string();
-        self.decode_attention
-            .iter()
-            .find(|(d, _)| *d == name)
-            .map(|(_, c)| c)
+        by_precision(&self.decode_attention, p)
     }
 
     /// The context-attention curve for attention computed in `p`, if measured.
     pub fn context_attention_for(&self, p: Precision) -> Option<&GemmCurve> {
-        let name = p.to_string();
-        self.context_attention
-            .iter()
-            .find(|(d, _)| *d == name)
-            .map(|(_, c)| c)
+        by_precision(&self.context_attention, p)
     }
 
     /// The all-reduce curve for `gpus`, if measured.
@@ -294,14 +291,34 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
         chips: BTreeMap::new(),
         sources: BTreeMap::new(),
     };
+    read_grid(file, gemms, moes, (&ln_m, &ln_nk), &sources, &mut out)?;
+    read_attention(file, decode, context, &sources, &mut out)?;
+    for a in ars {
+        read_all_reduce(file, a, &sources, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The GEMM and MoE entries, on the file's grid (`m_bins` × `weight_elements`).
+fn read_grid(
+    file: &str,
+    gemms: Vec<GemmEntry>,
+    moes: Vec<MoeEntry>,
+    (ln_m, ln_nk): (&[f64], &[f64]),
+    sources: &BTreeMap<String, Source>,
+    out: &mut Kernels,
+) -> Result<(), CatalogError> {
+    let on_grid = |ctx: Ctx<'_>, fraction, source| {
+        curve(ctx, "roofline_fraction", fraction, ln_m, ln_nk, source)
+    };
     for g in gemms {
         let ctx = Ctx {
             file,
             item: "gemm",
             id: &g.chip,
         };
-        cite(&sources, &g.source, ctx, &mut out)?;
-        let c = curve(ctx, g.roofline_fraction, &ln_m, &ln_nk, g.source)?;
+        cite(sources, &g.source, ctx, out)?;
+        let c = on_grid(ctx, g.roofline_fraction, g.source)?;
         out.chips.entry(g.chip).or_default().gemm.push((g.dtype, c));
     }
     for g in moes {
@@ -310,21 +327,19 @@ fn parse(file: &str, text: &str) -> Result<Kernels, CatalogError> {
             item: "moe",
             id: &g.chip,
         };
-        cite(&sources, &g.source, ctx, &mut out)?;
-        let c = curve(ctx, g.roofline_fraction, &ln_m, &ln_nk, g.source)?;
+        cite(sources, &g.source, ctx, out)?;
+        let c = on_grid(ctx, g.roofline_fraction, g.source)?;
         let chip = out.chips.entry(g.chip).or_default();
         chip.moe.push((g.dtype, g.routing, c));
     }
-    read_attention(file, decode, context, &sources, &mut out)?;
-    for a in ars {
-        read_all_reduce(file, a, &sources, &mut out)?;
-    }
-    Ok(out)
+    Ok(())
 }
 
-/// A curve on the file's grid, its fractions checked.
+/// A curve on a grid (`ln_m` columns, `ln_nk` rows), its fractions (the entry's `field`)
+/// checked.
 fn curve(
     ctx: Ctx<'_>,
+    field: &str,
     fraction: Vec<Vec<f64>>,
     ln_m: &[f64],
     ln_nk: &[f64],
@@ -333,7 +348,7 @@ fn curve(
     let shape_ok = fraction.len() == ln_nk.len() && fraction.iter().all(|r| r.len() == ln_m.len());
     if !shape_ok {
         return Err(ctx.err(
-            "roofline_fraction",
+            field,
             format!(
                 "expected {} rows of {} values (one row per row-axis value, one value per column)",
                 ln_nk.len(),
@@ -346,10 +361,7 @@ fn curve(
         .flatten()
         .find(|f| !(**f > 0.0 && **f <= 1.0))
     {
-        return Err(ctx.err(
-            "roofline_fraction",
-            format!("{bad} is not a fraction in (0, 1]"),
-        ));
+        return Err(ctx.err(field, format!("{bad} is not a fraction in (0, 1]")));
     }
     Ok(GemmCurve {
         ln_m: ln_m.to_vec(),
@@ -373,6 +385,20 @@ fn cite(
     Ok(())
 }
 
+/// A curve with its own axes (an attention entry): the row and column axes and the fractions,
+/// each named by its field.
+fn axis_curve(
+    ctx: Ctx<'_>,
+    (rows_field, rows): (&str, &[f64]),
+    (cols_field, cols): (&str, &[f64]),
+    (field, fraction): (&str, Vec<Vec<f64>>),
+    source: String,
+) -> Result<GemmCurve, CatalogError> {
+    let rows = positive_increasing(rows_field, rows).map_err(|e| e.in_file(ctx))?;
+    let cols = positive_increasing(cols_field, cols).map_err(|e| e.in_file(ctx))?;
+    curve(ctx, field, fraction, &cols, &rows, source)
+}
+
 fn read_attention(
     file: &str,
     decode: Vec<DecodeAttentionEntry>,
@@ -387,9 +413,13 @@ fn read_attention(
             id: &a.chip,
         };
         cite(sources, &a.source, ctx, out)?;
-        let rows = positive_increasing("batch", &a.batch).map_err(|e| e.in_file(ctx))?;
-        let cols = positive_increasing("context", &a.context).map_err(|e| e.in_file(ctx))?;
-        let c = curve(ctx, a.bandwidth_fraction, &cols, &rows, a.source)?;
+        let c = axis_curve(
+            ctx,
+            ("batch", &a.batch),
+            ("context", &a.context),
+            ("bandwidth_fraction", a.bandwidth_fraction),
+            a.source,
+        )?;
         let chip = out.chips.entry(a.chip).or_default();
         chip.decode_attention.push((a.kv_dtype, c));
     }
@@ -400,9 +430,13 @@ fn read_attention(
             id: &a.chip,
         };
         cite(sources, &a.source, ctx, out)?;
-        let rows = positive_increasing("heads", &a.heads).map_err(|e| e.in_file(ctx))?;
-        let cols = positive_increasing("tokens", &a.tokens).map_err(|e| e.in_file(ctx))?;
-        let c = curve(ctx, a.peak_fraction, &cols, &rows, a.source)?;
+        let c = axis_curve(
+            ctx,
+            ("heads", &a.heads),
+            ("tokens", &a.tokens),
+            ("peak_fraction", a.peak_fraction),
+            a.source,
+        )?;
         let chip = out.chips.entry(a.chip).or_default();
         chip.context_attention.push((a.dtype, c));
     }

@@ -138,9 +138,7 @@ impl EngineLimits {
             overlap: profile.overlap_scheduler.as_ref().is_some_and(|f| f.value),
         })
     }
-}
 
-impl EngineLimits {
     /// One stage's step: its share of the device time through every stage plus the host time of
     /// scheduling it, or the larger of the two where the engine overlaps them.
     fn stage_s(&self, device_s: f64, pp: u32, host_s: f64) -> f64 {

@@ -91,17 +91,16 @@ fn sized_by(declared: KvPolicy, arrivals: Arrivals, profile: &EngineProfile) -> 
 }
 
 /// A setup as `profile` runs it — its admission, sized for an offline wave, and the schedule
-/// limits of its layout — or `None` when the batch exceeds the engine's cap on sequences.
+/// limits of its layout — or, when the batch exceeds the engine's cap on sequences, the cap.
 pub(crate) fn as_engine_runs(
     engine: &Engine<'_>,
     profile: &EngineProfile,
     setup: Setup,
-) -> Option<(Setup, Option<EngineLimits>)> {
-    if profile
-        .max_batch(engine.chip, setup.dp)
-        .is_some_and(|cap| setup.batch > cap)
+) -> Result<(Setup, Option<EngineLimits>), u32> {
+    if let Some(cap) = profile.max_batch(engine.chip, setup.dp)
+        && setup.batch > cap
     {
-        return None;
+        return Err(cap);
     }
     let setup = Setup {
         kv_policy: sized_by(profile.kv_admission.value, Arrivals::Waves, profile),
@@ -116,7 +115,7 @@ pub(crate) fn as_engine_runs(
         setup.input_tokens,
         setup.output_tokens,
     );
-    Some((setup, limits))
+    Ok((setup, limits))
 }
 
 /// As [`crate::estimate_inference`] at the caller's layout and batch, as `profile` runs it: the
@@ -149,25 +148,23 @@ pub fn estimate_inference_as(
     profile: &EngineProfile,
 ) -> Result<InferenceEstimate, PerfError> {
     let (engine, setup) = crate::resolve(model, chip, cfg)?;
-    let Some((setup, limits)) = as_engine_runs(&engine, profile, setup) else {
-        let cap = profile.max_batch(chip, setup.dp).unwrap_or(u32::MAX);
-        return Err(invalid(
+    let (setup, limits) = as_engine_runs(&engine, profile, setup).map_err(|cap| {
+        invalid(
             "batch",
             setup.batch.to_string(),
             format!(
                 "engine {} runs at most {cap} sequences on {} replica(s) of {}",
                 profile.id, setup.dp, chip.id
             ),
-        ));
-    };
-    let declared = profile.kv_admission.value;
+        )
+    })?;
     let mut e = engine.estimate_with(&setup, limits.as_ref());
     e.engine = Some(profile.id.clone());
     e.notes.push(format!(
         "engine {} {}: KV {}, an offline wave of the given batch",
         profile.id,
         profile.version,
-        declared.as_str()
+        profile.kv_admission.value.as_str()
     ));
     Ok(e)
 }
@@ -301,12 +298,8 @@ struct Bounded {
     setup: Setup,
     hi: u32,
     limits: Option<EngineLimits>,
-    /// The estimate at `hi`, where it was made.
-    top: Option<Core>,
-    /// Throughput at `hi`: no batch the targets allow makes more.
-    upper: f64,
-    /// TTFT and TPOT at `hi`, s.
-    latency: (f64, f64),
+    /// The figures at `hi`: no batch the targets allow makes more throughput.
+    top: Figures,
 }
 
 /// What the search found.
@@ -398,10 +391,14 @@ impl Search<'_> {
         }
         // Best bound first; a layout whose bound is below the fourth best found cannot be the
         // result or one of its three alternatives, so it is not searched.
-        bounded.sort_by(|a, b| b.upper.total_cmp(&a.upper));
+        bounded.sort_by(|a, b| {
+            b.top
+                .throughput_tokens_per_s
+                .total_cmp(&a.top.throughput_tokens_per_s)
+        });
         let mut fourth = f64::NEG_INFINITY;
         for b in bounded {
-            if b.upper < fourth {
+            if b.top.throughput_tokens_per_s < fourth {
                 break;
             }
             if let Some(c) = self.settle(b) {
@@ -455,105 +452,77 @@ impl Search<'_> {
                 cfg.output_tokens,
             )
             .map(|l| EngineLimits { arrivals, ..l });
-        let at_hi = Setup { batch: hi, ..setup };
-        let targets = cfg.ttft_slo_s.is_some() || cfg.tpot_slo_s.is_some();
-        // Under an engine with targets, the schedule alone (two passes of the estimate's five)
-        // gives the bound and the latencies; the estimate is made only if the batch is kept.
-        let (top, upper, latency) = match &limits {
-            Some(l) if targets => {
-                let sc = engine.schedule(&at_hi, l);
-                (
-                    None,
-                    f64::from(dp) * sc.replica_throughput_tokens_per_s,
-                    (sc.ttft_s, sc.tpot_s),
-                )
-            }
-            _ => {
-                let c = engine.summary_with(&at_hi, limits.as_ref());
-                (Some(c), c.throughput_tokens_per_s, (c.ttft_s, c.tpot_s))
-            }
-        };
+        let top = self.figures_at(&Setup { batch: hi, ..setup }, limits.as_ref());
         Some(Bounded {
             setup,
             hi,
             limits,
             top,
-            upper,
-            latency,
         })
+    }
+
+    /// What the search ranks a batch by. Under an engine its schedule alone gives them (two
+    /// passes instead of the estimate's five), as the estimate would; the ideal bound, with no
+    /// schedule, needs the estimate.
+    fn figures_at(&self, s: &Setup, limits: Option<&EngineLimits>) -> Figures {
+        match limits {
+            Some(l) => Figures::of_schedule(&self.engine.schedule(s, l), s.dp),
+            None => Figures::of_core(&self.engine.summary_with(s, None)),
+        }
     }
 
     /// The largest batch of a bounded layout the targets allow, costed; `None` when it misses
     /// them at its smallest batch.
     fn settle(&self, b: Bounded) -> Option<Costed> {
-        let (cfg, engine) = (self.cfg, self.engine);
+        let cfg = self.cfg;
         let Bounded {
             setup,
             mut hi,
             limits,
             top,
-            latency,
-            ..
         } = b;
-        let dp = setup.dp;
-        let at = |b: u32| engine.summary_with(&Setup { batch: b, ..setup }, limits.as_ref());
-        // How far batch `b` is from the targets: the larger of TTFT/target and TPOT/target,
-        // less one (≤ 0: met). Under an engine its schedule alone gives the latencies (two
-        // passes instead of the estimate's five).
-        let over = |ttft: f64, tpot: f64| {
+        let at = |batch: u32| self.figures_at(&Setup { batch, ..setup }, limits.as_ref());
+        // How far a batch is from the targets: the larger of TTFT/target and TPOT/target, less
+        // one (≤ 0: met).
+        let over = |f: &Figures| {
             let r = |x: f64, t: Option<f64>| t.map_or(f64::NEG_INFINITY, |t| x / t);
-            r(ttft, cfg.ttft_slo_s).max(r(tpot, cfg.tpot_slo_s)) - 1.0
-        };
-        let slack = |b: u32| match &limits {
-            Some(l) => {
-                let sc = engine.schedule(&Setup { batch: b, ..setup }, l);
-                over(sc.ttft_s, sc.tpot_s)
-            }
-            None => {
-                let e = at(b);
-                over(e.ttft_s, e.tpot_s)
-            }
+            r(f.ttft_s, cfg.ttft_slo_s).max(r(f.tpot_s, cfg.tpot_slo_s)) - 1.0
         };
         // The largest batch in [dp, hi] that meets the targets (they grow with the batch): false
         // position on the slack, with a bisection step whenever it does not halve the bracket.
-        let top_at = hi;
-        let mut s_hi = over(latency.0, latency.1);
-        let batch = if s_hi <= 0.0 {
-            hi
+        let mut s_hi = over(&top);
+        let (batch, figures) = if s_hi <= 0.0 {
+            (hi, top)
         } else {
-            let (mut lo, mut s_lo) = (dp, slack(dp));
+            let mut lo = (setup.dp, at(setup.dp));
+            let mut s_lo = over(&lo.1);
             if s_lo > 0.0 {
                 return None;
             }
             let mut bisect = false;
-            while hi - lo > 1 {
-                let width = hi - lo;
+            while hi - lo.0 > 1 {
+                let width = hi - lo.0;
                 let mid = if bisect || !(s_hi - s_lo).is_finite() {
-                    lo + width / 2
+                    lo.0 + width / 2
                 } else {
                     let f = (-s_lo / (s_hi - s_lo)).clamp(0.0, 1.0);
-                    (lo + (f * f64::from(width)).round() as u32).clamp(lo + 1, hi - 1)
+                    (lo.0 + (f * f64::from(width)).round() as u32).clamp(lo.0 + 1, hi - 1)
                 };
-                let s = slack(mid);
+                let f = at(mid);
+                let s = over(&f);
                 if s <= 0.0 {
-                    (lo, s_lo) = (mid, s);
+                    (lo, s_lo) = ((mid, f), s);
                 } else {
                     (hi, s_hi) = (mid, s);
                 }
-                bisect = !bisect && hi - lo > width / 2;
+                bisect = !bisect && hi - lo.0 > width / 2;
             }
             lo
         };
         Some(Costed {
             setup: Setup { batch, ..setup },
             limits,
-            figures: match (top, &limits) {
-                (Some(c), _) if batch == top_at => Figures::of_core(&c),
-                (_, Some(l)) => {
-                    Figures::of_schedule(&engine.schedule(&Setup { batch, ..setup }, l), dp)
-                }
-                (_, None) => Figures::of_core(&at(batch)),
-            },
+            figures,
         })
     }
 

@@ -679,8 +679,8 @@ impl Grid {
                 let c = match &self.engine {
                     None => engine.summary(&s),
                     Some(p) => match crate::search::as_engine_runs(&engine, p, s) {
-                        Some((s, limits)) => engine.summary_with(&s, limits.as_ref()),
-                        None => return self.invalid(i, idx),
+                        Ok((s, limits)) => engine.summary_with(&s, limits.as_ref()),
+                        Err(_) => return self.invalid(i, idx),
                     },
                 };
                 idx[3] = s.tp;

@@ -132,13 +132,20 @@ pub enum Basis {
     Ideal,
 }
 
+impl From<Mode> for Basis {
+    /// The row's engine in that mode.
+    fn from(mode: Mode) -> Basis {
+        match mode {
+            Mode::Roofline => Basis::Roofline,
+            Mode::Calibrated => Basis::Calibrated,
+        }
+    }
+}
+
 impl Prediction {
     /// Relative error predicted ÷ measured − 1 in a mode.
     pub fn error(&self, mode: Mode) -> Option<f64> {
-        self.error_on(match mode {
-            Mode::Roofline => Basis::Roofline,
-            Mode::Calibrated => Basis::Calibrated,
-        })
+        self.error_on(mode.into())
     }
 
     /// Relative error predicted ÷ measured − 1 on a basis.
@@ -245,6 +252,7 @@ impl Row {
             ("pp", self.pp),
             ("ep", self.ep),
             ("batch", self.batch),
+            ("requests", self.requests),
             ("input_tokens", self.input_tokens),
             ("output_tokens", self.output_tokens),
         ] {
@@ -297,17 +305,10 @@ fn predict_offline(
     .clone();
     // A row's batch is the engine's own setting (`--max_batch_size`,
     // `--max-num-seqs`): it replaces the engine's default cap.
-    if let (Some(b), Some(cap)) = (row.batch, profile.max_sequences.as_mut()) {
-        *cap = crate::engines::EngineLimit {
-            value: b,
-            heuristic: None,
-            small_value: None,
-            large_memory_gib: None,
-            small_chips: Vec::new(),
-            tiers: Vec::new(),
-            source: cap.source.clone(),
-            note: Some("the row's own setting".into()),
-        };
+    if let (Some(b), Some(_)) = (row.batch, &profile.max_sequences) {
+        profile = profile
+            .with_setting("max_sequences", crate::Setting::Count(b))
+            .map_err(|e| e.to_string())?;
     }
     cfg.engine = Some(profile);
     cfg.mode = mode;
@@ -438,13 +439,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// The medians of the scored rows among `preds` (`None` when none is scored).
 pub fn medians<'a>(preds: impl IntoIterator<Item = &'a Prediction>, mode: Mode) -> Option<Medians> {
-    medians_on(
-        preds,
-        match mode {
-            Mode::Roofline => Basis::Roofline,
-            Mode::Calibrated => Basis::Calibrated,
-        },
-    )
+    medians_on(preds, mode.into())
 }
 
 /// The medians of a group of predictions on a basis.

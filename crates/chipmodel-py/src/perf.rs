@@ -776,7 +776,7 @@ pub struct PyEngineProfile {
 impl PyEngineProfile {
     /// Pickle support: the state is the Rust value itself (see ``chipmodel._chipmodel._unpickle``).
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::pickle::reduce(py, "EngineProfile", &crate::pickle::engine_state(&self.p)?)
+        crate::pickle::reduce(py, "EngineProfile", &*self.p)
     }
     /// Short id (``"trtllm"``; ``"vllm+"`` once a field is replaced).
     #[getter]

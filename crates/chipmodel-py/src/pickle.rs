@@ -107,33 +107,6 @@ pub(crate) fn rules_state(
     Ok((v, &r.sources))
 }
 
-/// An engine profile's state: the profile without its sources (which the profile reader does
-/// not take back), and the sources.
-pub(crate) fn engine_state(
-    p: &chipmodel::perf::EngineProfile,
-) -> PyResult<(
-    serde_json::Value,
-    &std::collections::BTreeMap<String, chipmodel::Source>,
-)> {
-    let mut v = serde_json::to_value(p)
-        .map_err(|e| PyValueError::new_err(format!("cannot pickle an EngineProfile: {e}")))?;
-    if let serde_json::Value::Object(m) = &mut v {
-        m.remove("sources");
-    }
-    Ok((v, &p.sources))
-}
-
-fn engine_from_state(kind: &str, state: &[u8]) -> PyResult<chipmodel::perf::EngineProfile> {
-    let (v, sources): (
-        serde_json::Value,
-        std::collections::BTreeMap<String, chipmodel::Source>,
-    ) = load(kind, state)?;
-    let mut p: chipmodel::perf::EngineProfile = serde_json::from_value(v)
-        .map_err(|e| PyValueError::new_err(format!("cannot unpickle an {kind}: {e}")))?;
-    p.sources = sources;
-    Ok(p)
-}
-
 fn new<T: pyo3::PyClass + Into<PyClassInitializer<T>>>(
     py: Python<'_>,
     value: T,
@@ -167,7 +140,7 @@ pub fn _unpickle(py: Python<'_>, kind: &str, state: &[u8]) -> PyResult<Py<PyAny>
         "EngineProfile" => new(
             py,
             PyEngineProfile {
-                p: Arc::new(engine_from_state(kind, state)?),
+                p: Arc::new(load(kind, state)?),
             },
         )?,
         "Model" => new(
